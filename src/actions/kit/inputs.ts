@@ -1,0 +1,71 @@
+// Typed reads of action inputs. Every read names the input literally, so a contract test can check the
+// inputs the code reads against those action.yml declares.
+import * as units from '../../common/units.js';
+import type { StatusRange } from '../../probe/types.js';
+import * as core from './core.js';
+
+export class InputReader {
+  constructor(private readonly raw: (name: string) => string = core.getInput) {}
+
+  /** The trimmed value, or undefined when empty (so an unset input stays distinct from a given one). */
+  string(name: string): string | undefined {
+    const value = this.raw(name);
+    return value === '' ? undefined : value;
+  }
+
+  required(name: string): string {
+    const value = this.string(name);
+    if (value === undefined) throw new units.InputError(name, `'${name}' is required`);
+    return value;
+  }
+
+  /** A value that must never reach a log: masked the moment it is read. */
+  secret(name: string): string | undefined {
+    const value = this.string(name);
+    if (value !== undefined) core.setSecret(value);
+    return value;
+  }
+
+  lines(name: string): string[] {
+    return units.parseLines(this.raw(name));
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : units.parseBoolean(name, value);
+  }
+
+  duration(name: string): number | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : units.parseDuration(name, value);
+  }
+
+  fraction(name: string): number | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : units.parsePercentOrFraction(name, value);
+  }
+
+  integer(name: string, range: { min?: number; max?: number } = {}): number | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : units.parsePositiveInt(name, value, range);
+  }
+
+  choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : (units.parseEnum(name, value, allowed) as T);
+  }
+
+  statusRanges(name: string): StatusRange[] | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : units.parseStatusRanges(name, value);
+  }
+
+  /** Header lines; every value is masked as it is read, since headers carry tokens. */
+  headers(name: string): Record<string, string> {
+    const value = this.string(name);
+    if (value === undefined) return {};
+    const headers = units.parseHeaderLines(name, value);
+    for (const header of Object.values(headers)) core.setSecret(header);
+    return headers;
+  }
+}

@@ -1,0 +1,52 @@
+// The shared run wrapper of every action entry: one place for failure, cancellation and exit.
+import * as core from './core.js';
+
+export interface StepContext {
+  /** Aborted when the runner cancels the job (SIGINT, then SIGTERM). */
+  signal: AbortSignal;
+}
+
+export interface ActionEntry {
+  name: string;
+  main: (context: StepContext) => Promise<void>;
+  /** Runs as the action's `post` step (also after cancellation), with the state main saved. */
+  post?: (context: StepContext) => Promise<void>;
+}
+
+const POST_MARKER = 'isPost';
+/** After a cancel signal, how long a step may take to wind down before it is ended. */
+const CANCEL_GRACE_MS = 5000;
+
+/** Errors users cause carry the input's name; anything else is a bug and says so without a stack trace. */
+export function describeFailure(actionName: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const prefix = `${actionName}: `;
+  return message.startsWith(prefix) ? message : prefix + message;
+}
+
+export function runAction(entry: ActionEntry): void {
+  const controller = new AbortController();
+  const fail = (error: unknown) => {
+    if (error instanceof Error && error.stack) core.debug(error.stack);
+    core.setFailed(describeFailure(entry.name, error));
+  };
+  process.on('unhandledRejection', fail);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!controller.signal.aborted) core.warning(`${entry.name}: cancelled (${signal}), winding down`);
+      controller.abort(new Error(`cancelled by ${signal}`));
+      setTimeout(() => process.exit(process.exitCode ?? 1), CANCEL_GRACE_MS).unref();
+    });
+  }
+
+  const isPost = entry.post !== undefined && core.getState(POST_MARKER) === 'true';
+  if (entry.post && !isPost) core.saveState(POST_MARKER, 'true');
+  const step = isPost && entry.post ? entry.post : entry.main;
+
+  step({ signal: controller.signal })
+    .catch(fail)
+    .finally(() => {
+      // Keep-alive sockets or stray timers must never hold a finished step open.
+      setTimeout(() => process.exit(), 100).unref();
+    });
+}

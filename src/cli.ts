@@ -1,0 +1,163 @@
+// `deploy-kit <action> [--input value]...`: runs a bundled action through the runner, outside GitHub too.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ActionManifest, readManifest } from './runner/manifest.js';
+import { runAction } from './runner/runner.js';
+
+interface CliArgs {
+  action?: string;
+  inputs: Record<string, string>;
+  help: boolean;
+  json: boolean;
+  quiet: boolean;
+  summaryFile?: string;
+}
+
+export class UsageError extends Error {}
+
+/** The package root: the nearest folder above this file holding package.json (works from src/ and dist/cli/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'smoke-test'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('deploy-kit: cannot find the package root');
+    dir = parent;
+  }
+  return dir;
+}
+
+export function listActions(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'action.yml')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = { inputs: {}, help: false, json: false, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--json') args.json = true;
+    else if (arg === '--quiet' || arg === '-q') args.quiet = true;
+    else if (arg === '--summary') args.summaryFile = argv[++i];
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      // A repeated flag adds a line, for multi-line inputs such as url.
+      args.inputs[name] = name in args.inputs ? `${args.inputs[name]}\n${value}` : value;
+    } else if (!args.action) args.action = arg;
+    else throw new UsageError(`unexpected argument '${arg}'`);
+  }
+  return args;
+}
+
+export function actionHelp(manifest: ActionManifest, action: string): string {
+  const lines = [`deploy-kit ${action} — ${manifest.description}`, '', 'Inputs:'];
+  for (const input of manifest.inputs) {
+    const extra = input.required ? ' (required)' : input.default !== undefined ? ` (default: ${input.default})` : '';
+    lines.push(`  --${input.name} <value>${extra}`, `      ${input.description}`);
+  }
+  lines.push('', 'Outputs:');
+  for (const output of manifest.outputs) lines.push(`  ${output.name}: ${output.description}`);
+  lines.push('', 'Options: --json (outputs as JSON), --summary FILE (save the job summary), --quiet');
+  return lines.join('\n');
+}
+
+function usage(root: string): string {
+  return [
+    'Usage: deploy-kit <action> [--<input> value]... [--json] [--summary FILE]',
+    '',
+    `Actions: ${listActions(root).join(', ')}`,
+    'Run deploy-kit <action> --help for its inputs.',
+  ].join('\n');
+}
+
+/** Renders workflow commands for a terminal, line by line, hiding masks and debug lines. */
+function terminalRenderer(write: (text: string) => void) {
+  const masks: string[] = [];
+  let pending = '';
+  const mask = (line: string) => masks.reduce((text, secret) => text.split(secret).join('***'), line);
+  const renderLine = (line: string) => {
+    const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
+    if (!command) return write(`${mask(line)}\n`);
+    const [, name, data = ''] = command;
+    const message = data.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+    if (name === 'add-mask') masks.push(message);
+    else if (name === 'group') write(`▸ ${mask(message)}\n`);
+    else if (name === 'error' || name === 'warning' || name === 'notice') write(`${name}: ${mask(message)}\n`);
+  };
+  return (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) renderLine(line);
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const root = packageRoot();
+  const args = parseArgs(argv);
+  if (args.action === '--version') return 0;
+  if (!args.action) {
+    process.stdout.write(`${usage(root)}\n`);
+    return args.help ? 0 : 2;
+  }
+  if (!listActions(root).includes(args.action)) {
+    throw new UsageError(`unknown action '${args.action}' (one of: ${listActions(root).join(', ')})`);
+  }
+  const manifest = readManifest(join(root, args.action));
+  if (args.help) {
+    process.stdout.write(`${actionHelp(manifest, args.action)}\n`);
+    return 0;
+  }
+  const declared = manifest.inputs.map((input) => input.name);
+  const unknown = Object.keys(args.inputs).filter((name) => !declared.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`${args.action}: unknown input --${unknown[0]} (inputs: ${declared.join(', ')})`);
+  }
+
+  const env: Record<string, string> = { DEPLOY_KIT_CLI: '1' };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(INPUT_|STATE_)/.test(name)) env[name] = value;
+  }
+  const render = terminalRenderer((text) => (args.json ? process.stderr : process.stdout).write(text));
+  const run = await runAction({
+    action: manifest,
+    inputs: args.inputs,
+    env,
+    workspace: process.cwd(),
+    github: {
+      token: process.env.GITHUB_TOKEN ?? '',
+      ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
+      ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+    },
+    onOutput: (text, stream) => (stream === 'stdout' && !args.quiet ? render(text) : process.stderr.write(text)),
+  });
+
+  if (args.summaryFile) writeFileSync(resolve(args.summaryFile), run.summary);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ conclusion: run.conclusion, outputs: run.outputs }, null, 2)}\n`);
+  } else {
+    if (!args.quiet && run.summary.trim()) process.stdout.write(`\n${run.summary.trim()}\n`);
+    process.stdout.write('\nOutputs:\n');
+    for (const [name, value] of Object.entries(run.outputs)) process.stdout.write(`  ${name}: ${value}\n`);
+  }
+  return run.main.exitCode ?? 1;
+}
+
+const isEntry = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry || process.env.DEPLOY_KIT_CLI_ENTRY === '1') {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`deploy-kit: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+    },
+  );
+}

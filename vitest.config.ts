@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['__tests__/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Real servers, real processes: keep the 2-core machine from thrashing.
+    maxWorkers: 2,
+    pool: 'forks',
+  },
+});
