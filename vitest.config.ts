@@ -8,5 +8,7 @@ export default defineConfig({
     // Real servers, real processes: keep the 2-core machine from thrashing.
     maxWorkers: 2,
     pool: 'forks',
+    // GitHub's parser imports its JSON schemas without import attributes; let Vite transform it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -3,6 +3,7 @@
 import * as units from '../../common/units.js';
 import type { StatusRange } from '../../probe/types.js';
 import * as core from './core.js';
+import { maskHeaderValues } from './secrets.js';
 
 export class InputReader {
   constructor(private readonly raw: (name: string) => string = core.getInput) {}
@@ -60,12 +61,12 @@ export class InputReader {
     return value === undefined ? undefined : units.parseStatusRanges(name, value);
   }
 
-  /** Header lines; every value is masked as it is read, since headers carry tokens. */
+  /** Header lines; values are masked as they are read, since headers carry tokens. */
   headers(name: string): Record<string, string> {
     const value = this.string(name);
     if (value === undefined) return {};
     const headers = units.parseHeaderLines(name, value);
-    for (const header of Object.values(headers)) core.setSecret(header);
+    maskHeaderValues(headers);
     return headers;
   }
 }

@@ -1,0 +1,110 @@
+// Every smoke-test input parsed and validated into one typed settings object, before any request.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError, parseUrl } from '../../common/units.js';
+import type { CheckDefaults } from '../../probe/checks-config.js';
+import type { CheckSpec, SmokeSettings } from '../../probe/types.js';
+import { InputReader } from '../kit/inputs.js';
+import { maskHeaderValues, maskUrlCredentials } from '../kit/secrets.js';
+
+export interface SmokeTestSettings {
+  smoke: SmokeSettings;
+  reportPath: string;
+  junitPath?: string;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+function readCa(path: string | undefined, workspace: string): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(resolve(workspace, path), 'utf8');
+  } catch {
+    throw new InputError('ca-file', `'ca-file' must be a readable PEM file, got '${path}'`);
+  }
+}
+
+function urlCheck(url: string, method: string, defaults: CheckDefaults): CheckSpec {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  return {
+    name: `${method} ${shown.href}`,
+    url,
+    method,
+    headers: { ...defaults.headers },
+    expectStatus: defaults.expectStatus,
+    bodyContains: [],
+    bodyMatches: [],
+    json: [],
+    headerAssertions: [],
+    followRedirects: defaults.followRedirects,
+    maxRedirects: defaults.maxRedirects,
+    timeoutMs: defaults.timeoutMs,
+    tls: { ...defaults.tls },
+    samples: defaults.samples,
+    thresholds: { ...defaults.thresholds },
+  };
+}
+
+export async function readSettings(
+  input = new InputReader(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SmokeTestSettings> {
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const urls = input.lines('url');
+  for (const url of urls) {
+    parseUrl('url', url);
+    maskUrlCredentials(url);
+  }
+  const checksText = input.string('checks');
+  if (urls.length === 0 && checksText === undefined) {
+    throw new InputError('url', "set 'url' (one or more URLs, one per line) or 'checks' (a YAML check suite or a file)");
+  }
+
+  const defaults: CheckDefaults = {
+    headers: input.headers('headers'),
+    expectStatus: input.statusRanges('expect-status') ?? [{ min: 200, max: 299 }],
+    followRedirects: input.boolean('follow-redirects') ?? true,
+    maxRedirects: input.integer('max-redirects', { min: 0, max: 50 }) ?? 5,
+    samples: input.integer('samples', { min: 1, max: 1_000_000 }) ?? 1,
+    timeoutMs: input.duration('request-timeout') ?? 10_000,
+    thresholds: {
+      p50Ms: input.duration('latency-p50'),
+      p95Ms: input.duration('latency-p95'),
+      p99Ms: input.duration('latency-p99'),
+      maxMs: input.duration('latency-max'),
+      maxErrorRate: input.fraction('max-error-rate') ?? 0,
+    },
+    tls: {
+      minValidDays: input.integer('cert-min-days', { min: 0, max: 3650 }),
+      insecure: input.boolean('insecure') ?? false,
+      ca: readCa(input.string('ca-file'), workspace),
+    },
+  };
+  const method = input.choice('method', METHODS) ?? 'GET';
+
+  const checks = urls.map((url) => urlCheck(url, method, defaults));
+  if (checksText !== undefined) {
+    const { loadChecks } = await import('../../probe/checks-config.js');
+    const fromSuite = await loadChecks(checksText, defaults, { baseDir: workspace });
+    for (const check of fromSuite) {
+      maskUrlCredentials(check.url);
+      maskHeaderValues(check.headers);
+    }
+    checks.push(...fromSuite);
+  }
+
+  const temp = env.RUNNER_TEMP ?? join(workspace, '.deploy-kit');
+  return {
+    smoke: {
+      checks,
+      concurrency: input.integer('concurrency', { min: 1, max: 1000 }) ?? 10,
+      waitTimeoutMs: input.duration('wait-timeout') ?? 60_000,
+      budgetMs: input.duration('timeout') ?? 300_000,
+      retry: { initialDelayMs: 200, maxDelayMs: 5_000, factor: 2 },
+    },
+    reportPath: resolve(workspace, input.string('report-path') ?? join(temp, 'deploy-kit', 'smoke-test-report.json')),
+    junitPath: input.string('junit-path') === undefined ? undefined : resolve(workspace, input.string('junit-path')!),
+  };
+}
