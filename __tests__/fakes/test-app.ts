@@ -244,7 +244,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   server.keepAliveTimeout = 5000;
 
   const startDelayMs = options.startDelayMs ?? 0;
-  const port = options.port || startDelayMs > 0 ? options.port || (await freePort()) : 0;
+  const port = options.port ? options.port : startDelayMs > 0 ? await freePort() : 0;
   let closed = false;
   let startTimer: NodeJS.Timeout | undefined;
   const listen = async () => {
