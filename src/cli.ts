@@ -1,5 +1,5 @@
 // `deploy-kit <action> [--input value]...`: runs a bundled action through the runner, outside GitHub too.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ActionManifest, readManifest } from './runner/manifest.js';
@@ -9,6 +9,7 @@ interface CliArgs {
   action?: string;
   inputs: Record<string, string>;
   help: boolean;
+  version?: boolean;
   json: boolean;
   quiet: boolean;
   summaryFile?: string;
@@ -40,6 +41,7 @@ export function parseArgs(argv: string[]): CliArgs {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--version') args.version = true;
     else if (arg === '--quiet' || arg === '-q') args.quiet = true;
     else if (arg === '--summary') args.summaryFile = argv[++i];
     else if (arg.startsWith('--')) {
@@ -101,7 +103,11 @@ function terminalRenderer(write: (text: string) => void) {
 export async function main(argv: string[]): Promise<number> {
   const root = packageRoot();
   const args = parseArgs(argv);
-  if (args.action === '--version') return 0;
+  if (args.version) {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`deploy-kit ${pkg.version}\n`);
+    return 0;
+  }
   if (!args.action) {
     process.stdout.write(`${usage(root)}\n`);
     return args.help ? 0 : 2;

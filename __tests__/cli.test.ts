@@ -1,0 +1,85 @@
+// The command line: the package's bin runs the bundled CLI, which runs the bundled action through the runner.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionHelp, parseArgs } from '../src/cli.js';
+import { readManifest } from '../src/runner/manifest.js';
+import { startTestApp, type TestApp } from './fakes/test-app.js';
+import { repoRoot } from './helpers/repo.js';
+
+const exec = promisify(execFile);
+const bin = join(repoRoot, 'bin/deploy-kit.js');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: repoRoot });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('parseArgs', () => {
+  it('reads --name value and --name=value, and joins a repeated input into lines', () => {
+    expect(parseArgs(['smoke-test', '--url', 'a', '--url=b', '--samples', '5', '--json'])).toEqual({
+      action: 'smoke-test',
+      inputs: { url: 'a\nb', samples: '5' },
+      help: false,
+      json: true,
+      quiet: false,
+    });
+  });
+
+  it('refuses a flag without a value', () => {
+    expect(() => parseArgs(['smoke-test', '--url'])).toThrow('--url needs a value');
+  });
+});
+
+describe('actionHelp', () => {
+  it('is generated from action.yml', () => {
+    const help = actionHelp(readManifest(join(repoRoot, 'smoke-test')), 'smoke-test');
+    expect(help).toContain('--latency-p95 <value>');
+    expect(help).toContain('(default: 2xx)');
+    expect(help).toContain('failed-checks: JSON array');
+  });
+});
+
+describe('deploy-kit (the bin)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ version: 'v7' });
+  });
+  afterAll(() => app.close());
+
+  it('lists the actions', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Actions: ');
+    expect(result.stdout).toContain('smoke-test');
+  });
+
+  it('refuses an unknown action and an unknown input with exit code 2', async () => {
+    expect((await cli(['smoke-tset'])).stderr).toContain("unknown action 'smoke-tset'");
+    const unknown = await cli(['smoke-test', '--ulr', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown input --ulr');
+  });
+
+  it('runs smoke-test, prints the log, the summary and the outputs, and exits 0', async () => {
+    const result = await cli(['smoke-test', '--url', `${app.url}/health`, '--samples', '5']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`▸ GET ${app.url}/health`);
+    expect(result.stdout).toContain('Smoke test passed');
+    expect(result.stdout).toContain('  passed: true');
+  });
+
+  it('prints outputs as JSON with --json and exits with the action code on failure', async () => {
+    const result = await cli(['smoke-test', '--url', `${app.url}/status/503`, '--wait-timeout', '1s', '--json']);
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout);
+    expect(parsed.conclusion).toBe('failure');
+    expect(parsed.outputs.passed).toBe('false');
+  });
+});
