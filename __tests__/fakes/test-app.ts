@@ -3,7 +3,12 @@
 //
 //   npx tsx __tests__/fakes/test-app.ts --port 0 --version v2 --delay-ms 20   # prints its URL, runs until killed
 import { once } from 'node:events';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +50,10 @@ export interface TestApp {
   port: number;
   /** Requests received so far (all paths). */
   readonly requests: number;
+  /** TCP connections accepted so far (keep-alive reuse keeps this low). */
+  readonly connections: number;
+  /** The most requests in flight at once so far. */
+  readonly peakInFlight: number;
   /** The certificate served (PEM), in TLS mode: trust it with `tls.ca`. */
   cert?: string;
   /** Resolves once the port accepts connections (after `startDelayMs`). */
@@ -140,9 +149,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let latencySum = 0;
   let latencyCount = 0;
   let requests = 0;
+  let connections = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
   let retryAfterSeen = 0;
 
-  const finish = (res: ServerResponse, started: number, status: number, body: string, type = 'application/json') => {
+  const finish = (
+    res: ServerResponse,
+    started: number,
+    status: number,
+    body: string,
+    type = 'application/json',
+  ) => {
     res.writeHead(status, {
       'content-type': type,
       'content-length': Buffer.byteLength(body),
@@ -153,7 +171,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     latencySum += seconds;
     latencyCount += 1;
-    for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) bucketCounts[i]! += 1;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++)
+      if (seconds <= LATENCY_BUCKETS[i]!) bucketCounts[i]! += 1;
   };
 
   const metrics = (): string => {
@@ -164,7 +183,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...[...byStatus].map(([code, n]) => `http_requests_total{code="${code}",version=${v}} ${n}`),
       '# HELP http_request_duration_seconds Time to answer a request.',
       '# TYPE http_request_duration_seconds histogram',
-      ...LATENCY_BUCKETS.map((le, i) => `http_request_duration_seconds_bucket{le="${le}",version=${v}} ${bucketCounts[i]}`),
+      ...LATENCY_BUCKETS.map(
+        (le, i) => `http_request_duration_seconds_bucket{le="${le}",version=${v}} ${bucketCounts[i]}`,
+      ),
       `http_request_duration_seconds_bucket{le="+Inf",version=${v}} ${latencyCount}`,
       `http_request_duration_seconds_sum{version=${v}} ${latencySum}`,
       `http_request_duration_seconds_count{version=${v}} ${latencyCount}`,
@@ -177,7 +198,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const path = url.pathname;
     const json = (status: number, value: unknown) => finish(res, started, status, JSON.stringify(value));
     const forced = behaviour.status;
-    if (forced !== undefined) return json(forced, { status: forced >= 500 ? 'down' : 'ok', version: behaviour.version });
+    if (forced !== undefined)
+      return json(forced, { status: forced >= 500 ? 'down' : 'ok', version: behaviour.version });
     if (shouldFail(behaviour.failRate)) return json(500, { status: 'down', error: 'injected failure' });
 
     if (path === '/' || path === '/health' || path === '/version') {
@@ -221,6 +243,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests += 1;
+    inFlight += 1;
+    if (inFlight > peakInFlight) peakInFlight = inFlight;
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://app');
     if (url.pathname === '/metrics') return finish(res, started, 200, metrics(), 'text/plain; version=0.0.4');
@@ -239,9 +266,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const tls = options.tls;
   const pems =
-    tls === undefined ? undefined : typeof tls === 'object' ? tls : await certificate(tls, options.certDays ?? 365);
-  const server: Server = pems ? createHttpsServer({ key: pems.key, cert: pems.cert }, handler) : createHttpServer(handler);
+    tls === undefined
+      ? undefined
+      : typeof tls === 'object'
+        ? tls
+        : await certificate(tls, options.certDays ?? 365);
+  const server: Server = pems
+    ? createHttpsServer({ key: pems.key, cert: pems.cert }, handler)
+    : createHttpServer(handler);
   server.keepAliveTimeout = 5000;
+  server.on(pems ? 'secureConnection' : 'connection', () => {
+    connections += 1;
+  });
 
   const startDelayMs = options.startDelayMs ?? 0;
   const port = options.port ? options.port : startDelayMs > 0 ? await freePort() : 0;
@@ -266,6 +302,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     port: actualPort,
     get requests() {
       return requests;
+    },
+    get connections() {
+      return connections;
+    },
+    get peakInFlight() {
+      return peakInFlight;
     },
     cert: pems?.cert,
     listening,

@@ -45,7 +45,10 @@ export function quote(text: string): string {
 }
 
 function fail(label: string, expected: string, text: string, hint?: string): never {
-  throw new InputError(label, describe(label, `must be ${expected}, got ${quote(text)}${hint ? ` (${hint})` : ''}`));
+  throw new InputError(
+    label,
+    describe(label, `must be ${expected}, got ${quote(text)}${hint ? ` (${hint})` : ''}`),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -79,7 +82,8 @@ export function parseDuration(label: string, text: string, bounds: DurationBound
     fail(label, DURATION_EXPECTED, text, `add a unit: ${n}s or ${n}ms`);
   }
   if (value.startsWith('-')) fail(label, DURATION_EXPECTED, text, 'a duration cannot be negative');
-  if (!new RegExp(DURATION_PATTERN).test(value)) fail(label, DURATION_EXPECTED, text, 'units are ms, s, m and h');
+  if (!new RegExp(DURATION_PATTERN).test(value))
+    fail(label, DURATION_EXPECTED, text, 'units are ms, s, m and h');
   const seen = new Set<DurationUnit>();
   let ms = 0;
   for (const match of value.matchAll(new RegExp(DURATION_PART, 'g'))) {
@@ -140,7 +144,13 @@ export function parsePercentOrFraction(label: string, text: string): number {
     return Number((percent / 100).toPrecision(12));
   }
   const fraction = Number(value);
-  if (fraction > 1) fail(label, PERCENT_EXPECTED, text, `a bare number is a fraction from 0 to 1; write ${value}% for a percentage`);
+  if (fraction > 1)
+    fail(
+      label,
+      PERCENT_EXPECTED,
+      text,
+      `a bare number is a fraction from 0 to 1; write ${value}% for a percentage`,
+    );
   return fraction;
 }
 
@@ -220,7 +230,12 @@ export function parseUrl(label: string, text: string): string {
   const expected = 'an http or https URL like https://example.com/health';
   if (value === '') return fail(label, expected, text);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    return fail(label, expected, text, value.startsWith('/') ? 'it is not absolute' : `add the scheme: https://${value}`);
+    return fail(
+      label,
+      expected,
+      text,
+      value.startsWith('/') ? 'it is not absolute' : `add the scheme: https://${value}`,
+    );
   }
   let url: URL;
   try {
@@ -272,7 +287,10 @@ export function parseHeaderLines(label: string, text: string): Record<string, st
       );
     }
     if (!isHeaderValue(value)) {
-      throw new InputError(label, describe(label, `${where}: the value of ${name} contains control characters`));
+      throw new InputError(
+        label,
+        describe(label, `${where}: the value of ${name} contains control characters`),
+      );
     }
     const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
     if (existing === undefined) headers[name] = value;

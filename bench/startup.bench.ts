@@ -1,0 +1,252 @@
+// Start-up of every built action bundle and of the CLI, against bare `node -e 0` in the same run.
+// Each action runs as the GitHub runner starts it: `node <runs.main>` with only PATH and HOME, the INPUT_*
+// it needs (action.yml defaults otherwise), and fresh command files in a temporary folder.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseKeyValueFile } from '../src/runner/commands.js';
+import { type ActionManifest, evaluateDefault, readManifest } from '../src/runner/manifest.js';
+import {
+  type BenchResult,
+  bundles,
+  fixed,
+  median,
+  type ProcessRun,
+  percentile,
+  progress,
+  ROOT,
+  ratio,
+  table,
+  timeProcess,
+} from './lib.js';
+
+const ROUNDS = 20;
+const WARMUP_ROUNDS = 2;
+const GOAL_RATIO = 2.0;
+
+/** What a bench gives each action so it does a minimal real job fast; actions not listed get their defaults. */
+interface Fixture {
+  url: string;
+}
+const ACTION_INPUTS: Record<string, (fixture: Fixture) => Record<string, string>> = {
+  'smoke-test': (f) => ({ url: `${f.url}/health` }),
+};
+/** How to tell from its outputs that the action did its job (not only that it exited 0). */
+const ACTION_CHECKS: Record<string, (outputs: Record<string, string>) => boolean> = {
+  'smoke-test': (outputs) => outputs.passed === 'true',
+};
+
+interface Target {
+  label: string;
+  command: string;
+  args: string[];
+  /** Inputs on top of PATH and HOME. */
+  inputs: Record<string, string>;
+  check?: (outputs: Record<string, string>) => boolean;
+  /** The reference every ratio is taken against (bare node). */
+  baseline?: boolean;
+  /** Shown for context, not judged. */
+  reference?: boolean;
+  runs: ProcessRun[];
+  jobDone: number;
+}
+
+/** Actions of this repository: top-level folders with an action.yml that runs on node. */
+function nodeActions(root: string): ActionManifest[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'action.yml')))
+    .map((entry) => readManifest(join(root, entry.name)))
+    .filter((manifest) => manifest.runs.using.startsWith('node'))
+    .sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+function folderName(manifest: ActionManifest, root: string): string {
+  return manifest.dir.slice(root.length + 1);
+}
+
+function startTinyServer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    res.end('ok');
+  });
+  return new Promise((done) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = address && typeof address === 'object' ? address.port : 0;
+      done({ server, url: `http://127.0.0.1:${port}` });
+    });
+  });
+}
+
+export async function run(): Promise<BenchResult> {
+  const built = await bundles();
+  const root = built.root;
+  const { server, url } = await startTinyServer();
+  const work = await mkdtemp(join(tmpdir(), 'deploy-kit-bench-startup-'));
+  try {
+    const node = process.execPath;
+    const targets: Target[] = [
+      {
+        label: 'bare `node -e 0`',
+        command: node,
+        args: ['-e', '0'],
+        inputs: {},
+        baseline: true,
+        runs: [],
+        jobDone: 0,
+      },
+      {
+        // The floor of any action that makes one request: bare node doing one GET with node:http.
+        label: 'context: bare node doing one `GET` (node:http)',
+        command: node,
+        args: ['-e', `require('node:http').get(${JSON.stringify(`${url}/health`)}, (res) => res.resume())`],
+        inputs: {},
+        reference: true,
+        runs: [],
+        jobDone: 0,
+      },
+    ];
+    const notBuilt: string[] = [];
+    for (const manifest of nodeActions(root)) {
+      const name = folderName(manifest, root);
+      const main = resolve(manifest.dir, manifest.runs.main);
+      if (!existsSync(main)) {
+        notBuilt.push(`${name} (${manifest.runs.main})`);
+        continue;
+      }
+      const inputs: Record<string, string> = {};
+      for (const input of manifest.inputs) {
+        if (input.default !== undefined) inputs[input.name] = evaluateDefault(input.default, {});
+      }
+      Object.assign(inputs, ACTION_INPUTS[name]?.({ url }) ?? {});
+      targets.push({
+        label: `${name} (\`${main.slice(root.length + 1)}\`)`,
+        command: node,
+        args: [main],
+        inputs,
+        check: ACTION_CHECKS[name],
+        runs: [],
+        jobDone: 0,
+      });
+    }
+    const cliBin = join(root, 'bin', 'deploy-kit.js');
+    if (existsSync(join(root, 'dist', 'cli', 'index.js'))) {
+      targets.push({
+        label: 'CLI `bin/deploy-kit.js --help`',
+        command: node,
+        args: [cliBin, '--help'],
+        inputs: {},
+        runs: [],
+        jobDone: 0,
+      });
+    } else {
+      notBuilt.push('cli (dist/cli/index.js)');
+    }
+
+    let serial = 0;
+    const once = async (target: Target): Promise<ProcessRun> => {
+      serial += 1;
+      const output = join(work, `output-${serial}`);
+      const summary = join(work, `summary-${serial}`);
+      writeFileSync(output, '');
+      writeFileSync(summary, '');
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/root',
+      };
+      if (!target.baseline) {
+        // Where the runner points scratch files; keeps reports out of the repository.
+        env.RUNNER_TEMP = work;
+        env.GITHUB_WORKSPACE = work;
+        env.GITHUB_OUTPUT = output;
+        env.GITHUB_STEP_SUMMARY = summary;
+        for (const [name, value] of Object.entries(target.inputs)) {
+          env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+        }
+      }
+      const result = await timeProcess(target.command, target.args, { env, cwd: work, timeoutMs: 30_000 });
+      if (target.check && result.code === 0) {
+        try {
+          if (target.check(parseKeyValueFile(readFileSync(output, 'utf8')))) {
+            target.jobDone += 1;
+          }
+        } catch {
+          // Malformed outputs: the job is not done.
+        }
+      }
+      rmSync(output, { force: true });
+      rmSync(summary, { force: true });
+      return result;
+    };
+
+    // Warm the page cache, then alternate: every round runs each target once, in a rotated order.
+    for (let round = 0; round < WARMUP_ROUNDS; round++) for (const target of targets) await once(target);
+    for (const target of targets) target.jobDone = 0;
+    progress(`startup: ${targets.length} targets × ${ROUNDS} rounds`);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[(round + i) % targets.length]!;
+        target.runs.push(await once(target));
+      }
+    }
+
+    const baseline = median(targets[0]!.runs.map((r) => r.ms));
+    const judged = targets.filter((t) => !t.baseline && !t.reference);
+    let met = judged.length > 0;
+    const failures: string[] = [];
+    const rows = targets.map((target) => {
+      const times = target.runs.map((r) => r.ms);
+      const m = median(times);
+      const failed = target.runs.filter((r) => r.code !== 0).length;
+      if (failed > 0) {
+        const last = target.runs.find((r) => r.code !== 0);
+        failures.push(
+          `${target.label}: ${failed} of ${ROUNDS} runs exited ${last?.code}: ${last?.stderr.trim() || last?.stdout.trim().split('\n').at(-1)}`,
+        );
+      }
+      const unjudged = target.baseline || target.reference;
+      const ok = unjudged || (m / baseline <= GOAL_RATIO && failed === 0);
+      if (!ok) met = false;
+      return [
+        target.label,
+        fixed(m),
+        fixed(percentile(times, 90)),
+        target.baseline ? '1.00× (reference)' : ratio(m / baseline),
+        `${ROUNDS - failed}/${ROUNDS}` + (target.check ? `, job done ${target.jobDone}/${ROUNDS}` : ''),
+        unjudged ? '' : ok ? '✅' : '❌',
+      ];
+    });
+    if (targets.some((t) => t.check && t.jobDone < ROUNDS)) met = false;
+
+    const notes = [
+      `Node ${process.version} at ${process.execPath.startsWith(ROOT) ? process.execPath.slice(ROOT.length + 1) : process.execPath}` +
+        ' (`npm run` puts node_modules/.bin first on PATH, so tsx and every process here run on that Node).',
+      'smoke-test checks `GET /health` once on a server in the benchmark process on 127.0.0.1 that answers 200 at once; ' +
+        '"job done" counts runs whose `passed` output was `true`.',
+    ];
+    if (built.note) notes.push(built.note);
+    if (notBuilt.length > 0)
+      notes.push(`Not built, so not measured: ${notBuilt.join(', ')} — run \`npm run build\`.`);
+    if (judged.length === 0) notes.push('No bundle exists: nothing to judge, goal counted as not met.');
+    notes.push(...failures);
+
+    return {
+      title: 'Start-up of the action bundles',
+      table: table(['Process', 'Median ms', 'p90 ms', 'Ratio (median)', 'Exit 0', 'Goal'], rows),
+      goal: `each bundle's wall time ≤ ${GOAL_RATIO.toFixed(1)}× bare \`node -e 0\``,
+      met,
+      method:
+        `spawn to exit, timed with hrtime from the benchmark process; ${WARMUP_ROUNDS} warm-up rounds, then ${ROUNDS} rounds ` +
+        'alternating all processes in rotated order; clean environment (PATH, HOME, INPUT_*, fresh GITHUB_OUTPUT and ' +
+        'GITHUB_STEP_SUMMARY, RUNNER_TEMP in a temp dir).',
+      notes,
+    };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

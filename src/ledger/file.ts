@@ -1,0 +1,529 @@
+// The file ledger: deployment records in a local JSON file, for runs outside GitHub (a laptop, GitLab,
+// Jenkins). Same meaning as GitHub Deployments: increasing ids, statuses appended and read newest first,
+// deploy-kit's record under `payload['deploy-kit']`. Like GitHub, nothing is made inactive behind the
+// caller's back: deploy-kit calls `deactivate` itself.
+//
+// File format (pretty-printed so people can read it; statuses are stored oldest first, as appended):
+//   { "version": 1, "nextId": 3, "deployments": [ { "id": "1", "environment": "staging", ..., "statuses": [] } ] }
+//
+// Durability: every change is a read-modify-write of the whole file under an exclusive lock (`<file>.lock`,
+// see lock.ts), written to a temporary file in the same folder, fsynced and renamed over the old one. Reads
+// take no lock: a rename is atomic, so a reader sees one whole version or the next. A missing file is an
+// empty ledger; a file that cannot be read as a ledger is an error naming it, never reset.
+//
+// Beside it, FileArtifactStore keeps release bundles in `<folder>/<file name>.artifacts/<safe key>/`.
+import { createHash, randomBytes } from 'node:crypto';
+import { cp, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { type LockOptions, withLock } from './lock.js';
+import {
+  type ArtifactStore,
+  type CreateDeploymentRequest,
+  type DeploymentEntry,
+  type DeploymentState,
+  type Ledger,
+  RECORD_KEY,
+  recordOf,
+  type StatusEntry,
+  type StatusUpdate,
+} from './types.js';
+
+export const FILE_LEDGER_VERSION = 1;
+
+const STATES: readonly DeploymentState[] = [
+  'pending',
+  'queued',
+  'in_progress',
+  'success',
+  'failure',
+  'error',
+  'inactive',
+];
+
+/** A ledger file that cannot be read or written; the message names the file and the problem. */
+export class LedgerFileError extends Error {
+  override name = 'LedgerFileError';
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`file ledger ${path}: ${problem}`);
+    this.path = path;
+  }
+}
+
+export interface FileLedgerOptions {
+  /** The clock for `createdAt` of deployments and statuses. */
+  now?: () => Date;
+  /** Waiting for and taking over the file's lock (defaults: wait 10 s, stale after 30 s). */
+  lock?: LockOptions;
+}
+
+/** One deployment as stored in the file. */
+interface StoredDeployment {
+  id: string;
+  environment: string;
+  task: string;
+  sha: string;
+  ref: string;
+  createdAt: string;
+  creator?: string;
+  description?: string;
+  productionEnvironment?: boolean;
+  transientEnvironment?: boolean;
+  payload: Record<string, unknown>;
+  /** Oldest first, as appended. */
+  statuses: StatusEntry[];
+}
+
+interface LedgerData {
+  version: number;
+  nextId: number;
+  deployments: StoredDeployment[];
+}
+
+export class FileLedger implements Ledger {
+  readonly kind = 'file' as const;
+  /** Absolute path of the ledger file. */
+  readonly path: string;
+  readonly lockPath: string;
+  readonly #now: () => Date;
+  readonly #lock: LockOptions;
+
+  constructor(path: string, options: FileLedgerOptions = {}) {
+    if (path.trim() === '') throw new Error("file ledger: the path is empty; expected 'file:<path>'");
+    this.path = resolve(path);
+    this.lockPath = `${this.path}.lock`;
+    this.#now = options.now ?? (() => new Date());
+    this.#lock = options.lock ?? {};
+  }
+
+  async create(request: CreateDeploymentRequest): Promise<DeploymentEntry> {
+    if (request.environment.trim() === '') {
+      throw new LedgerFileError(this.path, 'a deployment needs an environment name, got an empty one');
+    }
+    // Through JSON now, so what create returns is exactly what a later read gives back.
+    const payload = JSON.parse(
+      JSON.stringify({ ...request.payload, [RECORD_KEY]: request.record }),
+    ) as Record<string, unknown>;
+    return this.#change((data) => {
+      const stored: StoredDeployment = {
+        id: String(data.nextId),
+        environment: request.environment,
+        task: request.task,
+        sha: request.sha,
+        ref: request.ref,
+        createdAt: this.#now().toISOString(),
+        ...(request.record.actor ? { creator: request.record.actor } : {}),
+        ...(request.description !== undefined ? { description: request.description } : {}),
+        ...(request.productionEnvironment !== undefined
+          ? { productionEnvironment: request.productionEnvironment }
+          : {}),
+        ...(request.transientEnvironment !== undefined
+          ? { transientEnvironment: request.transientEnvironment }
+          : {}),
+        payload,
+        statuses: [],
+      };
+      data.nextId += 1;
+      data.deployments.push(stored);
+      return toEntry(stored);
+    });
+  }
+
+  async setStatus(id: string, update: StatusUpdate): Promise<void> {
+    checkState(this.path, update.state);
+    await this.#change((data) => {
+      this.#find(data, id).statuses.push(this.#status(update));
+    });
+  }
+
+  async history(environment: string, options: { limit?: number } = {}): Promise<DeploymentEntry[]> {
+    const data = await this.#read();
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    return data.deployments
+      .filter((deployment) => deployment.environment === environment)
+      .sort((a, b) => Number(b.id) - Number(a.id))
+      .slice(0, Math.max(0, limit))
+      .map(toEntry);
+  }
+
+  async get(id: string): Promise<DeploymentEntry | undefined> {
+    const data = await this.#read();
+    const found = data.deployments.find((deployment) => deployment.id === id);
+    return found ? toEntry(found) : undefined;
+  }
+
+  /** One write for all of them: every id must exist, or nothing is changed. */
+  async deactivate(ids: string[], description: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#change((data) => {
+      const targets = ids.map((id) => this.#find(data, id));
+      for (const target of targets) target.statuses.push(this.#status({ state: 'inactive', description }));
+    });
+  }
+
+  #status(update: StatusUpdate): StatusEntry {
+    return {
+      state: update.state,
+      ...(update.description !== undefined ? { description: update.description } : {}),
+      ...(update.environmentUrl !== undefined ? { environmentUrl: update.environmentUrl } : {}),
+      ...(update.logUrl !== undefined ? { logUrl: update.logUrl } : {}),
+      createdAt: this.#now().toISOString(),
+    };
+  }
+
+  #find(data: LedgerData, id: string): StoredDeployment {
+    const found = data.deployments.find((deployment) => deployment.id === id);
+    if (!found) throw new LedgerFileError(this.path, `there is no deployment with id '${id}'`);
+    return found;
+  }
+
+  /** Read-modify-write under the lock; when `apply` throws, the file is left as it was. */
+  async #change<T>(apply: (data: LedgerData) => T): Promise<T> {
+    await mkdir(dirname(this.path), { recursive: true });
+    return withLock(
+      this.lockPath,
+      async () => {
+        const data = await this.#read();
+        const result = apply(data);
+        await writeFileAtomic(this.path, `${JSON.stringify(data, null, 2)}\n`);
+        return result;
+      },
+      this.#lock,
+    );
+  }
+
+  async #read(): Promise<LedgerData> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENOENT') return emptyLedger();
+      if (code === 'EISDIR') throw new LedgerFileError(this.path, 'is a folder, expected a JSON file');
+      throw new LedgerFileError(this.path, `cannot be read: ${(error as Error).message}`);
+    }
+    // A file with nothing in it holds no records, so reading it as empty loses nothing.
+    if (text.trim() === '') return emptyLedger();
+    return parseLedger(this.path, text);
+  }
+}
+
+function emptyLedger(): LedgerData {
+  return { version: FILE_LEDGER_VERSION, nextId: 1, deployments: [] };
+}
+
+const NEVER_RESET = 'fix it or move it away (deploy-kit never resets a ledger it cannot read)';
+
+/** Checks the whole file; throws a LedgerFileError naming the first problem and where it is. */
+export function parseLedger(path: string, text: string): LedgerData {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new LedgerFileError(path, `is not valid JSON (${(error as Error).message}); ${NEVER_RESET}`);
+  }
+  const bad = (where: string, problem: string) =>
+    new LedgerFileError(path, `${where} ${problem}; ${NEVER_RESET}`);
+  if (!isObject(value)) throw bad('the top level', `must be an object, got ${kindOf(value)}`);
+  if (typeof value.version === 'number' && value.version > FILE_LEDGER_VERSION) {
+    throw new LedgerFileError(
+      path,
+      `has version ${value.version}, newer than this deploy-kit reads (${FILE_LEDGER_VERSION}); upgrade deploy-kit`,
+    );
+  }
+  if (value.version !== FILE_LEDGER_VERSION) {
+    throw bad('version', `must be ${FILE_LEDGER_VERSION}, got ${kindOf(value.version)}`);
+  }
+  const nextId = value.nextId;
+  if (typeof nextId !== 'number' || !Number.isSafeInteger(nextId) || nextId < 1) {
+    throw bad('nextId', `must be a whole number of at least 1, got ${kindOf(nextId)}`);
+  }
+  const deployments = value.deployments;
+  if (!Array.isArray(deployments)) throw bad('deployments', `must be a list, got ${kindOf(deployments)}`);
+
+  const seen = new Set<string>();
+  let highest = 0;
+  for (const [index, deployment] of (deployments as unknown[]).entries()) {
+    const at = `deployments[${index}]`;
+    if (!isObject(deployment)) throw bad(at, `must be an object, got ${kindOf(deployment)}`);
+    const id = deployment.id;
+    if (typeof id !== 'string' || !/^[1-9][0-9]*$/.test(id)) {
+      throw bad(`${at}.id`, `must be a string of a whole number like "12", got ${kindOf(id)}`);
+    }
+    if (seen.has(id)) throw bad(`${at}.id`, `"${id}" is the id of an earlier deployment too`);
+    seen.add(id);
+    highest = Math.max(highest, Number(id));
+    for (const key of ['environment', 'task', 'sha', 'ref', 'createdAt'] as const) {
+      if (typeof deployment[key] !== 'string') {
+        throw bad(`${at}.${key}`, `must be a string, got ${kindOf(deployment[key])}`);
+      }
+    }
+    for (const key of ['creator', 'description'] as const) {
+      if (deployment[key] !== undefined && typeof deployment[key] !== 'string') {
+        throw bad(`${at}.${key}`, `must be a string when present, got ${kindOf(deployment[key])}`);
+      }
+    }
+    if (!isObject(deployment.payload)) {
+      throw bad(`${at}.payload`, `must be an object, got ${kindOf(deployment.payload)}`);
+    }
+    const statuses = deployment.statuses;
+    if (!Array.isArray(statuses)) throw bad(`${at}.statuses`, `must be a list, got ${kindOf(statuses)}`);
+    for (const [statusIndex, status] of (statuses as unknown[]).entries()) {
+      const sat = `${at}.statuses[${statusIndex}]`;
+      if (!isObject(status)) throw bad(sat, `must be an object, got ${kindOf(status)}`);
+      if (!STATES.includes(status.state as DeploymentState)) {
+        throw bad(`${sat}.state`, `must be one of ${STATES.join(', ')}, got ${kindOf(status.state)}`);
+      }
+      if (typeof status.createdAt !== 'string') {
+        throw bad(`${sat}.createdAt`, `must be a string, got ${kindOf(status.createdAt)}`);
+      }
+    }
+  }
+  const data = value as unknown as LedgerData;
+  // Ids are never reused, even when someone lowered nextId by hand.
+  data.nextId = Math.max(nextId, highest + 1);
+  return data;
+}
+
+function toEntry(stored: StoredDeployment): DeploymentEntry {
+  const payload = structuredClone(stored.payload);
+  const statuses = stored.statuses.map((status) => ({ ...status })).reverse();
+  const record = recordOf(payload);
+  return {
+    id: stored.id,
+    environment: stored.environment,
+    task: stored.task,
+    sha: stored.sha,
+    ref: stored.ref,
+    createdAt: stored.createdAt,
+    ...(stored.creator !== undefined ? { creator: stored.creator } : {}),
+    ...(stored.description !== undefined ? { description: stored.description } : {}),
+    payload,
+    ...(record ? { record } : {}),
+    statuses,
+    state: statuses[0]?.state ?? 'pending',
+  };
+}
+
+function checkState(path: string, state: DeploymentState): void {
+  if (!STATES.includes(state)) {
+    throw new LedgerFileError(
+      path,
+      `a status must be one of ${STATES.join(', ')}, got ${JSON.stringify(state)}`,
+    );
+  }
+}
+
+/** Writes `text` to a temporary file beside `path`, fsyncs it, renames it over `path`, fsyncs the folder. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const folder = dirname(path);
+  const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temporary, 'wx');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await renameWithRetry(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await syncFolder(folder);
+}
+
+/** Windows refuses a rename while another process has the target open; that passes quickly. */
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      const code = errorCode(error);
+      if (attempt >= 20 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw error;
+      await new Promise((done) => setTimeout(done, 10 + attempt * 10));
+    }
+  }
+}
+
+/** Makes the rename itself durable; not possible on every platform (Windows), so best effort. */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // the data is already on disk; only the name may be lost on a power cut here
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Artifacts kept beside the ledger
+
+interface ArtifactMeta {
+  key: string;
+  kind: 'file' | 'folder';
+  savedAt: string;
+}
+
+/**
+ * Release bundles kept beside a file ledger: `<folder>/<ledger file name>.artifacts/<safe key>/`, each
+ * holding `meta.json` and `data` (a copy of the file or of the folder). Saving copies into a temporary
+ * folder and renames it into place, so a key is either whole or absent.
+ */
+export class FileArtifactStore implements ArtifactStore {
+  readonly kind = 'file' as const;
+  /** Absolute path of the folder holding every key. */
+  readonly root: string;
+
+  /** `ledgerPath` is the ledger file's path (the same one given to FileLedger). */
+  constructor(ledgerPath: string) {
+    if (ledgerPath.trim() === '')
+      throw new Error("file artifact store: the ledger path is empty; expected 'file:<path>'");
+    const absolute = resolve(ledgerPath);
+    this.root = join(dirname(absolute), `${basename(absolute)}.artifacts`);
+  }
+
+  /** Where a key's copy lives; always directly inside `root`. */
+  pathOf(key: string): string {
+    const path = join(this.root, safeArtifactKey(key));
+    if (dirname(path) !== this.root || !path.startsWith(this.root + sep)) {
+      throw new Error(
+        `file artifact store: key ${JSON.stringify(key)} does not name a folder inside ${this.root}`,
+      );
+    }
+    return path;
+  }
+
+  async save(key: string, path: string): Promise<void> {
+    const target = this.pathOf(key);
+    const source = resolve(path);
+    let kind: ArtifactMeta['kind'];
+    try {
+      kind = (await stat(source)).isDirectory() ? 'folder' : 'file';
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') {
+        throw new Error(`file artifact store: cannot save ${JSON.stringify(key)}: ${source} does not exist`);
+      }
+      throw error;
+    }
+    await mkdir(this.root, { recursive: true });
+    const temporary = join(this.root, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(temporary);
+      await cp(source, join(temporary, 'data'), {
+        recursive: true,
+        preserveTimestamps: true,
+        verbatimSymlinks: true,
+        errorOnExist: true,
+        force: false,
+      });
+      const meta: ArtifactMeta = { key, kind, savedAt: new Date().toISOString() };
+      await writeFileAtomic(join(temporary, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+      await this.#replace(temporary, target);
+    } finally {
+      await rm(temporary, { recursive: true, force: true });
+    }
+  }
+
+  async restore(key: string, path: string): Promise<boolean> {
+    const stored = this.pathOf(key);
+    let metaText: string;
+    try {
+      metaText = await readFile(join(stored, 'meta.json'), 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return false;
+      throw error;
+    }
+    let meta: Partial<ArtifactMeta>;
+    try {
+      meta = JSON.parse(metaText) as Partial<ArtifactMeta>;
+    } catch (error) {
+      throw new Error(
+        `file artifact store: ${join(stored, 'meta.json')} is not valid JSON (${(error as Error).message})`,
+      );
+    }
+    // On a case-insensitive disk `A` and `a` share a folder: only the key that was saved there is found.
+    if (meta.key !== key) return false;
+    if (meta.kind !== 'file' && meta.kind !== 'folder') {
+      throw new Error(`file artifact store: ${join(stored, 'meta.json')} has no kind 'file' or 'folder'`);
+    }
+    const target = resolve(path);
+    await mkdir(dirname(target), { recursive: true });
+    // A folder is copied into `path` (created when missing); files there are overwritten, others left alone.
+    await cp(join(stored, 'data'), target, {
+      recursive: true,
+      preserveTimestamps: true,
+      verbatimSymlinks: true,
+      force: true,
+    });
+    return true;
+  }
+
+  /** Renames the new copy into place; an older copy under the same key is moved aside first, then removed. */
+  async #replace(temporary: string, target: string): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await rename(temporary, target);
+        return;
+      } catch (error) {
+        const code = errorCode(error);
+        if (attempt >= 10 || (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM')) throw error;
+      }
+      const old = join(this.root, `.old-${process.pid}-${randomBytes(6).toString('hex')}`);
+      try {
+        await rename(target, old);
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error; // another saver moved it already
+        continue;
+      }
+      await rm(old, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * A key as a single, safe folder name: letters, digits, `_`, `-` and inner dots are kept; anything else
+ * (and a first or last dot) becomes `%XX`, so `../../etc` is `%2E.%2F..%2Fetc`, one folder inside the store,
+ * and different keys never share a folder. Very long keys are cut and end with a hash of the whole key.
+ */
+export function safeArtifactKey(key: string): string {
+  if (key === '') throw new Error('file artifact store: an artifact key must not be empty');
+  const bytes = Buffer.from(key, 'utf8');
+  let safe = '';
+  bytes.forEach((byte, index) => {
+    const char = String.fromCharCode(byte);
+    // A dot only inside: never `.`, `..` or a hidden name, and no trailing dot (Windows drops it).
+    const keep = /[A-Za-z0-9_-]/.test(char) || (char === '.' && index > 0 && index < bytes.length - 1);
+    safe += keep ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  });
+  if (safe.length > 180) {
+    safe = `${safe.slice(0, 140)}~${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+  }
+  return safe;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}

@@ -1,0 +1,103 @@
+// The ledger: an exact record of what was deployed where, read back by rollback, canary-promote and
+// `deploy-kit status`. Providers: GitHub Deployments (github.ts) and a local JSON file (file.ts).
+
+export type DeploymentState = 'pending' | 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+/** States in which a deployment may still be changing what is live. */
+export const OPEN_STATES: readonly DeploymentState[] = ['pending', 'queued', 'in_progress'];
+
+/** deploy-kit's own record, kept in the deployment payload under `deploy-kit`. */
+export interface ReleaseRecord {
+  /** The label users know: image tag, build number, semantic version. */
+  version: string;
+  sha: string;
+  ref: string;
+  /** Key of the release bundle in the artifact store, when one was saved. */
+  artifactKey?: string;
+  previous?: { deploymentId: string; version: string; sha: string };
+  run?: { id: string; attempt: string; url: string; workflow: string };
+  actor: string;
+  /** Present on a rollback's deployment. */
+  rollback?: { fromDeploymentId: string; fromVersion: string; reason: string };
+}
+
+export interface StatusEntry {
+  state: DeploymentState;
+  description?: string;
+  environmentUrl?: string;
+  logUrl?: string;
+  createdAt: string;
+}
+
+export interface DeploymentEntry {
+  id: string;
+  environment: string;
+  task: string;
+  sha: string;
+  ref: string;
+  createdAt: string;
+  creator?: string;
+  description?: string;
+  payload: Record<string, unknown>;
+  /** deploy-kit's record; undefined for deployments something else made. */
+  record?: ReleaseRecord;
+  /** Newest first. */
+  statuses: StatusEntry[];
+  /** The latest status's state, or pending when there is none. */
+  state: DeploymentState;
+}
+
+export interface CreateDeploymentRequest {
+  environment: string;
+  sha: string;
+  ref: string;
+  task: string;
+  description?: string;
+  /** The user's payload; the record is merged in under `deploy-kit`. */
+  payload: Record<string, unknown>;
+  record: ReleaseRecord;
+  productionEnvironment?: boolean;
+  transientEnvironment?: boolean;
+  /** undefined: GitHub's default (all contexts); [] skips the check. */
+  requiredContexts?: string[];
+  autoMerge: boolean;
+}
+
+export interface StatusUpdate {
+  state: DeploymentState;
+  description?: string;
+  environmentUrl?: string;
+  logUrl?: string;
+}
+
+export interface Ledger {
+  readonly kind: 'github' | 'file';
+  create(request: CreateDeploymentRequest): Promise<DeploymentEntry>;
+  setStatus(id: string, update: StatusUpdate): Promise<void>;
+  /** The environment's deployments, newest first, each with its status history. */
+  history(environment: string, options?: { limit?: number }): Promise<DeploymentEntry[]>;
+  get(id: string): Promise<DeploymentEntry | undefined>;
+  /** Marks these deployments inactive, one write each. */
+  deactivate(ids: string[], description: string): Promise<void>;
+}
+
+/** Where release bundles are kept so a rollback can redeploy the same bytes. */
+export interface ArtifactStore {
+  readonly kind: string;
+  save(key: string, path: string): Promise<void>;
+  /** false when the key is gone (evicted, never saved). */
+  restore(key: string, path: string): Promise<boolean>;
+}
+
+export const RECORD_KEY = 'deploy-kit';
+
+/** Reads deploy-kit's record out of a payload, or undefined when it is not ours. */
+export function recordOf(payload: unknown): ReleaseRecord | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const record = (payload as Record<string, unknown>)[RECORD_KEY];
+  if (!record || typeof record !== 'object') return undefined;
+  const candidate = record as Partial<ReleaseRecord>;
+  return typeof candidate.version === 'string' && typeof candidate.sha === 'string'
+    ? (candidate as ReleaseRecord)
+    : undefined;
+}

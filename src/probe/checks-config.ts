@@ -1,0 +1,831 @@
+// The `checks` input of smoke-test: YAML (or JSON) checks, inline or in a file, validated against the published
+// JSON Schema (schemas/smoke-test-checks.schema.json) and turned into typed CheckSpecs.
+//
+// Validation runs in two passes: the schema (shape, types, unknown keys) and then the meaning (durations,
+// percentages, status codes, URLs, regular expressions, header names). Every problem names its key path in
+// the user's terms (`checks[2].expect.status[0]: ...`) and, from the YAML source, its line and column.
+import { readFile as readFileAsync } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import checksSchema from '../../schemas/smoke-test-checks.schema.json' with { type: 'json' };
+import {
+  InputError,
+  isHeaderName,
+  isHeaderValue,
+  parseDuration,
+  parsePercentOrFraction,
+  parseStatusRanges,
+  parseUrl,
+  quote,
+  type SourceLocation,
+} from '../common/units.js';
+import type {
+  CheckSpec,
+  HeaderAssertion,
+  JsonAssertion,
+  StatusRange,
+  Thresholds,
+  TlsSettings,
+} from './types.js';
+
+/** The JSON Schema the checks are validated with; the same object as the published schema file. */
+export { checksSchema };
+
+/** Action-level settings every check starts from; the file's `defaults`, then the check's own keys, win. */
+export interface CheckDefaults {
+  /** Resolves a check's relative `url` (`/health`); without it every `url` must be absolute. */
+  baseUrl?: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  samples: number;
+  followRedirects: boolean;
+  maxRedirects: number;
+  /** Accepted statuses when a check gives no `expect.status` (2xx, usually). */
+  expectStatus: StatusRange[];
+  thresholds: Thresholds;
+  tls: TlsSettings;
+}
+
+export interface LoadChecksOptions {
+  /** Where a checks file path is resolved from (the workspace). */
+  baseDir: string;
+  /** Reads a file as UTF-8 (the checks file and `ca-file`s); fs by default. */
+  readFile?: (path: string) => string | Promise<string>;
+  /** The input's name in messages; 'checks' by default. */
+  input?: string;
+}
+
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const MAX_PROBLEMS = 20;
+
+type Segment = string | number;
+
+interface Problem {
+  path: Segment[];
+  message: string;
+  /** Point at the key itself (unknown keys) rather than its value. */
+  key?: string;
+  location?: SourceLocation;
+  offset?: number;
+}
+
+/**
+ * Parses, validates and expands the `checks` input into one CheckSpec per check.
+ *
+ * `text` is either the checks themselves (YAML or JSON) or a path to a file holding them: a single line
+ * that ends in `.yml`, `.yaml` or `.json` (and is not itself YAML such as `- url: https://x/a.json`) is a
+ * path, resolved from `opts.baseDir`, and must exist. A `ca-file` is resolved from the checks file's folder,
+ * or from `opts.baseDir` for inline checks.
+ *
+ * The document is a mapping `{ defaults?, checks }` or just the list of checks. Throws an InputError naming
+ * every problem found (up to 20), each with its key path and source position.
+ */
+export async function loadChecks(
+  text: string,
+  base: CheckDefaults,
+  opts: LoadChecksOptions,
+): Promise<CheckSpec[]> {
+  const input = opts.input ?? 'checks';
+  const read = opts.readFile ?? ((path: string) => readFileAsync(path, 'utf8'));
+  const source = await readSource(text, input, opts.baseDir, read);
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter, merge: true, prettyErrors: false });
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return source.file === undefined ? { line, column: col } : { file: source.file, line, column: col };
+  };
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    const location = at(syntaxError.pos[0]);
+    const line = source.text.split(/\r?\n/)[location.line - 1] ?? '';
+    const hint =
+      syntaxError.code === 'UNEXPECTED_TOKEN' && /[[{]/.test(line)
+        ? '; inside { } or [ ], quote a value that holds [ ] { } or a comma'
+        : '';
+    throw new InputError(
+      input,
+      `'${input}' is not valid YAML: ${syntaxError.message}${hint} (${formatLocation(location)})`,
+      location,
+    );
+  }
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (raw === null || raw === undefined) {
+    throw new InputError(
+      input,
+      `'${input}' is empty; give the checks as YAML, or a path to a .yml or .json file`,
+    );
+  }
+  if (typeof raw !== 'object') {
+    const hint = typeof raw === 'string' ? ' (a file path must end in .yml, .yaml or .json)' : '';
+    throw new InputError(
+      input,
+      `'${input}' must be a mapping with a 'checks' list, or a list of checks, got ${render(raw)}${hint}`,
+    );
+  }
+  const shorthand = Array.isArray(raw);
+  const document = (shorthand ? { checks: raw } : raw) as RawDocument;
+
+  const locate = (problem: Problem): void => {
+    const segments = shorthand ? problem.path.slice(1) : problem.path;
+    const offset = nodeOffset(doc, segments, problem.key);
+    if (offset !== undefined) {
+      problem.offset = offset;
+      problem.location = at(offset);
+    }
+  };
+  const report = (problems: Problem[]): never => {
+    problems.forEach(locate);
+    problems.sort((a, b) => (a.offset ?? Number.MAX_SAFE_INTEGER) - (b.offset ?? Number.MAX_SAFE_INTEGER));
+    const lines = problems
+      .slice(0, MAX_PROBLEMS)
+      .map((p) => (p.location ? `${p.message} (${formatLocation(p.location)})` : p.message));
+    if (problems.length > MAX_PROBLEMS) lines.push(`... and ${problems.length - MAX_PROBLEMS} more`);
+    const message =
+      problems.length === 1
+        ? (lines[0] as string)
+        : `'${input}' has ${problems.length} problems:\n  ${lines.join('\n  ')}`;
+    throw new InputError(input, message, problems[0]?.location);
+  };
+
+  const validate = await compiledSchema();
+  if (!validate(document)) report(schemaProblems(validate.errors ?? [], document, input));
+
+  const problems: Problem[] = [];
+  const caDir = source.file === undefined ? opts.baseDir : dirname(resolve(opts.baseDir, source.file));
+  const specs = await expand(document, base, problems, (path) => read(resolve(caDir, path)));
+  if (problems.length > 0) report(problems);
+  return specs;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Source: inline text or a file
+
+interface Source {
+  text: string;
+  /** The file as the user named it (relative to the workspace when inside it); absent for inline text. */
+  file?: string;
+}
+
+/** A single line ending in .yml/.yaml/.json that is not YAML itself (no `key: value`, `- item`, `{`, `[`). */
+export function isChecksFilePath(text: string): boolean {
+  const value = text.trim();
+  return (
+    !/[\r\n]/.test(value) && /\.(ya?ml|json)$/i.test(value) && !/^[-[{]/.test(value) && !/:\s/.test(value)
+  );
+}
+
+async function readSource(
+  text: string,
+  input: string,
+  baseDir: string,
+  read: (path: string) => string | Promise<string>,
+): Promise<Source> {
+  if (!isChecksFilePath(text)) return { text };
+  const path = text.trim();
+  const absolute = resolve(baseDir, path);
+  const rel = relative(baseDir, absolute);
+  const file = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
+  try {
+    return { text: await read(absolute), file };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${(error as Error).message})`;
+    throw new InputError(input, `'${input}' names the file ${quote(path)} (${absolute}), ${why}`);
+  }
+}
+
+function formatLocation(location: SourceLocation): string {
+  return location.file === undefined
+    ? `at line ${location.line}, column ${location.column}`
+    : `at ${location.file}:${location.line}:${location.column}`;
+}
+
+/** The source offset of the node at `segments` (or of the key `key` in it); the nearest ancestor's if absent. */
+function nodeOffset(doc: Document, segments: Segment[], key?: string): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  const steps: { segment: Segment; key: boolean }[] = segments.map((segment) => ({ segment, key: false }));
+  if (key !== undefined) steps.push({ segment: key, key: true });
+  for (const step of steps) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step.segment));
+      if (!pair) break;
+      node = step.key ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof step.segment === 'number') {
+      node = node.items[step.segment];
+    } else {
+      break;
+    }
+    offset = rangeStart(node) ?? offset;
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null)?.range?.[0];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pass 1: the schema, with ajv's errors in the user's terms
+
+let compiled: Promise<ValidateFunction> | undefined;
+
+/** ajv is loaded and the schema compiled on first use only: most steps never need them. */
+function compiledSchema(): Promise<ValidateFunction> {
+  compiled ??= import('ajv').then((mod) => {
+    // Node and ncc hand over module.exports (the Ajv class) as the default; TypeScript types it as the namespace.
+    const Ajv = mod.default as unknown as typeof mod.Ajv;
+    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+    return ajv.compile(checksSchema);
+  });
+  return compiled;
+}
+
+/** `checks[2].expect.status[0]`; keys that are not plain words are bracketed: `headers["x y"]`. */
+export function keyPath(segments: readonly Segment[]): string {
+  return segments
+    .map((s, i) => {
+      if (typeof s === 'number') return `[${s}]`;
+      if (/^[A-Za-z_$][\w$-]*$/.test(s)) return i === 0 ? s : `.${s}`;
+      return `[${JSON.stringify(s)}]`;
+    })
+    .join('');
+}
+
+/** Values whose form a units.ts parser knows, found by their key path; its message beats the schema's. */
+const SEMANTIC: { pattern: RegExp; parse: (label: string, text: string) => unknown }[] = [
+  { pattern: /^\/(checks\/\d+|defaults)\/timeout$/, parse: parseDuration },
+  { pattern: /^\/(checks\/\d+|defaults)\/latency\/(p50|p95|p99|max)$/, parse: parseDuration },
+  { pattern: /^\/(checks\/\d+|defaults)\/max-error-rate$/, parse: parsePercentOrFraction },
+  { pattern: /^\/checks\/\d+\/expect\/status(\/\d+)?$/, parse: parseStatusRanges },
+];
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  array: 'a list',
+  null: 'empty',
+};
+
+function schemaProblems(errors: ErrorObject[], document: unknown, input: string): Problem[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (['if', 'anyOf', 'oneOf'].includes(error.keyword)) continue;
+    const group = byPath.get(error.instancePath) ?? [];
+    group.push(error);
+    byPath.set(error.instancePath, group);
+  }
+  const problems: Problem[] = [];
+  for (const [pointer, group] of byPath) {
+    const { segments, value } = resolvePointer(document, pointer);
+    const label = keyPath(segments);
+    const deeper = [...byPath.keys()].some((p) => p.startsWith(`${pointer}/`));
+
+    const semantic = SEMANTIC.find((s) => s.pattern.test(pointer));
+    if (semantic && (typeof value === 'string' || typeof value === 'number')) {
+      try {
+        semantic.parse(label, String(value));
+      } catch (error) {
+        if (error instanceof InputError) {
+          problems.push({ path: segments, message: error.message });
+          continue;
+        }
+        throw error;
+      }
+    }
+    // A type error beside deeper errors, or beside other errors here, is a union branch that did not apply.
+    const others = group.filter((e) => e.keyword !== 'type');
+    if (deeper && others.length === 0) continue;
+    const relevant = others.length > 0 ? others : group;
+
+    const types = relevant.filter((e) => e.keyword === 'type');
+    if (types.length > 0) {
+      const words = types.flatMap((e) => String(e.params.type).split(',')).map((t) => typeWord(t, types));
+      problems.push({
+        path: segments,
+        message: at(label, input, `must be ${either([...new Set(words)])}, got ${render(value)}`),
+      });
+    }
+    for (const error of relevant) {
+      if (error.keyword === 'type') continue;
+      problems.push(describeError(error, segments, label, value, input));
+    }
+  }
+  return problems;
+}
+
+function typeWord(type: string, errors: ErrorObject[]): string {
+  if (type === 'array') {
+    const items = errors
+      .map((e) => (e.parentSchema as { items?: { type?: string } } | undefined)?.items?.type)
+      .find((t) => t !== undefined);
+    if (items === 'string') return 'a list of strings';
+  }
+  return TYPE_WORDS[type] ?? type;
+}
+
+function describeError(
+  error: ErrorObject,
+  segments: Segment[],
+  label: string,
+  value: unknown,
+  input: string,
+): Problem {
+  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const problem = (message: string, key?: string): Problem =>
+    key === undefined ? { path: segments, message } : { path: segments, message, key };
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const allowed = Object.keys((schema.properties ?? {}) as object);
+      const guess = closest(key, allowed);
+      const hint = `${guess ? `did you mean '${guess}'? ` : ''}allowed: ${allowed.join(', ')}`;
+      return segments.length === 0
+        ? problem(`'${input}' has an unknown top-level key '${key}' (${hint})`, key)
+        : problem(`${label}: unknown key '${key}' (${hint})`, key);
+    }
+    case 'required': {
+      const key = String(error.params.missingProperty);
+      return segments.length === 0
+        ? problem(`'${input}' must have a '${key}' list (or be just the list of checks)`)
+        : problem(`${label}: missing required key '${key}'`);
+    }
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const guess = allowed.find((a) => a.toLowerCase() === String(value).toLowerCase());
+      const hint = guess ? ` (did you mean '${guess}'?)` : '';
+      return problem(at(label, input, `must be one of ${allowed.join(', ')}, got ${render(value)}${hint}`));
+    }
+    case 'minimum':
+    case 'maximum': {
+      const whole = schema.type === 'integer' ? 'a whole number' : 'a number';
+      const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
+      const range =
+        minimum !== undefined && maximum !== undefined
+          ? `${whole} from ${minimum} to ${maximum}`
+          : minimum !== undefined
+            ? `${whole} of at least ${minimum}`
+            : `${whole} of at most ${maximum}`;
+      return problem(at(label, input, `must be ${range}, got ${render(value)}`));
+    }
+    case 'minItems':
+      return problem(
+        at(
+          label,
+          input,
+          segments.length === 1 && segments[0] === 'checks'
+            ? 'must list at least one check'
+            : 'must not be an empty list',
+        ),
+      );
+    case 'minLength':
+      return problem(at(label, input, 'must not be empty'));
+    case 'pattern':
+      return problem(at(label, input, `must match ${error.params.pattern}, got ${render(value)}`));
+    default:
+      return problem(at(label, input, `${error.message ?? 'is not valid'}`));
+  }
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function either(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+/** `<path>: <rest>`, or `'<input>' <rest>` for the document itself. */
+function at(label: string, input: string, rest: string): string {
+  return label === '' ? `'${input}' ${rest}` : `${label}: ${rest}`;
+}
+
+function render(value: unknown): string {
+  if (value === null || value === undefined) return 'an empty value';
+  if (typeof value === 'string') return quote(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+function resolvePointer(document: unknown, pointer: string): { segments: Segment[]; value: unknown } {
+  const segments: Segment[] = [];
+  let value = document;
+  for (const part of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value)) {
+      segments.push(Number(key));
+      value = value[Number(key)];
+    } else {
+      segments.push(key);
+      value =
+        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  return { segments, value };
+}
+
+/** The allowed word nearest to a misspelt one (edit distance ≤ 2, or a case/separator difference). */
+function closest(word: string, allowed: string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_ ]/g, '');
+  const same = allowed.find((a) => norm(a) === norm(word));
+  if (same) return same;
+  let best: { word: string; distance: number } | undefined;
+  for (const candidate of allowed) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { word: candidate, distance };
+  }
+  return best?.word;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pass 2: meaning, defaults and merging
+
+type HeaderValues = Record<string, string | number | boolean>;
+
+interface RawShared {
+  headers?: HeaderValues;
+  timeout?: string;
+  samples?: number;
+  'follow-redirects'?: boolean;
+  'max-redirects'?: number;
+  tls?: { 'min-valid-days'?: number; insecure?: boolean; 'ca-file'?: string };
+  latency?: { p50?: string; p95?: string; p99?: string; max?: string };
+  'max-error-rate'?: string | number;
+}
+
+interface RawExpect {
+  status?: number | string | (number | string)[];
+  'body-contains'?: string | string[];
+  'body-matches'?: string | string[];
+  json?: { path: string; exists?: boolean; equals?: unknown; matches?: string; min?: number; max?: number }[];
+  headers?: Record<string, string | { exists?: boolean; equals?: string; matches?: string }>;
+}
+
+interface RawCheck extends RawShared {
+  name?: string;
+  url: string;
+  method?: (typeof METHODS)[number];
+  body?: string | object;
+  expect?: RawExpect;
+}
+
+interface RawDocument {
+  defaults?: RawShared;
+  checks: RawCheck[];
+}
+
+/** The settings a check inherits: the action's, overridden by the file's `defaults`. */
+interface Layer {
+  headers: Record<string, string>;
+  timeoutMs: number;
+  samples: number;
+  followRedirects: boolean;
+  maxRedirects: number;
+  thresholds: Thresholds;
+  tls: TlsSettings;
+}
+
+async function expand(
+  document: RawDocument,
+  base: CheckDefaults,
+  problems: Problem[],
+  readCa: (path: string) => string | Promise<string>,
+): Promise<CheckSpec[]> {
+  const check = (path: Segment[], fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ path, message: error.message });
+    }
+  };
+  const fail: Fail = (path, rest, key) => {
+    const problem: Problem = { path, message: `${keyPath(path)}: ${rest}` };
+    if (key !== undefined) problem.key = key;
+    problems.push(problem);
+  };
+  const caFiles = new Map<string, Promise<string | undefined>>();
+  const readCaFile = (path: Segment[], file: string): Promise<string | undefined> => {
+    let pending = caFiles.get(file);
+    if (!pending) {
+      pending = Promise.resolve()
+        .then(() => readCa(file))
+        .then(
+          (pem) => {
+            if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+            fail(path, `${quote(file)} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+            return undefined;
+          },
+          (error: NodeJS.ErrnoException) => {
+            fail(
+              path,
+              `cannot read ${quote(file)}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+            );
+            return undefined;
+          },
+        );
+      caFiles.set(file, pending);
+    }
+    return pending;
+  };
+
+  /** Applies one layer of file settings (defaults or a check) over `under`. */
+  const overlay = async (raw: RawShared, path: Segment[], under: Layer): Promise<Layer> => {
+    const layer: Layer = {
+      ...under,
+      headers: mergeHeaders(under.headers, headersOf(raw.headers, [...path, 'headers'], fail)),
+      thresholds: { ...under.thresholds },
+      tls: { ...under.tls },
+    };
+    if (raw.timeout !== undefined) {
+      check([...path, 'timeout'], () => {
+        layer.timeoutMs = parseDuration(keyPath([...path, 'timeout']), raw.timeout as string, { min: 1 });
+      });
+    }
+    if (raw.samples !== undefined) layer.samples = raw.samples;
+    if (raw['follow-redirects'] !== undefined) layer.followRedirects = raw['follow-redirects'];
+    if (raw['max-redirects'] !== undefined) layer.maxRedirects = raw['max-redirects'];
+    for (const key of ['p50', 'p95', 'p99', 'max'] as const) {
+      const text = raw.latency?.[key];
+      if (text === undefined) continue;
+      const field = `${key}Ms` as const;
+      check([...path, 'latency', key], () => {
+        layer.thresholds[field] = parseDuration(keyPath([...path, 'latency', key]), text);
+      });
+    }
+    const errorRate = raw['max-error-rate'];
+    if (errorRate !== undefined) {
+      check([...path, 'max-error-rate'], () => {
+        layer.thresholds.maxErrorRate = parsePercentOrFraction(
+          keyPath([...path, 'max-error-rate']),
+          String(errorRate),
+        );
+      });
+    }
+    const tls = raw.tls;
+    if (tls?.['min-valid-days'] !== undefined) layer.tls.minValidDays = tls['min-valid-days'];
+    if (tls?.insecure !== undefined) layer.tls.insecure = tls.insecure;
+    if (tls?.['ca-file'] !== undefined) {
+      const ca = await readCaFile([...path, 'tls', 'ca-file'], tls['ca-file']);
+      if (ca !== undefined) layer.tls.ca = ca;
+    }
+    return layer;
+  };
+
+  const start: Layer = {
+    headers: { ...base.headers },
+    timeoutMs: base.timeoutMs,
+    samples: base.samples,
+    followRedirects: base.followRedirects,
+    maxRedirects: base.maxRedirects,
+    thresholds: { ...base.thresholds },
+    tls: { ...base.tls },
+  };
+  const defaults = document.defaults ? await overlay(document.defaults, ['defaults'], start) : start;
+
+  const specs: CheckSpec[] = [];
+  const names = new Map<string, number>();
+  for (const [index, raw] of document.checks.entries()) {
+    const path: Segment[] = ['checks', index];
+    const sub = (...keys: Segment[]): Segment[] => [...path, ...keys];
+    const layer = await overlay(raw, path, defaults);
+    const method = raw.method ?? 'GET';
+
+    let url = raw.url;
+    check(sub('url'), () => {
+      url = resolveUrl(keyPath(sub('url')), raw.url, base.baseUrl);
+    });
+
+    const headers = { ...layer.headers };
+    let body: string | undefined;
+    if (raw.body !== undefined) {
+      if (method === 'GET' || method === 'HEAD') fail(sub('body'), `a ${method} request cannot have a body`);
+      if (typeof raw.body === 'string') {
+        body = raw.body;
+      } else {
+        body = JSON.stringify(raw.body);
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+          headers['content-type'] = 'application/json';
+        }
+      }
+    }
+
+    const expect = raw.expect ?? {};
+    let expectStatus = base.expectStatus.map((range) => ({ ...range }));
+    if (expect.status !== undefined) {
+      const items = Array.isArray(expect.status) ? expect.status : [expect.status];
+      const ranges: StatusRange[] = [];
+      items.forEach((item, i) => {
+        const itemPath = Array.isArray(expect.status) ? sub('expect', 'status', i) : sub('expect', 'status');
+        check(itemPath, () => ranges.push(...parseStatusRanges(keyPath(itemPath), String(item))));
+      });
+      expectStatus = ranges;
+    }
+
+    const listOf = (value: string | string[] | undefined): string[] =>
+      value === undefined ? [] : Array.isArray(value) ? value : [value];
+    const bodyMatches: RegExp[] = [];
+    const matches = expect['body-matches'];
+    listOf(matches).forEach((source, i) => {
+      const regex = compileRegex(
+        Array.isArray(matches) ? sub('expect', 'body-matches', i) : sub('expect', 'body-matches'),
+        source,
+        fail,
+      );
+      if (regex) bodyMatches.push(regex);
+    });
+
+    const json: JsonAssertion[] = [];
+    (expect.json ?? []).forEach((rawAssertion, i) => {
+      const at = sub('expect', 'json', i);
+      const assertion = jsonAssertion(rawAssertion, at, fail);
+      if (assertion) json.push(assertion);
+    });
+
+    const headerAssertions: HeaderAssertion[] = [];
+    for (const [name, rule] of Object.entries(expect.headers ?? {})) {
+      const assertion = headerAssertion(name, rule, sub('expect', 'headers', name), fail);
+      if (assertion) headerAssertions.push(assertion);
+    }
+
+    const name = raw.name ?? defaultName(method, url);
+    const earlier = names.get(name);
+    if (earlier !== undefined) {
+      fail(
+        raw.name === undefined ? path : sub('name'),
+        `the name ${quote(name)} is already used by checks[${earlier}]; give one of them a distinct name`,
+      );
+    } else {
+      names.set(name, index);
+    }
+
+    const spec: CheckSpec = {
+      name,
+      url,
+      method,
+      headers,
+      expectStatus,
+      bodyContains: listOf(expect['body-contains']),
+      bodyMatches,
+      json,
+      headerAssertions,
+      followRedirects: layer.followRedirects,
+      maxRedirects: layer.maxRedirects,
+      timeoutMs: layer.timeoutMs,
+      tls: layer.tls,
+      samples: layer.samples,
+      thresholds: layer.thresholds,
+    };
+    if (body !== undefined) spec.body = body;
+    specs.push(spec);
+  }
+  return specs;
+}
+
+/** Records a problem at `path` (at the key `key` in it, when given). */
+type Fail = (path: Segment[], rest: string, key?: string) => void;
+
+/** An absolute http(s) URL, or a path resolved against the action's base URL when there is one. */
+function resolveUrl(label: string, url: string, baseUrl: string | undefined): string {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(url.trim());
+  if (hasScheme || baseUrl === undefined) {
+    if (!hasScheme && url.trim().startsWith('/')) {
+      throw new InputError(
+        label,
+        `${label}: must be an http or https URL like https://example.com/health, got ${quote(url)} (a path needs the action's base URL)`,
+      );
+    }
+    return parseUrl(label, url);
+  }
+  return parseUrl(label, new URL(url.trim(), baseUrl).href);
+}
+
+function defaultName(method: string, url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${method} ${parsed.pathname}${parsed.search}`;
+  } catch {
+    return `${method} ${url}`;
+  }
+}
+
+function mergeHeaders(...layers: Record<string, string>[]): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer)) {
+      for (const existing of Object.keys(merged)) {
+        if (existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+      }
+      merged[name] = value;
+    }
+  }
+  return merged;
+}
+
+/** Request headers from the file: names must be tokens, values single-line (never echoed: they may be secrets). */
+function headersOf(raw: HeaderValues | undefined, path: Segment[], fail: Fail): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    const text = String(value);
+    if (!isHeaderName(name)) {
+      fail(path, `${quote(name)} is not a valid header name (letters, digits and - only)`, name);
+    } else if (!isHeaderValue(text)) {
+      fail([...path, name], 'must not contain line breaks or control characters');
+    } else {
+      headers[name] = text;
+    }
+  }
+  return headers;
+}
+
+function compileRegex(path: Segment[], source: string, fail: Fail): RegExp | undefined {
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    fail(path, `invalid regular expression ${quote(source)}: ${reason}`);
+    return undefined;
+  }
+}
+
+/** `$`, `$.status`, `data.items[0].id`, `$["odd key"].x`. */
+const JSON_PATH = /^(?:\$|[^.[\]$"'][^.[\]]*)?(?:\.[^.[\]]+|\[\d+\]|\["[^"]*"\]|\['[^']*'\])*$/;
+
+function jsonAssertion(
+  raw: NonNullable<RawExpect['json']>[number],
+  path: Segment[],
+  fail: Fail,
+): JsonAssertion | undefined {
+  if (!JSON_PATH.test(raw.path) || raw.path.trim() !== raw.path) {
+    fail([...path, 'path'], `must be a path like data.items[0].id or $.status, got ${quote(raw.path)}`);
+  }
+  const assertion: JsonAssertion = { path: raw.path };
+  const given = (['exists', 'equals', 'matches', 'min', 'max'] as const).filter((k) => k in raw);
+  if (given.length === 0) {
+    fail(path, 'give at least one of exists, equals, matches, min, max');
+    return undefined;
+  }
+  if (raw.exists === false && given.length > 1) {
+    fail(path, `exists: false cannot be combined with ${given.filter((k) => k !== 'exists').join(', ')}`);
+  }
+  if (raw.min !== undefined && raw.max !== undefined && raw.min > raw.max) {
+    fail(path, `min (${raw.min}) is greater than max (${raw.max})`);
+  }
+  if (raw.exists !== undefined) assertion.exists = raw.exists;
+  if ('equals' in raw) assertion.equals = raw.equals;
+  if (raw.min !== undefined) assertion.min = raw.min;
+  if (raw.max !== undefined) assertion.max = raw.max;
+  if (raw.matches !== undefined) {
+    const regex = compileRegex([...path, 'matches'], raw.matches, fail);
+    if (regex) assertion.matches = regex;
+  }
+  return assertion;
+}
+
+function headerAssertion(
+  name: string,
+  rule: NonNullable<RawExpect['headers']>[string],
+  path: Segment[],
+  fail: Fail,
+): HeaderAssertion | undefined {
+  if (!isHeaderName(name)) {
+    fail(path.slice(0, -1), `${quote(name)} is not a valid header name (letters, digits and - only)`, name);
+    return undefined;
+  }
+  if (typeof rule === 'string') return { name, equals: rule };
+  const given = (['exists', 'equals', 'matches'] as const).filter((k) => rule[k] !== undefined);
+  if (given.length === 0) {
+    fail(path, 'give a value to equal, or at least one of exists, equals, matches');
+    return undefined;
+  }
+  if (rule.exists === false && given.length > 1) {
+    fail(path, `exists: false cannot be combined with ${given.filter((k) => k !== 'exists').join(', ')}`);
+  }
+  const assertion: HeaderAssertion = { name };
+  if (rule.exists !== undefined) assertion.exists = rule.exists;
+  if (rule.equals !== undefined) assertion.equals = rule.equals;
+  if (rule.matches !== undefined) {
+    const regex = compileRegex([...path, 'matches'], rule.matches, fail);
+    if (regex) assertion.matches = regex;
+  }
+  return assertion;
+}
