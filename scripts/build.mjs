@@ -24,7 +24,19 @@ function ncc(entry) {
   const target = join(out, entry.name);
   rmSync(target, { recursive: true, force: true });
   const bin = join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-  const argv = [bin, 'build', entry.file, '-o', target, '-m', '-q', '--target', 'es2022', '--license', 'licenses.txt'];
+  const argv = [
+    bin,
+    'build',
+    entry.file,
+    '-o',
+    target,
+    '-m',
+    '-q',
+    '--target',
+    'es2022',
+    '--license',
+    'licenses.txt',
+  ];
   return new Promise((resolveBuild, reject) => {
     const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code) =>

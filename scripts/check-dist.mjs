@@ -26,9 +26,12 @@ try {
     else if (!readFileSync(join(fresh, file)).equals(readFileSync(join(root, 'dist', file))))
       problems.push(`differs from a fresh build: dist/${file}`);
   }
-  for (const file of committed) if (!built.has(file)) problems.push(`not produced by the build: dist/${file}`);
+  for (const file of committed)
+    if (!built.has(file)) problems.push(`not produced by the build: dist/${file}`);
   if (problems.length > 0) {
-    console.error(`check-dist: dist/ is stale. Run 'npm run build' and commit dist/.\n  ${problems.join('\n  ')}`);
+    console.error(
+      `check-dist: dist/ is stale. Run 'npm run build' and commit dist/.\n  ${problems.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`check-dist: dist/ matches a fresh build (${built.size} files)`);

@@ -60,7 +60,11 @@ export function parseArgs(argv: string[]): CliArgs {
 export function actionHelp(manifest: ActionManifest, action: string): string {
   const lines = [`deploy-kit ${action} — ${manifest.description}`, '', 'Inputs:'];
   for (const input of manifest.inputs) {
-    const extra = input.required ? ' (required)' : input.default !== undefined ? ` (default: ${input.default})` : '';
+    const extra = input.required
+      ? ' (required)'
+      : input.default !== undefined
+        ? ` (default: ${input.default})`
+        : '';
     lines.push(`  --${input.name} <value>${extra}`, `      ${input.description}`);
   }
   lines.push('', 'Outputs:');
@@ -90,7 +94,8 @@ function terminalRenderer(write: (text: string) => void) {
     const message = data.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
     if (name === 'add-mask') masks.push(message);
     else if (name === 'group') write(`▸ ${mask(message)}\n`);
-    else if (name === 'error' || name === 'warning' || name === 'notice') write(`${name}: ${mask(message)}\n`);
+    else if (name === 'error' || name === 'warning' || name === 'notice')
+      write(`${name}: ${mask(message)}\n`);
   };
   return (chunk: string) => {
     pending += chunk;
@@ -141,12 +146,15 @@ export async function main(argv: string[]): Promise<number> {
       ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
       ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
     },
-    onOutput: (text, stream) => (stream === 'stdout' && !args.quiet ? render(text) : process.stderr.write(text)),
+    onOutput: (text, stream) =>
+      stream === 'stdout' && !args.quiet ? render(text) : process.stderr.write(text),
   });
 
   if (args.summaryFile) writeFileSync(resolve(args.summaryFile), run.summary);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ conclusion: run.conclusion, outputs: run.outputs }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ conclusion: run.conclusion, outputs: run.outputs }, null, 2)}\n`,
+    );
   } else {
     if (!args.quiet && run.summary.trim()) process.stdout.write(`\n${run.summary.trim()}\n`);
     process.stdout.write('\nOutputs:\n');

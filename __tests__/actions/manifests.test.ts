@@ -24,7 +24,10 @@ describe.each(actionNames())('%s/action.yml', (action) => {
   const manifest = readManifest(join(repoRoot, action));
 
   it("parses with GitHub's action parser without errors", () => {
-    const result = parseAction({ name: `${action}/action.yml`, content: readFileSync(file, 'utf8') }, new NoOperationTraceWriter());
+    const result = parseAction(
+      { name: `${action}/action.yml`, content: readFileSync(file, 'utf8') },
+      new NoOperationTraceWriter(),
+    );
     expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
   });
 

@@ -21,7 +21,11 @@ describe.each(nodeBinaries())('smoke-test bundle under %s', ({ path: node }) => 
   afterAll(() => app.close());
 
   it('passes a healthy service and fills every output, the summary and the report', async () => {
-    const result = await run({ url: `${app.url}/health\n${app.url}/version`, samples: '20', 'latency-p95': '2s' });
+    const result = await run({
+      url: `${app.url}/health\n${app.url}/version`,
+      samples: '20',
+      'latency-p95': '2s',
+    });
     expect(result.main.stderr).toBe('');
     expect(result.conclusion).toBe('success');
     expect(result.outputs.passed).toBe('true');

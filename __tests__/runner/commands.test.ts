@@ -19,7 +19,9 @@ describe('parseKeyValueFile', () => {
 describe('parseLog', () => {
   it('unescapes data and properties as the runner does', () => {
     const log = parseLog('::notice title=a%2Cb::100%25 done%0Dx');
-    expect(log.annotations).toEqual([{ level: 'notice', message: '100% done\rx', properties: { title: 'a,b' } }]);
+    expect(log.annotations).toEqual([
+      { level: 'notice', message: '100% done\rx', properties: { title: 'a,b' } },
+    ]);
   });
 
   it('drops debug and endgroup lines from what a person reads', () => {

@@ -53,7 +53,11 @@ describe('runAction', () => {
       console.log('leaked=' + (process.env.SECRET_OF_PARENT ?? 'none'));
     `);
     process.env.SECRET_OF_PARENT = 'should-not-pass';
-    const run = await runAction({ action: dir, inputs: { 'target name': 'world' }, github: { token: 'ghs_abc' } });
+    const run = await runAction({
+      action: dir,
+      inputs: { 'target name': 'world' },
+      github: { token: 'ghs_abc' },
+    });
     delete process.env.SECRET_OF_PARENT;
     expect(run.conclusion).toBe('success');
     expect(run.outputs.said).toBe('hello world\nsecond line');
@@ -93,7 +97,11 @@ describe('runAction', () => {
     expect(run.main.stdout).not.toContain('hunter2');
     expect(run.summary).toBe('secret *** here');
     expect(run.annotations).toEqual([
-      { level: 'error', message: 'it failed\non two lines', properties: { file: 'a.ts', line: '3', title: 'Bad: thing' } },
+      {
+        level: 'error',
+        message: 'it failed\non two lines',
+        properties: { file: 'a.ts', line: '3', title: 'Bad: thing' },
+      },
       { level: 'warning', message: 'careful', properties: {} },
     ]);
   });
@@ -108,7 +116,10 @@ describe('runAction', () => {
     `,
       `console.log('post after cancel, started=' + process.env.STATE_started);`,
     );
-    const run = await runAction({ action: dir, cancel: { when: (out) => out.includes('working'), graceMs: 2000 } });
+    const run = await runAction({
+      action: dir,
+      cancel: { when: (out) => out.includes('working'), graceMs: 2000 },
+    });
     expect(run.conclusion).toBe('cancelled');
     expect(run.main.stdout).toContain('got SIGINT');
     expect(run.main.exitCode).toBe(130);
@@ -116,8 +127,13 @@ describe('runAction', () => {
   });
 
   it('ends a step that ignores SIGINT with SIGTERM after the grace period', async () => {
-    const dir = fixtureAction(`process.on('SIGINT', () => {}); console.log('stubborn'); setInterval(() => {}, 1000);`);
-    const run = await runAction({ action: dir, cancel: { when: (out) => out.includes('stubborn'), graceMs: 300 } });
+    const dir = fixtureAction(
+      `process.on('SIGINT', () => {}); console.log('stubborn'); setInterval(() => {}, 1000);`,
+    );
+    const run = await runAction({
+      action: dir,
+      cancel: { when: (out) => out.includes('stubborn'), graceMs: 300 },
+    });
     expect(run.main.cancelled).toBe(true);
     expect(run.main.signal).toBe('SIGTERM');
   });

@@ -114,25 +114,26 @@ async function guardJson(response: Response): Promise<Response> {
   const type = response.headers.get('content-type') ?? '';
   if (!/json/i.test(type) || response.status === 204) return response;
   const text = await response.text();
+  let status = response.status;
+  let statusText = response.statusText;
+  let body = text;
+  const headers = new Headers(response.headers);
   if (text !== '') {
     try {
       JSON.parse(text);
     } catch {
-      const headers = new Headers(response.headers);
+      status = 502;
+      statusText = 'Bad Gateway';
+      body = JSON.stringify({
+        message: `GitHub answered ${response.status} with malformed JSON: ${text.slice(0, 80)}`,
+      });
       headers.delete('content-length');
-      return new Response(
-        JSON.stringify({
-          message: `GitHub answered ${response.status} with malformed JSON: ${text.slice(0, 80)}`,
-        }),
-        { status: 502, statusText: 'Bad Gateway', headers },
-      );
     }
   }
-  return new Response(text, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  const rebuilt = new Response(body, { status, statusText, headers });
+  // A constructed Response has an empty `url`; Octokit reports the original one in errors.
+  Object.defineProperty(rebuilt, 'url', { value: response.url });
+  return rebuilt;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {

@@ -200,10 +200,13 @@ function classify(
   }
   if (status === 403 && /not accessible by/i.test(ghMessage)) {
     const permission = context.permission ?? acceptedPermissions(headers);
+    const hint = /personal access token/i.test(ghMessage)
+      ? `give the personal access token ${permission ? `the \`${permission}\` permission` : 'the permission this call needs'}`
+      : permissionHint(permission);
     return {
       kind: 'permission',
       status,
-      message: `${doing}: the token lacks a permission (403 ${ghMessage}); ${permissionHint(permission)}`,
+      message: `${doing}: the token lacks a permission (403 ${ghMessage}); ${hint}`,
     };
   }
   if (status === 409) {

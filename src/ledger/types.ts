@@ -1,7 +1,14 @@
 // The ledger: an exact record of what was deployed where, read back by rollback, canary-promote and
 // `deploy-kit status`. Providers: GitHub Deployments (github.ts) and a local JSON file (file.ts).
 
-export type DeploymentState = 'pending' | 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+export type DeploymentState =
+  | 'pending'
+  | 'queued'
+  | 'in_progress'
+  | 'success'
+  | 'failure'
+  | 'error'
+  | 'inactive';
 
 /** States in which a deployment may still be changing what is live. */
 export const OPEN_STATES: readonly DeploymentState[] = ['pending', 'queued', 'in_progress'];

@@ -72,7 +72,10 @@ export function parseLog(stdout: string): ParsedLog {
     }
   }
   parsed.lines = raw.map((line) => applyMasks(line, parsed.masks));
-  parsed.annotations = parsed.annotations.map((a) => ({ ...a, message: applyMasks(a.message, parsed.masks) }));
+  parsed.annotations = parsed.annotations.map((a) => ({
+    ...a,
+    message: applyMasks(a.message, parsed.masks),
+  }));
   return parsed;
 }
 

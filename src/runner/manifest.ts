@@ -27,25 +27,36 @@ function text(value: unknown): string | undefined {
 }
 
 export function readManifest(dir: string): ActionManifest {
-  const raw = parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as Record<string, any>;
-  const inputs = Object.entries<Record<string, unknown>>(raw.inputs ?? {}).map(([name, spec]) => ({
+  const raw = (parse(readFileSync(join(dir, 'action.yml'), 'utf8')) ?? {}) as {
+    name?: unknown;
+    description?: unknown;
+    inputs?: Record<string, Record<string, unknown>>;
+    outputs?: Record<string, Record<string, unknown>>;
+    runs?: Record<string, unknown>;
+  };
+  const inputs = Object.entries(raw.inputs ?? {}).map(([name, spec]) => ({
     name,
     description: text(spec?.description) ?? '',
     required: spec?.required === true || spec?.required === 'true',
     default: text(spec?.default),
     deprecationMessage: text(spec?.deprecationMessage),
   }));
-  const outputs = Object.entries<Record<string, unknown>>(raw.outputs ?? {}).map(([name, spec]) => ({
+  const outputs = Object.entries(raw.outputs ?? {}).map(([name, spec]) => ({
     name,
     description: text(spec?.description) ?? '',
   }));
-  const runs = raw.runs ?? {};
+  const runs: Record<string, unknown> = raw.runs ?? {};
   return {
     name: text(raw.name) ?? '',
     description: text(raw.description) ?? '',
     inputs,
     outputs,
-    runs: { using: text(runs.using) ?? '', main: text(runs.main) ?? '', post: text(runs.post), postIf: text(runs['post-if']) },
+    runs: {
+      using: text(runs.using) ?? '',
+      main: text(runs.main) ?? '',
+      post: text(runs.post),
+      postIf: text(runs['post-if']),
+    },
     dir,
   };
 }

@@ -290,7 +290,8 @@ function postShouldRun(postIf: string | undefined, main: StepResult): boolean {
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
-  const manifest = typeof options.action === 'string' ? readManifest(resolve(options.action)) : options.action;
+  const manifest =
+    typeof options.action === 'string' ? readManifest(resolve(options.action)) : options.action;
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'deploy-kit-run-'));
   const workspace = resolve(options.workspace ?? process.cwd());
   const temp = join(workDir, 'temp');
@@ -302,7 +303,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const mainFiles = { ...freshFiles(workDir, 'main'), GITHUB_EVENT_PATH: eventPath };
   const mainEnv = runnerEnvironment(manifest, options, context, mainFiles, workspace, temp);
   const main = await runStep(
-    { phase: 'main', script: resolve(manifest.dir, manifest.runs.main), env: mainEnv, files: mainFiles, cwd: workspace },
+    {
+      phase: 'main',
+      script: resolve(manifest.dir, manifest.runs.main),
+      env: mainEnv,
+      files: mainFiles,
+      cwd: workspace,
+    },
     options,
   );
 
@@ -314,7 +321,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     if (main.path.length > 0) postEnv.PATH = [...main.path.reverse(), postEnv.PATH].join(':');
     for (const [name, value] of Object.entries(main.state)) postEnv[`STATE_${name}`] = value;
     post = await runStep(
-      { phase: 'post', script: resolve(manifest.dir, manifest.runs.post), env: postEnv, files: postFiles, cwd: workspace },
+      {
+        phase: 'post',
+        script: resolve(manifest.dir, manifest.runs.post),
+        env: postEnv,
+        files: postFiles,
+        cwd: workspace,
+      },
       options,
     );
   }

@@ -17,7 +17,10 @@ async function runEntry(body: string): Promise<{ code: number; stdout: string; m
   writeFileSync(file, `import { runAction } from '${join(repoRoot, 'src/actions/kit/run.ts')}';\n${body}\n`);
   const started = Date.now();
   try {
-    const { stdout } = await exec(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, timeout: 20_000 });
+    const { stdout } = await exec(process.execPath, ['--import', 'tsx', file], {
+      cwd: repoRoot,
+      timeout: 20_000,
+    });
     return { code: 0, stdout, ms: Date.now() - started };
   } catch (error) {
     const failed = error as { code: number; stdout: string };
@@ -27,7 +30,9 @@ async function runEntry(body: string): Promise<{ code: number; stdout: string; m
 
 describe('runAction (the wrapper)', () => {
   it('turns a thrown error into setFailed with the action name and no stack trace', async () => {
-    const result = await runEntry(`runAction({ name: 'demo', main: async () => { throw new Error("'x' is bad"); } });`);
+    const result = await runEntry(
+      `runAction({ name: 'demo', main: async () => { throw new Error("'x' is bad"); } });`,
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("::error::demo: 'x' is bad");
     expect(result.stdout).not.toMatch(/\n\s+at /);
@@ -59,7 +64,9 @@ describe('runAction (the wrapper)', () => {
 
 describe('describeFailure', () => {
   it('prefixes the action name once', () => {
-    expect(describeFailure('smoke-test', new Error('smoke-test: already named'))).toBe('smoke-test: already named');
+    expect(describeFailure('smoke-test', new Error('smoke-test: already named'))).toBe(
+      'smoke-test: already named',
+    );
     expect(describeFailure('smoke-test', 'plain')).toBe('smoke-test: plain');
   });
 });

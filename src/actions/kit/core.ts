@@ -2,9 +2,13 @@
 // for OIDC tokens, which no deploy-kit action needs and which doubles a step's start-up time (~50 ms).
 // So we load the four lean modules that do the real work (workflow command escaping, file commands,
 // the job summary) and keep the familiar API on top of them.
-import type { AnnotationProperties } from '../../../node_modules/@actions/core/lib/core.js';
+
 import { issue, issueCommand } from '../../../node_modules/@actions/core/lib/command.js';
-import { issueFileCommand, prepareKeyValueMessage } from '../../../node_modules/@actions/core/lib/file-command.js';
+import type { AnnotationProperties } from '../../../node_modules/@actions/core/lib/core.js';
+import {
+  issueFileCommand,
+  prepareKeyValueMessage,
+} from '../../../node_modules/@actions/core/lib/file-command.js';
 import { summary } from '../../../node_modules/@actions/core/lib/summary.js';
 import { toCommandProperties, toCommandValue } from '../../../node_modules/@actions/core/lib/utils.js';
 

@@ -12,7 +12,9 @@ export function escapeCell(value: string): string {
 
 export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map((row) => line(row.map(escapeCell)))].join('\n');
+  return [line(header), line(header.map(() => '---')), ...rows.map((row) => line(row.map(escapeCell)))].join(
+    '\n',
+  );
 }
 
 export function code(value: string): string {

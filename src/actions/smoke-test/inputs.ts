@@ -59,7 +59,10 @@ export async function readSettings(
   }
   const checksText = input.string('checks');
   if (urls.length === 0 && checksText === undefined) {
-    throw new InputError('url', "set 'url' (one or more URLs, one per line) or 'checks' (a YAML check suite or a file)");
+    throw new InputError(
+      'url',
+      "set 'url' (one or more URLs, one per line) or 'checks' (a YAML check suite or a file)",
+    );
   }
 
   const defaults: CheckDefaults = {
@@ -104,7 +107,11 @@ export async function readSettings(
       budgetMs: input.duration('timeout') ?? 300_000,
       retry: { initialDelayMs: 200, maxDelayMs: 5_000, factor: 2 },
     },
-    reportPath: resolve(workspace, input.string('report-path') ?? join(temp, 'deploy-kit', 'smoke-test-report.json')),
-    junitPath: input.string('junit-path') === undefined ? undefined : resolve(workspace, input.string('junit-path')!),
+    reportPath: resolve(
+      workspace,
+      input.string('report-path') ?? join(temp, 'deploy-kit', 'smoke-test-report.json'),
+    ),
+    junitPath:
+      input.string('junit-path') === undefined ? undefined : resolve(workspace, input.string('junit-path')!),
   };
 }

@@ -32,7 +32,8 @@ function summaryMarkdown(report: SmokeReport): string {
     ms(check.latencyMs?.p95),
     ms(check.latencyMs?.p99),
     check.passed ? '✅ pass' : '❌ fail',
-    check.reasons.join('; ') || (check.readiness.attempts > 1 ? `ready after ${check.readiness.attempts} attempts` : ''),
+    check.reasons.join('; ') ||
+      (check.readiness.attempts > 1 ? `ready after ${check.readiness.attempts} attempts` : ''),
   ]);
   return [
     heading,
