@@ -169,7 +169,6 @@ function classify(
       status,
       message:
         `${doing}: GitHub rejected the token (401 ${ghMessage}): it is wrong, expired or revoked. ` +
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as written
         'Pass a valid token (in a workflow, `${{ github.token }}` or a secret holding a PAT or a GitHub App token)',
     };
   }

@@ -1,0 +1,257 @@
+// The deploy engine: record a deployment, take the environment in turn, run the deploy, finish the record.
+// Pure of @actions/*: the ledger, the artifact store and the command runner come in as interfaces.
+import type { CommandRequest, CommandResult } from '../command/run.js';
+import {
+  type ArtifactStore,
+  type DeploymentEntry,
+  type Ledger,
+  OPEN_STATES,
+  type ReleaseRecord,
+} from '../ledger/types.js';
+
+export interface RunInfo {
+  id: string;
+  attempt: string;
+  url: string;
+  workflow: string;
+  actor: string;
+}
+
+export interface DeploySettings {
+  environment: string;
+  sha: string;
+  ref: string;
+  version: string;
+  /** The deploy script; without one, deploy-env only records the deployment. */
+  command?: string;
+  workingDirectory: string;
+  url?: string;
+  description?: string;
+  payload: Record<string, unknown>;
+  productionEnvironment?: boolean;
+  transientEnvironment?: boolean;
+  requiredContexts?: string[];
+  autoMerge: boolean;
+  artifactPath?: string;
+  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
+  task: string;
+  run: RunInfo;
+  /** The environment the command inherits; deploy-kit adds DEPLOY_KIT_* to it. */
+  baseEnv: Record<string, string | undefined>;
+}
+
+export interface DeployLog {
+  info(message: string): void;
+  warning(message: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface DeployDeps {
+  ledger: Ledger;
+  artifacts?: ArtifactStore;
+  runCommand: (request: CommandRequest) => Promise<CommandResult>;
+  log: DeployLog;
+  signal?: AbortSignal;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Called as soon as the deployment exists, so a post step can finish it if this process dies. */
+  onCreated?: (deployment: DeploymentEntry) => void;
+}
+
+export type DeployResult = 'success' | 'failure' | 'cancelled' | 'blocked';
+
+export interface DeployOutcome {
+  result: DeployResult;
+  deployment: DeploymentEntry;
+  /** What was live before: the newest deployment of the environment whose latest status is success. */
+  previous?: DeploymentEntry;
+  exitCode?: number | null;
+  lastLines: string[];
+  /** Earlier deployments marked inactive because this one replaced them. */
+  deactivated: string[];
+  artifactKey?: string;
+  /** Why it did not succeed, in a sentence. */
+  reason?: string;
+  durationMs: number;
+  waitedMs: number;
+}
+
+const POLL_START_MS = 2000;
+const POLL_MAX_MS = 15_000;
+
+/** A cache key from environment and version, safe for any store. */
+export function artifactKeyFor(environment: string, version: string, sha: string): string {
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return `deploy-kit-${safe(environment)}-${safe(version)}-${sha.slice(0, 12)}`;
+}
+
+function numericId(id: string): number {
+  const value = Number(id);
+  return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
+}
+
+/** The variables a deploy command sees: everything it needs, as values, never spliced into the script. */
+export function commandEnvironment(
+  settings: DeploySettings,
+  deployment: DeploymentEntry,
+  previous: DeploymentEntry | undefined,
+): Record<string, string | undefined> {
+  return {
+    ...settings.baseEnv,
+    DEPLOY_KIT_ENVIRONMENT: settings.environment,
+    DEPLOY_KIT_VERSION: settings.version,
+    DEPLOY_KIT_SHA: settings.sha,
+    DEPLOY_KIT_REF: settings.ref,
+    DEPLOY_KIT_URL: settings.url ?? '',
+    DEPLOY_KIT_DEPLOYMENT_ID: deployment.id,
+    DEPLOY_KIT_TASK: settings.task,
+    DEPLOY_KIT_PREVIOUS_VERSION: previous?.record?.version ?? '',
+    DEPLOY_KIT_PREVIOUS_SHA: previous?.sha ?? '',
+    DEPLOY_KIT_ARTIFACT_PATH: settings.artifactPath ?? '',
+  };
+}
+
+export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = now();
+  const { ledger, log } = deps;
+
+  const before = await ledger.history(settings.environment, { limit: 100 });
+  const previous = before.find((entry) => entry.state === 'success');
+  const artifactKey = settings.artifactPath
+    ? artifactKeyFor(settings.environment, settings.version, settings.sha)
+    : undefined;
+  const record: ReleaseRecord = {
+    version: settings.version,
+    sha: settings.sha,
+    ref: settings.ref,
+    ...(artifactKey ? { artifactKey } : {}),
+    ...(previous?.record
+      ? { previous: { deploymentId: previous.id, version: previous.record.version, sha: previous.sha } }
+      : previous
+        ? { previous: { deploymentId: previous.id, version: previous.sha.slice(0, 7), sha: previous.sha } }
+        : {}),
+    run: { id: settings.run.id, attempt: settings.run.attempt, url: settings.run.url, workflow: settings.run.workflow },
+    actor: settings.run.actor,
+  };
+
+  const deployment = await ledger.create({
+    environment: settings.environment,
+    sha: settings.sha,
+    ref: settings.ref,
+    task: settings.task,
+    description: settings.description ?? `deploy ${settings.version}`,
+    payload: settings.payload,
+    record,
+    productionEnvironment: settings.productionEnvironment,
+    transientEnvironment: settings.transientEnvironment,
+    requiredContexts: settings.requiredContexts,
+    autoMerge: settings.autoMerge,
+  });
+  deps.onCreated?.(deployment);
+  const base = { deployment, previous, lastLines: [] as string[], deactivated: [] as string[], artifactKey };
+  const finish = async (
+    result: DeployResult,
+    state: 'success' | 'failure' | 'error',
+    description: string,
+    extra: Partial<DeployOutcome> = {},
+  ): Promise<DeployOutcome> => {
+    await ledger.setStatus(deployment.id, {
+      state,
+      description: description.slice(0, 140),
+      ...(state === 'success' && settings.url ? { environmentUrl: settings.url } : {}),
+      logUrl: settings.run.url,
+    });
+    return { ...base, ...extra, result, durationMs: now() - started, waitedMs: extra.waitedMs ?? 0 };
+  };
+
+  // Take the environment in turn: the deployment with the lowest id among the open ones goes first.
+  const waitStarted = now();
+  let delay = POLL_START_MS;
+  for (;;) {
+    const blockers = (await ledger.history(settings.environment, { limit: 100 })).filter(
+      (entry) => numericId(entry.id) < numericId(deployment.id) && OPEN_STATES.includes(entry.state),
+    );
+    const blocker = blockers.at(-1);
+    if (!blocker) break;
+    const waited = now() - waitStarted;
+    const who = `deployment ${blocker.id} (${blocker.record?.version ?? blocker.sha.slice(0, 7)}, ${blocker.state})`;
+    if (settings.onConcurrent.mode === 'fail' || waited >= settings.onConcurrent.timeoutMs || deps.signal?.aborted) {
+      const why =
+        settings.onConcurrent.mode === 'fail'
+          ? `${who} is still in progress in ${settings.environment} (on-concurrent: fail)`
+          : deps.signal?.aborted
+            ? `cancelled while waiting for ${who}`
+            : `${who} was still in progress after waiting ${Math.round(waited / 1000)} s`;
+      return finish(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, { reason: why, waitedMs: waited });
+    }
+    log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)`);
+    await sleep(Math.min(delay, Math.max(0, settings.onConcurrent.timeoutMs - waited)));
+    delay = Math.min(delay * 2, POLL_MAX_MS);
+  }
+  const waitedMs = now() - waitStarted;
+
+  await ledger.setStatus(deployment.id, {
+    state: 'in_progress',
+    description: `deploying ${settings.version}`.slice(0, 140),
+    logUrl: settings.run.url,
+  });
+
+  if (artifactKey && settings.artifactPath && deps.artifacts) {
+    try {
+      await deps.artifacts.save(artifactKey, settings.artifactPath);
+      log.info(`saved ${settings.artifactPath} as ${artifactKey} (${deps.artifacts.kind})`);
+    } catch (error) {
+      log.warning(`could not save the release bundle ${settings.artifactPath}: ${(error as Error).message}`);
+    }
+  }
+
+  let command: CommandResult | undefined;
+  if (settings.command) {
+    command = await log.group(`deploy ${settings.version} to ${settings.environment}`, () =>
+      deps.runCommand({
+        script: settings.command!,
+        cwd: settings.workingDirectory,
+        env: commandEnvironment(settings, deployment, previous),
+        signal: deps.signal,
+        onLine: (line) => log.info(line),
+      }),
+    );
+  }
+
+  if (command?.cancelled || deps.signal?.aborted) {
+    return finish('cancelled', 'error', 'cancelled: the job was cancelled while deploying', {
+      reason: 'the job was cancelled while the deploy command ran',
+      lastLines: command?.lastLines ?? [],
+      exitCode: command?.exitCode,
+      waitedMs,
+    });
+  }
+  if (command && command.exitCode !== 0) {
+    const how = command.exitCode === null ? `killed by ${command.signal}` : `exit code ${command.exitCode}`;
+    return finish('failure', 'failure', `deploy command failed (${how})`, {
+      reason: `the deploy command failed (${how})`,
+      lastLines: command.lastLines,
+      exitCode: command.exitCode,
+      waitedMs,
+    });
+  }
+
+  const outcome = await finish('success', 'success', `${settings.version} is live`, {
+    lastLines: command?.lastLines ?? [],
+    exitCode: command?.exitCode ?? 0,
+    waitedMs,
+  });
+  // What this deployment replaced is no longer live: one write per deployment still active.
+  const stillActive = (await ledger.history(settings.environment, { limit: 100 })).filter(
+    (entry) => entry.id !== deployment.id && entry.state === 'success',
+  );
+  if (stillActive.length > 0) {
+    await ledger.deactivate(
+      stillActive.map((entry) => entry.id),
+      `superseded by ${settings.version} (deployment ${deployment.id})`,
+    );
+  }
+  return { ...outcome, deactivated: stillActive.map((entry) => entry.id) };
+}
