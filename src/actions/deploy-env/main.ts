@@ -1,0 +1,101 @@
+// deploy-env: record the deployment, run the deploy, finish the record; `post` closes what a cancelled job
+// left open, so no deployment ever stays in_progress.
+import { formatDuration } from '../../common/units.js';
+import { runCommand } from '../../command/run.js';
+import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
+import { OPEN_STATES } from '../../ledger/types.js';
+import * as core from '../kit/core.js';
+import { runContext } from '../kit/context.js';
+import { InputReader } from '../kit/inputs.js';
+import { openLedger, parseLedgerSpec } from '../kit/ledger.js';
+import { code, footer, table } from '../kit/markdown.js';
+import type { StepContext } from '../kit/run.js';
+import { readSettings } from './inputs.js';
+
+const STATE_ID = 'deployment-id';
+const STATE_FINISHED = 'finished';
+
+function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts: string[]): string {
+  const { deployment, previous } = outcome;
+  const record = deployment.record;
+  const icon = { success: '✅', failure: '❌', cancelled: '⏹️', blocked: '⛔' }[outcome.result];
+  const rows: string[][] = [
+    ['Environment', deployment.environment],
+    ['Version', record?.version ?? ''],
+    ['Commit', `${deployment.sha.slice(0, 12)} (${deployment.ref})`],
+    ['Deployment', deployment.id],
+    ['Who', record?.actor ?? ''],
+    ['Duration', formatDuration(outcome.durationMs)],
+    ['URL', url ?? '–'],
+    ['Replaced', previous ? `${previous.record?.version ?? previous.sha.slice(0, 7)} (deployment ${previous.id})` : '–'],
+  ];
+  if (outcome.waitedMs > 1000) rows.push(['Waited for the environment', formatDuration(outcome.waitedMs)]);
+  if (outcome.artifactKey) rows.push(['Release bundle', outcome.artifactKey]);
+  const lines = [
+    `### ${icon} deploy ${record?.version ?? ''} to ${deployment.environment}: ${outcome.result}`,
+    '',
+    table(['', ''], rows),
+    '',
+  ];
+  if (outcome.reason) lines.push(`**Why:** ${outcome.reason}`, '');
+  if (outcome.result !== 'success' && outcome.lastLines.length > 0) {
+    lines.push('<details open><summary>Last lines of the deploy command</summary>', '', '<pre>');
+    lines.push(...outcome.lastLines.map((line) => code(line).replace(/^<code>|<\/code>$/g, '')), '</pre>', '</details>', '');
+  }
+  lines.push(footer('deploy-env', facts), '');
+  return lines.join('\n');
+}
+
+export async function main({ signal }: StepContext): Promise<void> {
+  const settings = await readSettings();
+  const opened = await openLedger(settings.ledger, settings);
+  core.info(`recording in ${opened.describe}`);
+
+  const outcome = await deploy(settings.deploy, {
+    ledger: opened.ledger,
+    artifacts: opened.artifacts,
+    runCommand,
+    log: core,
+    signal,
+    onCreated: (deployment) => {
+      core.saveState(STATE_ID, deployment.id);
+      core.info(`deployment ${deployment.id} created for ${settings.deploy.version} in ${deployment.environment}`);
+    },
+  });
+  core.saveState(STATE_FINISHED, 'true');
+
+  core.setOutput('deployment-id', outcome.deployment.id);
+  core.setOutput('version', settings.deploy.version);
+  core.setOutput('sha', settings.deploy.sha);
+  core.setOutput('previous-version', outcome.previous?.record?.version ?? '');
+  core.setOutput('previous-deployment-id', outcome.previous?.id ?? '');
+  core.setOutput('url', settings.deploy.url ?? '');
+  core.setOutput('result', outcome.result);
+  const facts = [opened.describe, opened.apiCalls()].filter((fact): fact is string => Boolean(fact));
+  await core.summary.addRaw(summaryMarkdown(outcome, settings.deploy.url, facts)).write();
+
+  if (outcome.result !== 'success') {
+    core.setFailed(`deploy-env: ${settings.deploy.version} to ${settings.deploy.environment}: ${outcome.reason}`);
+  }
+}
+
+/** Runs after main, also when the job was cancelled or main was killed: closes a deployment left open. */
+export async function post(): Promise<void> {
+  const id = core.getState(STATE_ID);
+  if (!id || core.getState(STATE_FINISHED) === 'true') return;
+  const context = runContext();
+  // The runner gives post the same inputs as main.
+  const input = new InputReader();
+  const token = input.secret('token');
+  const spec = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const opened = await openLedger(spec, { token, ...context });
+  const deployment = await opened.ledger.get(id);
+  if (deployment && OPEN_STATES.includes(deployment.state)) {
+    await opened.ledger.setStatus(id, {
+      state: 'error',
+      description: 'the job was cancelled or the deploy step ended before it finished',
+      logUrl: context.runUrl || undefined,
+    });
+    core.warning(`deploy-env: deployment ${id} was left ${deployment.state}; marked error by the post step`);
+  }
+}

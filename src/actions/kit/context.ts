@@ -1,0 +1,68 @@
+// What the runner tells an action about the run, read from its variables and event file. Deliberately not
+// @actions/github's context: that module drags in Octokit, and most steps never call the API.
+import { readFileSync } from 'node:fs';
+
+export interface RunContext {
+  repository: string;
+  owner: string;
+  repo: string;
+  sha: string;
+  ref: string;
+  refName: string;
+  eventName: string;
+  event: Record<string, any>;
+  actor: string;
+  serverUrl: string;
+  runId: string;
+  runAttempt: string;
+  workflow: string;
+  workspace: string;
+  /** Link to this run's log, for deployment statuses. */
+  runUrl: string;
+}
+
+function readEvent(path: string | undefined): Record<string, any> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  } catch {
+    return {};
+  }
+}
+
+export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const [owner = '', repo = ''] = repository.split('/');
+  const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+  const runId = env.GITHUB_RUN_ID ?? '';
+  const runAttempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+  return {
+    repository,
+    owner,
+    repo,
+    sha: env.GITHUB_SHA ?? '',
+    ref: env.GITHUB_REF ?? '',
+    refName: env.GITHUB_REF_NAME ?? '',
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    event: readEvent(env.GITHUB_EVENT_PATH),
+    actor: env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown',
+    serverUrl,
+    runId,
+    runAttempt,
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}/attempts/${runAttempt}` : '',
+  };
+}
+
+/**
+ * The commit a workflow means: the pull request's head on pull_request events (GITHUB_SHA is then the
+ * throwaway refs/pull/N/merge commit), the pushed commit otherwise.
+ */
+export function eventCommit(context: RunContext): { sha: string; refName: string } {
+  const pull = context.event.pull_request as { head?: { sha?: string; ref?: string } } | undefined;
+  if (context.eventName.startsWith('pull_request') && pull?.head?.sha) {
+    return { sha: pull.head.sha, refName: pull.head.ref ?? context.refName };
+  }
+  return { sha: context.sha, refName: context.refName };
+}

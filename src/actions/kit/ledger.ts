@@ -1,0 +1,72 @@
+// Chooses the ledger and the artifact store from the `ledger` input. The GitHub ledger and its Octokit load
+// only when chosen, so file-ledger runs (a laptop, another CI) never pay for them.
+import { isAbsolute, join, resolve } from 'node:path';
+import { InputError } from '../../common/units.js';
+import type { ArtifactStore, Ledger } from '../../ledger/types.js';
+import * as core from './core.js';
+
+export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string };
+
+export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
+
+/** `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. */
+export function parseLedgerSpec(label: string, text: string | undefined, token: string | undefined): LedgerSpec {
+  if (text === undefined) return token ? { kind: 'github' } : { kind: 'file', path: DEFAULT_FILE_LEDGER };
+  if (text === 'github') return { kind: 'github' };
+  if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice(5) };
+  throw new InputError(label, `'${label}' must be github or file:<path>, got '${text}'`);
+}
+
+export interface OpenedLedger {
+  ledger: Ledger;
+  artifacts?: ArtifactStore;
+  /** API calls so far, for the summary footer (GitHub only). */
+  apiCalls(): string | undefined;
+  describe: string;
+}
+
+export async function openLedger(
+  spec: LedgerSpec,
+  options: { token?: string; owner: string; repo: string; workspace: string },
+): Promise<OpenedLedger> {
+  if (spec.kind === 'file') {
+    const { FileLedger, FileArtifactStore } = await import('../../ledger/file.js');
+    const path = isAbsolute(spec.path) ? spec.path : resolve(options.workspace, spec.path);
+    return {
+      ledger: new FileLedger(path),
+      artifacts: new FileArtifactStore(path),
+      apiCalls: () => undefined,
+      describe: `file ledger ${path}`,
+    };
+  }
+  if (!options.token) {
+    throw new InputError('token', "'token' is needed for ledger: github (or use ledger: file:<path>)");
+  }
+  if (!options.owner || !options.repo) {
+    throw new InputError('ledger', "ledger: github needs GITHUB_REPOSITORY (owner/name); outside GitHub use file:<path>");
+  }
+  const [{ createGitHubClient }, { GitHubLedger }] = await Promise.all([
+    import('../../github/client.js'),
+    import('../../ledger/github.js'),
+  ]);
+  const client = createGitHubClient({ token: options.token, log: { debug: core.debug, warning: core.warning } });
+  const hasCache = Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL);
+  let artifacts: ArtifactStore | undefined;
+  if (hasCache) {
+    const { CacheArtifactStore } = await import('./cache-artifacts.js');
+    artifacts = new CacheArtifactStore({ workspace: options.workspace });
+  }
+  return {
+    ledger: new GitHubLedger({ client, owner: options.owner, repo: options.repo }),
+    artifacts,
+    apiCalls: () => {
+      const count = client.callCount();
+      return `${count.rest + count.graphql} API calls (${count.rest} REST, ${count.graphql} GraphQL, ${count.retries} retries)`;
+    },
+    describe: `GitHub Deployments of ${options.owner}/${options.repo}`,
+  };
+}
+
+export function artifactPathOf(path: string, workspace: string): string {
+  return isAbsolute(path) ? path : join(workspace, path);
+}

@@ -1,0 +1,436 @@
+// The GitHub ledger: every deploy is a GitHub Deployment of the exact commit, its progress deployment
+// statuses, deploy-kit's record in `payload['deploy-kit']`. Same meaning as the file ledger: ids are decimal
+// strings, statuses read newest first, `state` is the latest status's state (pending when there is none).
+//
+// Calls, the point of this file: `history` is one GraphQL request per 100 deployments, each with its
+// status history (usually one request in all, where listing over REST costs 1 + one status list per
+// deployment); `create` and each status write are one REST call; `get` is two REST calls, run together
+// (GraphQL's `node` needs a global id, which a decimal id does not give); `deactivate` one write per id.
+//
+// Statuses are written with `auto_inactive: false`: deploy-kit marks the deployments it replaced inactive
+// itself, with a description naming what replaced them, and GitHub's automatic version skips production
+// and transient environments anyway.
+import type { GitHubClient, GitHubLog } from '../github/client.js';
+import { GitHubApiError, toGitHubApiError } from '../github/errors.js';
+import {
+  type GraphqlDeployment,
+  type GraphqlDeploymentStatus,
+  HISTORY_QUERY,
+  type HistoryAnswer,
+} from './github-queries.js';
+import {
+  type CreateDeploymentRequest,
+  type DeploymentEntry,
+  type DeploymentState,
+  type Ledger,
+  RECORD_KEY,
+  recordOf,
+  type StatusEntry,
+  type StatusUpdate,
+} from './types.js';
+
+export interface GitHubLedgerOptions {
+  client: GitHubClient;
+  owner: string;
+  repo: string;
+  log?: GitHubLog;
+}
+
+/** What `history()` reads without a limit: one GraphQL page. */
+export const DEFAULT_HISTORY_LIMIT = 100;
+/** GitHub's largest page of a GraphQL connection. */
+const PAGE_SIZE = 100;
+/** GitHub's limit on a description (deployment statuses answer 422 beyond it). */
+const DESCRIPTION_MAX = 140;
+
+const STATES: readonly DeploymentState[] = [
+  'pending',
+  'queued',
+  'in_progress',
+  'success',
+  'failure',
+  'error',
+  'inactive',
+];
+
+/** REST shapes read here (the parts used; GitHub sends more). */
+interface RestDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: unknown;
+  environment: string;
+  description?: string | null;
+  creator?: { login?: string } | null;
+  created_at: string;
+}
+
+interface RestStatus {
+  id: number;
+  state: string;
+  description?: string | null;
+  environment_url?: string | null;
+  log_url?: string | null;
+  target_url?: string | null;
+  created_at: string;
+}
+
+export class GitHubLedger implements Ledger {
+  readonly kind = 'github' as const;
+  readonly owner: string;
+  readonly repo: string;
+  readonly #client: GitHubClient;
+  readonly #log: GitHubLog | undefined;
+
+  constructor(options: GitHubLedgerOptions) {
+    if (!options.owner || !options.repo) {
+      throw new Error(
+        `github ledger: needs a repository as owner and name, got '${options.owner}/${options.repo}'`,
+      );
+    }
+    this.#client = options.client;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.#log = options.log;
+  }
+
+  get #where(): string {
+    return `${this.owner}/${this.repo}`;
+  }
+
+  async create(request: CreateDeploymentRequest): Promise<DeploymentEntry> {
+    if (request.environment.trim() === '') {
+      throw new Error('github ledger: a deployment needs an environment name, got an empty one');
+    }
+    const payload = JSON.parse(JSON.stringify({ ...request.payload, [RECORD_KEY]: request.record })) as Record<
+      string,
+      unknown
+    >;
+    const short = request.sha.slice(0, 7);
+    const action = `create a deployment of ${short} (${request.ref}) to ${request.environment} in ${this.#where}`;
+    let response: Awaited<ReturnType<typeof this.createCall>>;
+    try {
+      response = await this.createCall(request, payload);
+    } catch (error) {
+      throw this.#createError(error, request, action);
+    }
+    if (response.status === 202 || !('id' in response.data)) {
+      const message = (response.data as { message?: string }).message ?? 'no deployment was made';
+      throw new GitHubApiError(
+        `GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
+          'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
+          'Set `auto-merge: false` to deploy the commit as it is',
+        'conflict',
+        202,
+      );
+    }
+    const entry = restEntry(response.data as unknown as RestDeployment, []);
+    this.#log?.debug(`github ledger: created deployment ${entry.id} of ${short} to ${entry.environment}`);
+    return entry;
+  }
+
+  /** The REST call of `create` (a method so its response type can be named). */
+  private createCall(request: CreateDeploymentRequest, payload: Record<string, unknown>) {
+    return this.#client.request('POST /repos/{owner}/{repo}/deployments', {
+      owner: this.owner,
+      repo: this.repo,
+      // The commit itself: a branch name could move between the checks and the deploy.
+      ref: request.sha,
+      task: request.task,
+      environment: request.environment,
+      ...(request.description !== undefined ? { description: clip(request.description) } : {}),
+      payload,
+      auto_merge: request.autoMerge,
+      ...(request.requiredContexts !== undefined ? { required_contexts: request.requiredContexts } : {}),
+      ...(request.productionEnvironment !== undefined
+        ? { production_environment: request.productionEnvironment }
+        : {}),
+      ...(request.transientEnvironment !== undefined
+        ? { transient_environment: request.transientEnvironment }
+        : {}),
+    });
+  }
+
+  #createError(error: unknown, request: CreateDeploymentRequest, action: string): GitHubApiError {
+    const status = statusOf(error);
+    if (status === 409) {
+      const contexts = failingContexts(error);
+      if (contexts.length > 0) {
+        const list = contexts.map((c) => `${c.context} is ${c.state}`).join(', ');
+        const ref = request.ref && request.ref !== request.sha ? ` (${request.ref})` : '';
+        return new GitHubApiError(
+          `GitHub refused to ${action}: the commit's status checks are not all successful: ${list}. ` +
+            `Wait until they pass on ${request.sha.slice(0, 7)}${ref}, or name the contexts to wait for with ` +
+            "`required-contexts` (`[]` checks none)",
+          'conflict',
+          409,
+          { cause: error },
+        );
+      }
+    }
+    return toGitHubApiError(error, { action, permission: 'deployments: write' });
+  }
+
+  async setStatus(id: string, update: StatusUpdate): Promise<void> {
+    const deploymentId = checkId(id);
+    if (!STATES.includes(update.state)) {
+      throw new Error(
+        `github ledger: a status must be one of ${STATES.join(', ')}, got ${JSON.stringify(update.state)}`,
+      );
+    }
+    try {
+      await this.#client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+        owner: this.owner,
+        repo: this.repo,
+        deployment_id: deploymentId,
+        state: update.state,
+        ...(update.description !== undefined ? { description: clip(update.description) } : {}),
+        ...(update.environmentUrl !== undefined ? { environment_url: update.environmentUrl } : {}),
+        ...(update.logUrl !== undefined ? { log_url: update.logUrl } : {}),
+        auto_inactive: false,
+      });
+    } catch (error) {
+      throw toGitHubApiError(error, {
+        action: `set deployment ${id} of ${this.#where} to ${update.state}`,
+        permission: 'deployments: write',
+      });
+    }
+  }
+
+  async history(environment: string, options: { limit?: number } = {}): Promise<DeploymentEntry[]> {
+    const limit = options.limit ?? DEFAULT_HISTORY_LIMIT;
+    const entries: DeploymentEntry[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    while (entries.length < limit) {
+      const first = Math.min(PAGE_SIZE, Math.ceil(limit - entries.length));
+      let answer: HistoryAnswer;
+      try {
+        answer = await this.#client.graphql<HistoryAnswer>(HISTORY_QUERY, {
+          owner: this.owner,
+          name: this.repo,
+          environment,
+          first,
+          after,
+        });
+      } catch (error) {
+        throw toGitHubApiError(error, {
+          action: `read the deployments of ${environment} in ${this.#where}`,
+          permission: 'deployments: read',
+        });
+      }
+      pages += 1;
+      const connection = answer.repository?.deployments;
+      if (!connection) {
+        throw new GitHubApiError(
+          `GitHub refused to read the deployments of ${environment}: repository ${this.#where} was not found ` +
+            '(or the token cannot see it)',
+          'not-found',
+          undefined,
+        );
+      }
+      for (const node of connection.nodes ?? []) {
+        const entry = node ? this.#graphqlEntry(node) : undefined;
+        if (entry) entries.push(entry);
+      }
+      if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+      after = connection.pageInfo.endCursor;
+    }
+    this.#log?.debug(
+      `github ledger: ${entries.length} deployment(s) of ${environment} read in ${pages} GraphQL call(s)`,
+    );
+    // Newest first as in the file ledger; ids break ties of deployments made in the same second.
+    return entries
+      .sort((a, b) => Number(b.id) - Number(a.id) || b.createdAt.localeCompare(a.createdAt))
+      .slice(0, Math.max(0, limit));
+  }
+
+  async get(id: string): Promise<DeploymentEntry | undefined> {
+    if (!/^[1-9][0-9]*$/.test(id)) return undefined;
+    const params = { owner: this.owner, repo: this.repo, deployment_id: Number(id) };
+    try {
+      const [deployment, statuses] = await Promise.all([
+        this.#client.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}', params),
+        this.#client.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+          ...params,
+          per_page: 100,
+        }),
+      ]);
+      return restEntry(deployment.data as unknown as RestDeployment, statuses.data as unknown as RestStatus[]);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw toGitHubApiError(error, {
+        action: `read deployment ${id} of ${this.#where}`,
+        permission: 'deployments: read',
+      });
+    }
+  }
+
+  /** One `inactive` status per id, one after the other (GitHub asks for serial writes). */
+  async deactivate(ids: string[], description: string): Promise<void> {
+    for (const id of ids) checkId(id);
+    for (const [index, id] of ids.entries()) {
+      try {
+        await this.setStatus(id, { state: 'inactive', description });
+      } catch (error) {
+        if (index === 0 || !(error instanceof GitHubApiError)) throw error;
+        throw new GitHubApiError(
+          `${error.message} (after marking ${ids.slice(0, index).join(', ')} inactive)`,
+          error.kind,
+          error.status,
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  #graphqlEntry(node: GraphqlDeployment): DeploymentEntry | undefined {
+    if (node.databaseId === null || node.databaseId === undefined) return undefined;
+    const payload = parsePayload(node.payload, (problem) =>
+      this.#log?.debug(`github ledger: deployment ${node.databaseId}: ${problem}`),
+    );
+    const record = recordOf(payload);
+    const statuses = newestFirst(
+      (node.statuses?.nodes ?? []).filter((s): s is GraphqlDeploymentStatus => s !== null),
+      node.latestStatus?.id,
+    ).map(graphqlStatus);
+    const latest = node.latestStatus ? stateOf(node.latestStatus.state) : statuses[0]?.state;
+    return {
+      id: String(node.databaseId),
+      environment: node.environment ?? '',
+      task: node.task ?? 'deploy',
+      sha: node.commitOid,
+      ref: record?.ref ?? node.ref?.name ?? node.commitOid,
+      createdAt: node.createdAt,
+      ...(node.creator?.login ? { creator: node.creator.login } : {}),
+      ...(node.description ? { description: node.description } : {}),
+      payload,
+      ...(record ? { record } : {}),
+      statuses,
+      state: latest ?? 'pending',
+    };
+  }
+}
+
+/**
+ * GraphQL lists a deployment's statuses without a documented order (the fake lists them newest first, as
+ * REST does). Reads the direction from `latestStatus` and the ends' times, so either order comes out right.
+ */
+function newestFirst(nodes: GraphqlDeploymentStatus[], latestId: string | undefined): GraphqlDeploymentStatus[] {
+  if (nodes.length < 2) return nodes;
+  const head = nodes[0]!;
+  const tail = nodes[nodes.length - 1]!;
+  const oldestFirst =
+    latestId !== undefined && (head.id === latestId || tail.id === latestId)
+      ? tail.id === latestId && head.id !== latestId
+      : head.createdAt < tail.createdAt;
+  return oldestFirst ? [...nodes].reverse() : nodes;
+}
+
+function graphqlStatus(status: GraphqlDeploymentStatus): StatusEntry {
+  return {
+    state: stateOf(status.state),
+    ...(status.description ? { description: status.description } : {}),
+    ...(status.environmentUrl ? { environmentUrl: status.environmentUrl } : {}),
+    ...(status.logUrl ? { logUrl: status.logUrl } : {}),
+    createdAt: status.createdAt,
+  };
+}
+
+function restEntry(deployment: RestDeployment, statuses: RestStatus[]): DeploymentEntry {
+  const payload = parsePayload(deployment.payload);
+  const record = recordOf(payload);
+  const entries = [...statuses]
+    .sort((a, b) => b.id - a.id)
+    .map(
+      (status): StatusEntry => ({
+        state: stateOf(status.state),
+        ...(status.description ? { description: status.description } : {}),
+        ...(status.environment_url ? { environmentUrl: status.environment_url } : {}),
+        ...((status.log_url ?? status.target_url) ? { logUrl: (status.log_url || status.target_url)! } : {}),
+        createdAt: status.created_at,
+      }),
+    );
+  return {
+    id: String(deployment.id),
+    environment: deployment.environment,
+    task: deployment.task,
+    sha: deployment.sha,
+    ref: record?.ref ?? shortRef(deployment.ref),
+    createdAt: deployment.created_at,
+    ...(deployment.creator?.login ? { creator: deployment.creator.login } : {}),
+    ...(deployment.description ? { description: deployment.description } : {}),
+    payload,
+    ...(record ? { record } : {}),
+    statuses: entries,
+    state: entries[0]?.state ?? 'pending',
+  };
+}
+
+/** GraphQL's upper-case states and REST's lower-case ones; WAITING (for an approval) counts as queued. */
+function stateOf(state: string): DeploymentState {
+  const lower = state.toLowerCase();
+  if (lower === 'waiting') return 'queued';
+  return (STATES as readonly string[]).includes(lower) ? (lower as DeploymentState) : 'pending';
+}
+
+/**
+ * A payload as an object, whatever GitHub hands back: an object (REST), a JSON string of one (GraphQL),
+ * a JSON string of that string (a payload sent as a string), or anything else, read as empty.
+ */
+export function parsePayload(value: unknown, onProblem?: (problem: string) => void): Record<string, unknown> {
+  let current = value;
+  for (let depth = 0; depth < 3 && typeof current === 'string'; depth += 1) {
+    if (current.trim() === '') return {};
+    try {
+      current = JSON.parse(current) as unknown;
+    } catch {
+      onProblem?.(`its payload is not JSON (${current.slice(0, 40)}…); read as empty`);
+      return {};
+    }
+  }
+  if (current === null || current === undefined) return {};
+  if (typeof current !== 'object' || Array.isArray(current)) {
+    onProblem?.(`its payload is not a JSON object; read as empty`);
+    return {};
+  }
+  return current as Record<string, unknown>;
+}
+
+function shortRef(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, '');
+}
+
+function clip(text: string): string {
+  return text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`;
+}
+
+function checkId(id: string): number {
+  if (!/^[1-9][0-9]*$/.test(id)) {
+    throw new Error(`github ledger: '${id}' is not a deployment id (a whole number like "12")`);
+  }
+  return Number(id);
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; response?: { status?: unknown } };
+  const status = e.status ?? e.response?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The contexts GitHub lists in a 409 of create-a-deployment: `errors[].contexts[] = { context, state }`. */
+function failingContexts(error: unknown): { context: string; state: string }[] {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  const errors = data && typeof data === 'object' ? (data as { errors?: unknown }).errors : undefined;
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap((item) => {
+    const contexts = (item as { contexts?: unknown } | null)?.contexts;
+    if (!Array.isArray(contexts)) return [];
+    return contexts.map((c: { context?: unknown; state?: unknown }) => ({
+      context: typeof c?.context === 'string' ? c.context : '?',
+      state: typeof c?.state === 'string' ? c.state : 'unknown',
+    }));
+  });
+}
