@@ -103,18 +103,14 @@ export class GitHubLedger implements Ledger {
     if (request.environment.trim() === '') {
       throw new Error('github ledger: a deployment needs an environment name, got an empty one');
     }
-    const payload = JSON.parse(JSON.stringify({ ...request.payload, [RECORD_KEY]: request.record })) as Record<
-      string,
-      unknown
-    >;
+    const payload = JSON.parse(
+      JSON.stringify({ ...request.payload, [RECORD_KEY]: request.record }),
+    ) as Record<string, unknown>;
     const short = request.sha.slice(0, 7);
     const action = `create a deployment of ${short} (${request.ref}) to ${request.environment} in ${this.#where}`;
-    let response: Awaited<ReturnType<typeof this.createCall>>;
-    try {
-      response = await this.createCall(request, payload);
-    } catch (error) {
+    const response = await this.createCall(request, payload).catch((error: unknown) => {
       throw this.#createError(error, request, action);
-    }
+    });
     if (response.status === 202 || !('id' in response.data)) {
       const message = (response.data as { message?: string }).message ?? 'no deployment was made';
       throw new GitHubApiError(
@@ -135,8 +131,9 @@ export class GitHubLedger implements Ledger {
     return this.#client.request('POST /repos/{owner}/{repo}/deployments', {
       owner: this.owner,
       repo: this.repo,
-      // The commit itself: a branch name could move between the checks and the deploy.
-      ref: request.sha,
+      // The commit itself: a branch name could move between the checks and the deploy. Only auto-merge
+      // needs the branch, since GitHub can merge the default branch into a branch, not into a commit.
+      ref: request.autoMerge && request.ref ? request.ref : request.sha,
       task: request.task,
       environment: request.environment,
       ...(request.description !== undefined ? { description: clip(request.description) } : {}),
@@ -162,7 +159,7 @@ export class GitHubLedger implements Ledger {
         return new GitHubApiError(
           `GitHub refused to ${action}: the commit's status checks are not all successful: ${list}. ` +
             `Wait until they pass on ${request.sha.slice(0, 7)}${ref}, or name the contexts to wait for with ` +
-            "`required-contexts` (`[]` checks none)",
+            '`required-contexts` (`[]` checks none)',
           'conflict',
           409,
           { cause: error },
@@ -257,7 +254,10 @@ export class GitHubLedger implements Ledger {
           per_page: 100,
         }),
       ]);
-      return restEntry(deployment.data as unknown as RestDeployment, statuses.data as unknown as RestStatus[]);
+      return restEntry(
+        deployment.data as unknown as RestDeployment,
+        statuses.data as unknown as RestStatus[],
+      );
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw toGitHubApiError(error, {
@@ -291,7 +291,7 @@ export class GitHubLedger implements Ledger {
       this.#log?.debug(`github ledger: deployment ${node.databaseId}: ${problem}`),
     );
     const record = recordOf(payload);
-    const statuses = newestFirst(
+    const statuses = statusesNewestFirst(
       (node.statuses?.nodes ?? []).filter((s): s is GraphqlDeploymentStatus => s !== null),
       node.latestStatus?.id,
     ).map(graphqlStatus);
@@ -317,7 +317,10 @@ export class GitHubLedger implements Ledger {
  * GraphQL lists a deployment's statuses without a documented order (the fake lists them newest first, as
  * REST does). Reads the direction from `latestStatus` and the ends' times, so either order comes out right.
  */
-function newestFirst(nodes: GraphqlDeploymentStatus[], latestId: string | undefined): GraphqlDeploymentStatus[] {
+export function statusesNewestFirst(
+  nodes: GraphqlDeploymentStatus[],
+  latestId: string | undefined,
+): GraphqlDeploymentStatus[] {
   if (nodes.length < 2) return nodes;
   const head = nodes[0]!;
   const tail = nodes[nodes.length - 1]!;
@@ -382,11 +385,12 @@ function stateOf(state: string): DeploymentState {
 export function parsePayload(value: unknown, onProblem?: (problem: string) => void): Record<string, unknown> {
   let current = value;
   for (let depth = 0; depth < 3 && typeof current === 'string'; depth += 1) {
-    if (current.trim() === '') return {};
+    const text: string = current;
+    if (text.trim() === '') return {};
     try {
-      current = JSON.parse(current) as unknown;
+      current = JSON.parse(text) as unknown;
     } catch {
-      onProblem?.(`its payload is not JSON (${current.slice(0, 40)}…); read as empty`);
+      onProblem?.(`its payload is not JSON (${text.slice(0, 40)}…); read as empty`);
       return {};
     }
   }

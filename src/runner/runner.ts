@@ -33,6 +33,8 @@ export interface CancelOptions {
   signal?: AbortSignal;
   /** Between SIGINT and SIGTERM; the runner waits 7.5 s. */
   graceMs?: number;
+  /** SIGKILL the step at once instead (a runner that lost the machine, an OOM kill): only `post` can clean up. */
+  kill?: boolean;
 }
 
 export interface RunActionOptions {
@@ -207,6 +209,10 @@ async function runStep(plan: StepPlan, options: RunActionOptions): Promise<StepR
   const cancel = () => {
     if (cancelled || child.exitCode !== null) return;
     cancelled = true;
+    if (options.cancel?.kill) {
+      killGroup(child.pid, 'SIGKILL');
+      return;
+    }
     child.kill('SIGINT');
     const grace = options.cancel?.graceMs ?? 7500;
     timers.push(setTimeout(() => child.kill('SIGTERM'), grace));

@@ -1,0 +1,493 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deploy } from '../../src/deploy/deploy.js';
+import { createGitHubClient, type GitHubClient } from '../../src/github/client.js';
+import { GitHubApiError } from '../../src/github/errors.js';
+import { GitHubLedger, parsePayload, statusesNewestFirst } from '../../src/ledger/github.js';
+import {
+  type CreateDeploymentRequest,
+  RECORD_KEY,
+  type ReleaseRecord,
+  recordOf,
+} from '../../src/ledger/types.js';
+import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+
+let gh: FakeGitHub;
+let sha: string;
+
+beforeEach(async () => {
+  gh = await startFakeGitHub();
+  gh.store.addRepo({ owner: 'octo', name: 'app' });
+  sha = gh.store.addCommit('octo/app', { branch: 'main', message: 'feat: the release' });
+});
+afterEach(async () => {
+  try {
+    assertConformance(gh.requests);
+  } finally {
+    await gh.close();
+  }
+});
+
+function client(token = gh.token): GitHubClient {
+  return createGitHubClient({
+    token,
+    apiUrl: gh.url,
+    graphqlUrl: gh.graphqlUrl,
+    retryBaseMs: 10,
+    log: { debug: () => {}, warning: () => {} },
+    env: {},
+  });
+}
+
+function ledgerWith(c: GitHubClient = client()): GitHubLedger {
+  return new GitHubLedger({ client: c, owner: 'octo', repo: 'app' });
+}
+
+function record(version = '1.2.3'): ReleaseRecord {
+  return {
+    version,
+    sha,
+    ref: 'main',
+    actor: 'alice',
+    run: {
+      id: '42',
+      attempt: '1',
+      url: 'https://github.example/octo/app/actions/runs/42',
+      workflow: 'release',
+    },
+  };
+}
+
+function request(overrides: Partial<CreateDeploymentRequest> = {}): CreateDeploymentRequest {
+  return {
+    environment: 'staging',
+    sha,
+    ref: 'main',
+    task: 'deploy',
+    description: 'deploy 1.2.3',
+    payload: { region: 'eu', replicas: 3 },
+    record: record(),
+    requiredContexts: [],
+    autoMerge: false,
+    ...overrides,
+  };
+}
+
+const calls = (c: GitHubClient) => {
+  const { rest, graphql } = c.callCount();
+  return rest + graphql;
+};
+
+describe('GitHubLedger round trip', () => {
+  it('creates the deployment of the commit, writes statuses and reads them back newest first', async () => {
+    const c = client();
+    const ledger = ledgerWith(c);
+    const created = await ledger.create(request());
+    expect(created).toMatchObject({
+      environment: 'staging',
+      task: 'deploy',
+      sha,
+      ref: 'main',
+      description: 'deploy 1.2.3',
+      statuses: [],
+      state: 'pending',
+    });
+    expect(created.id).toMatch(/^[1-9][0-9]*$/);
+    expect(recordOf(created.payload)).toEqual(record());
+
+    const [sent] = gh.requestsFor('POST /repos/{owner}/{repo}/deployments');
+    expect(sent?.body).toMatchObject({
+      ref: sha,
+      task: 'deploy',
+      environment: 'staging',
+      auto_merge: false,
+      required_contexts: [],
+      payload: { region: 'eu', replicas: 3, [RECORD_KEY]: record() },
+    });
+
+    await ledger.setStatus(created.id, {
+      state: 'in_progress',
+      description: 'deploying 1.2.3',
+      logUrl: 'https://log/1',
+    });
+    await ledger.setStatus(created.id, {
+      state: 'success',
+      description: '1.2.3 is live',
+      environmentUrl: 'https://staging.example',
+      logUrl: 'https://log/1',
+    });
+    const statusBodies = gh.requestsFor('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses');
+    expect(statusBodies.map((r) => r.body)).toEqual([
+      {
+        state: 'in_progress',
+        description: 'deploying 1.2.3',
+        log_url: 'https://log/1',
+        auto_inactive: false,
+      },
+      {
+        state: 'success',
+        description: '1.2.3 is live',
+        environment_url: 'https://staging.example',
+        log_url: 'https://log/1',
+        auto_inactive: false,
+      },
+    ]);
+
+    const before = c.callCount();
+    const history = await ledger.history('staging');
+    expect(c.callCount().graphql - before.graphql).toBe(1);
+    expect(c.callCount().rest - before.rest).toBe(0);
+    expect(history).toHaveLength(1);
+    const [entry] = history;
+    expect(entry).toMatchObject({
+      id: created.id,
+      environment: 'staging',
+      sha,
+      ref: 'main',
+      creator: 'github-actions[bot]',
+      state: 'success',
+      payload: { region: 'eu', replicas: 3 },
+    });
+    expect(recordOf(entry?.payload)).toEqual(record());
+    expect(entry?.record).toEqual(record());
+    expect(entry?.statuses.map((s) => s.state)).toEqual(['success', 'in_progress']);
+    expect(entry?.statuses[0]).toMatchObject({
+      description: '1.2.3 is live',
+      environmentUrl: 'https://staging.example',
+      logUrl: 'https://log/1',
+    });
+    expect(entry?.statuses[0]?.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    // get: two REST calls, the same entry as history gives.
+    const beforeGet = calls(c);
+    expect(await ledger.get(created.id)).toEqual(entry);
+    expect(calls(c) - beforeGet).toBe(2);
+    expect(await ledger.get('999999')).toBeUndefined();
+    const beforeBad = calls(c);
+    expect(await ledger.get('not-an-id')).toBeUndefined();
+    expect(calls(c)).toBe(beforeBad);
+  });
+
+  it('sends no required_contexts when unset (GitHub checks them all), and the optional flags when set', async () => {
+    const ledger = ledgerWith();
+    await ledger.create(
+      request({ requiredContexts: undefined, productionEnvironment: true, transientEnvironment: false }),
+    );
+    const [sent] = gh.requestsFor('POST /repos/{owner}/{repo}/deployments');
+    expect(sent?.body).not.toHaveProperty('required_contexts');
+    expect(sent?.body).toMatchObject({ production_environment: true, transient_environment: false });
+  });
+
+  it('clips descriptions to GitHub’s 140 characters', async () => {
+    const ledger = ledgerWith();
+    const created = await ledger.create(request({ description: 'd'.repeat(300) }));
+    await ledger.setStatus(created.id, { state: 'failure', description: 'x'.repeat(200) });
+    const [deployment] = gh.requestsFor('POST /repos/{owner}/{repo}/deployments');
+    const [status] = gh.requestsFor('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses');
+    expect((deployment?.body as { description?: string } | undefined)?.description).toHaveLength(140);
+    expect((status?.body as { description?: string } | undefined)?.description).toHaveLength(140);
+    const [entry] = await ledger.history('staging');
+    expect(entry?.state).toBe('failure');
+  });
+
+  it('reads deployments deploy-kit did not make: no record, payload read safely, ref from GitHub', async () => {
+    gh.store.addDeployment('octo/app', { environment: 'staging', ref: 'main', payload: 'not json at all' });
+    gh.store.addDeployment('octo/app', { environment: 'staging', ref: 'main', payload: { by: 'someone' } });
+    const [newer, older] = await ledgerWith().history('staging');
+    expect(newer).toMatchObject({
+      ref: 'main',
+      sha,
+      payload: { by: 'someone' },
+      state: 'pending',
+      statuses: [],
+    });
+    expect(newer?.record).toBeUndefined();
+    expect(older).toMatchObject({ payload: {}, state: 'pending' });
+    expect(Number(newer?.id)).toBeGreaterThan(Number(older?.id));
+  });
+});
+
+describe('history: limits and pages', () => {
+  beforeEach(() => {
+    for (let i = 0; i < 250; i += 1) {
+      gh.store.addDeployment('octo/app', {
+        environment: 'production',
+        payload: { [RECORD_KEY]: { ...record(`1.0.${i}`) } },
+        statuses: [{ state: 'success', autoInactive: false }],
+      });
+    }
+    gh.store.addDeployment('octo/app', { environment: 'staging' });
+  });
+
+  it('costs one GraphQL call per 100 deployments, newest first, and one call by default', async () => {
+    const c = client();
+    const ledger = ledgerWith(c);
+
+    const all = await ledger.history('production', { limit: 250 });
+    expect(c.callCount()).toMatchObject({ graphql: 3, rest: 0, retries: 0 });
+    expect(all).toHaveLength(250);
+    expect(new Set(all.map((e) => e.id)).size).toBe(250);
+    const ids = all.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(all[0]?.record?.version).toBe('1.0.249');
+    expect(all.at(-1)?.record?.version).toBe('1.0.0');
+    expect(all.every((e) => e.environment === 'production' && e.state === 'success')).toBe(true);
+    const pages = gh.requestsFor('graphql').map((r) => r.graphql?.variables);
+    expect(pages.map((v) => v?.first)).toEqual([100, 100, 50]);
+    expect(pages[0]?.after ?? null).toBeNull();
+
+    const firstPage = await ledger.history('production');
+    expect(c.callCount().graphql).toBe(4);
+    expect(firstPage.map((e) => e.id)).toEqual(all.slice(0, 100).map((e) => e.id));
+
+    expect(await ledger.history('production', { limit: 5 })).toEqual(all.slice(0, 5));
+    expect(c.callCount().graphql).toBe(5);
+
+    // More asked than there are: stops when GitHub says there is no next page.
+    const beyond = await ledger.history('production', { limit: 1000 });
+    expect(beyond).toHaveLength(250);
+    expect(c.callCount().graphql).toBe(8);
+
+    expect(await ledger.history('production', { limit: 0 })).toEqual([]);
+    expect(c.callCount().graphql).toBe(8);
+
+    const staging = await ledger.history('staging');
+    expect(staging).toHaveLength(1);
+    expect(await ledger.history('nowhere')).toEqual([]);
+    for (const r of gh.requestsFor('graphql')) expect(r.graphql?.valid).toBe(true);
+  });
+});
+
+describe('GitHub refusing a deployment', () => {
+  it('409: lists the failing contexts and how to choose them', async () => {
+    gh.store.protectBranch('octo/app', 'main', { requiredContexts: ['ci/test', 'lint'] });
+    gh.store.addCommitStatus('octo/app', { sha, context: 'ci/test', state: 'failure' });
+    gh.store.addCommitStatus('octo/app', { sha, context: 'lint', state: 'pending' });
+    gh.store.addCommitStatus('octo/app', { sha, context: 'docs', state: 'success' });
+    const ledger = ledgerWith();
+
+    const error = await ledger.create(request({ requiredContexts: undefined })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubApiError);
+    expect(error).toMatchObject({ kind: 'conflict', status: 409 });
+    const message = (error as Error).message;
+    expect(message).toContain('ci/test is failure');
+    expect(message).toContain('lint is pending');
+    expect(message).not.toContain('docs is');
+    expect(message).toContain('`required-contexts`');
+    expect(message).toContain('`[]`');
+
+    const named = await ledger
+      .create(request({ requiredContexts: ['docs', 'e2e'] }))
+      .catch((e: unknown) => e);
+    expect((named as Error).message).toContain('e2e is missing');
+    expect((named as Error).message).not.toContain('ci/test');
+
+    // Naming only passing contexts, or none, deploys.
+    await expect(ledger.create(request({ requiredContexts: ['docs'] }))).resolves.toMatchObject({ sha });
+    await expect(ledger.create(request({ requiredContexts: [] }))).resolves.toMatchObject({ sha });
+    // 409 is not retried.
+    expect(gh.requestsFor('POST /repos/{owner}/{repo}/deployments')).toHaveLength(4);
+  });
+
+  it('202: explains GitHub merged the default branch instead of deploying, and auto-merge: false', async () => {
+    gh.faults.add('POST /repos/{owner}/{repo}/deployments', {
+      type: 'status',
+      status: 202,
+      body: { message: 'Auto-merged main into topic-branch on deployment.' },
+    });
+    const error = await ledgerWith()
+      .create(request({ ref: 'topic-branch', autoMerge: true }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubApiError);
+    const message = (error as Error).message;
+    expect(message).toContain('Auto-merged main into topic-branch on deployment.');
+    expect(message).toMatch(/merged the default branch into it/);
+    expect(message).toContain('`auto-merge: false`');
+    // The fault answered before any route did: find the request by its path.
+    const sent = gh.requests.find((r) => r.method === 'POST' && r.path === '/repos/octo/app/deployments');
+    expect(sent).toMatchObject({ status: 202, body: { ref: sha, auto_merge: true } });
+  });
+
+  it('403 from a token without deployments: write says which permission to grant', async () => {
+    const seeded = gh.store.addDeployment('octo/app', { environment: 'staging' });
+    gh.addToken('ghs_read_only', { permissions: { deployments: 'read' } });
+    const ledger = ledgerWith(client('ghs_read_only'));
+    const error = await ledger.create(request()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'permission', status: 403 });
+    expect((error as Error).message).toContain('Resource not accessible by integration');
+    expect((error as Error).message).toContain('`permissions:`');
+    expect((error as Error).message).toContain('deployments: write');
+
+    const statusError = await ledger
+      .setStatus(String(seeded.id), { state: 'success' })
+      .catch((e: unknown) => e);
+    expect((statusError as Error).message).toContain('deployments: write');
+    // Reading is allowed.
+    await expect(ledger.history('staging')).resolves.toHaveLength(1);
+
+    gh.addToken('ghs_none', { permissions: { deployments: 'none' } });
+    const readError = await ledgerWith(client('ghs_none'))
+      .history('staging')
+      .catch((e: unknown) => e);
+    expect(readError).toMatchObject({ kind: 'permission' });
+    expect((readError as Error).message).toContain('deployments: read');
+  });
+
+  it('422: says what GitHub found invalid', async () => {
+    const error = await ledgerWith()
+      .create(request({ sha: 'f'.repeat(40) }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'validation', status: 422 });
+    expect((error as Error).message).toContain(`No ref found for: ${'f'.repeat(40)}`);
+  });
+});
+
+describe('faults', () => {
+  it('retries 5xx of REST and GraphQL, then succeeds, counting every attempt', async () => {
+    const c = client();
+    const ledger = ledgerWith(c);
+    const create = gh.faults.serverError('POST /repos/{owner}/{repo}/deployments', { times: 2, status: 502 });
+    const created = await ledger.create(request());
+    expect(create.hits).toBe(2);
+    expect(c.callCount()).toEqual({ rest: 3, graphql: 0, retries: 2 });
+
+    const read = gh.faults.serverError('graphql', { times: 1, status: 503 });
+    const history = await ledger.history('staging');
+    expect(read.hits).toBe(1);
+    expect(history.map((e) => e.id)).toEqual([created.id]);
+    expect(c.callCount()).toEqual({ rest: 3, graphql: 2, retries: 3 });
+    // The retried create made one deployment only.
+    expect(gh.store.repos.get('octo/app')?.deployments).toHaveLength(1);
+  });
+
+  it('gives up after the retries with a server error naming what was being done', async () => {
+    gh.faults.serverError('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+      times: Number.POSITIVE_INFINITY,
+    });
+    const seeded = gh.store.addDeployment('octo/app', { environment: 'staging' });
+    const error = await ledgerWith()
+      .setStatus(String(seeded.id), { state: 'success' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'server', status: 500 });
+    expect((error as Error).message).toContain(`set deployment ${seeded.id} of octo/app to success`);
+  });
+});
+
+describe('deactivate', () => {
+  it('writes one inactive status per id', async () => {
+    const ids = [0, 1, 2].map((i) =>
+      String(
+        gh.store.addDeployment('octo/app', {
+          environment: 'production',
+          payload: { [RECORD_KEY]: record(`2.0.${i}`) },
+          statuses: [{ state: 'success', autoInactive: false }],
+        }).id,
+      ),
+    );
+    const c = client();
+    const ledger = ledgerWith(c);
+    await ledger.deactivate([], 'nothing');
+    expect(calls(c)).toBe(0);
+    await expect(ledger.deactivate(['1', 'x'], 'bad')).rejects.toThrow(/'x' is not a deployment id/);
+    expect(calls(c)).toBe(0);
+
+    await ledger.deactivate(ids, 'superseded by 3.0.0 (deployment 99)');
+    expect(c.callCount()).toEqual({ rest: 3, graphql: 0, retries: 0 });
+    const writes = gh.requestsFor('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses');
+    expect(writes.map((w) => w.path.split('/')[5])).toEqual(ids);
+    expect(writes.every((w) => (w.body as { state: string }).state === 'inactive')).toBe(true);
+
+    const history = await ledger.history('production');
+    expect(history.map((e) => e.state)).toEqual(['inactive', 'inactive', 'inactive']);
+    expect(history[0]?.statuses.map((s) => s.state)).toEqual(['inactive', 'success']);
+    expect(history[0]?.statuses[0]?.description).toBe('superseded by 3.0.0 (deployment 99)');
+  });
+});
+
+describe('reading helpers', () => {
+  it('parses payloads safely', () => {
+    expect(parsePayload('{"a":1}')).toEqual({ a: 1 });
+    expect(parsePayload(JSON.stringify(JSON.stringify({ a: 1 })))).toEqual({ a: 1 });
+    expect(parsePayload({ a: 1 })).toEqual({ a: 1 });
+    for (const odd of [null, undefined, '', '   ', 'not json', '[1,2]', '3', 'null', 7, [1]]) {
+      expect(parsePayload(odd)).toEqual({});
+    }
+  });
+
+  it('puts statuses newest first whichever order GraphQL lists them in', () => {
+    const status = (id: string, createdAt: string) => ({
+      id,
+      state: 'SUCCESS' as const,
+      description: null,
+      environmentUrl: null,
+      logUrl: null,
+      createdAt,
+    });
+    const a = status('A', '2024-01-01T00:00:00Z');
+    const b = status('B', '2024-01-01T00:00:00Z');
+    const c = status('C', '2024-01-01T00:00:05Z');
+    expect(statusesNewestFirst([c, b, a], 'C').map((s) => s.id)).toEqual(['C', 'B', 'A']);
+    expect(statusesNewestFirst([a, b, c], 'C').map((s) => s.id)).toEqual(['C', 'B', 'A']);
+    // Same second, told apart by latestStatus.
+    expect(statusesNewestFirst([a, b], 'B').map((s) => s.id)).toEqual(['B', 'A']);
+    // latestStatus beyond the page: by time.
+    expect(statusesNewestFirst([a, c], 'Z').map((s) => s.id)).toEqual(['C', 'A']);
+  });
+});
+
+describe('the deploy engine on the GitHub ledger', () => {
+  it('records a deploy over 50 earlier deployments in at most 10 calls, deactivating the 3 still active', async () => {
+    const active: string[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      const live = i >= 47;
+      const seeded = gh.store.addDeployment('octo/app', {
+        environment: 'production',
+        payload: { [RECORD_KEY]: record(`1.0.${i}`) },
+        statuses: [
+          { state: 'success', autoInactive: false },
+          ...(live ? [] : [{ state: 'inactive' as const }]),
+        ],
+      });
+      if (live) active.push(String(seeded.id));
+    }
+    const c = client();
+    const outcome = await deploy(
+      {
+        environment: 'production',
+        sha,
+        ref: 'main',
+        version: '2.0.0',
+        workingDirectory: process.cwd(),
+        payload: {},
+        autoMerge: false,
+        onConcurrent: { mode: 'fail', timeoutMs: 0 },
+        task: 'deploy',
+        run: {
+          id: '7',
+          attempt: '1',
+          url: 'https://github.example/run/7',
+          workflow: 'release',
+          actor: 'alice',
+        },
+        baseEnv: {},
+      },
+      {
+        ledger: ledgerWith(c),
+        runCommand: () => Promise.reject(new Error('no command')),
+        log: { info: () => {}, warning: () => {}, group: (_name, fn) => fn() },
+      },
+    );
+    expect(outcome.result).toBe('success');
+    expect(outcome.previous?.id).toBe(active.at(-1));
+    expect(outcome.deployment.record?.previous).toMatchObject({
+      deploymentId: active.at(-1),
+      version: '1.0.49',
+    });
+    expect([...outcome.deactivated].sort()).toEqual([...active].sort());
+    expect(c.callCount()).toEqual({ rest: 6, graphql: 3, retries: 0 });
+    expect(gh.requests).toHaveLength(9);
+
+    const [latest, ...rest] = await ledgerWith().history('production');
+    expect(latest).toMatchObject({ id: outcome.deployment.id, state: 'success' });
+    expect(rest.filter((e) => e.state === 'success')).toEqual([]);
+  });
+});
