@@ -1,4 +1,5 @@
 // `deploy-kit <action> [--input value]...`: runs a bundled action through the runner, outside GitHub too.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,24 @@ interface CliArgs {
 }
 
 export class UsageError extends Error {}
+
+/** Outside GitHub the commit is the checkout's HEAD, and the actor is whoever runs the command. */
+export function localContext(cwd: string, env: NodeJS.ProcessEnv): { sha?: string; ref?: string; actor: string } {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const sha = env.GITHUB_SHA ?? git('rev-parse', 'HEAD');
+  const branch = git('symbolic-ref', '--quiet', 'HEAD');
+  return {
+    ...(sha ? { sha } : {}),
+    ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : branch ? { ref: branch } : {}),
+    actor: env.GITHUB_ACTOR ?? env.USER ?? 'deploy-kit',
+  };
+}
 
 /** The package root: the nearest folder above this file holding package.json (works from src/ and dist/cli/). */
 function packageRoot(): string {
@@ -41,7 +60,8 @@ export function parseArgs(argv: string[]): CliArgs {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--json') args.json = true;
-    else if (arg === '--version') args.version = true;
+    // Before an action, --version is ours; after it, an input (deploy-env has one named version).
+    else if (arg === '--version' && !args.action) args.version = true;
     else if (arg === '--quiet' || arg === '-q') args.quiet = true;
     else if (arg === '--summary') args.summaryFile = argv[++i];
     else if (arg.startsWith('--')) {
@@ -142,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     env,
     workspace: process.cwd(),
     github: {
+      ...localContext(process.cwd(), process.env),
       token: process.env.GITHUB_TOKEN ?? '',
       ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
       ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
