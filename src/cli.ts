@@ -19,7 +19,10 @@ interface CliArgs {
 export class UsageError extends Error {}
 
 /** Outside GitHub the commit is the checkout's HEAD, and the actor is whoever runs the command. */
-export function localContext(cwd: string, env: NodeJS.ProcessEnv): { sha?: string; ref?: string; actor: string } {
+export function localContext(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): { sha?: string; ref?: string; actor: string } {
   const git = (...args: string[]) => {
     try {
       return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

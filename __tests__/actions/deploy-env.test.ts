@@ -23,7 +23,14 @@ describe('deploy-env on GitHub Deployments', () => {
       node: node24,
       workspace,
       env: gh.env(),
-      github: { token: gh.token, repository: 'octo/app', sha, ref: 'refs/heads/main', eventName: 'push', runId: '42' },
+      github: {
+        token: gh.token,
+        repository: 'octo/app',
+        sha,
+        ref: 'refs/heads/main',
+        eventName: 'push',
+        runId: '42',
+      },
       ...extra,
     });
 
@@ -56,7 +63,12 @@ describe('deploy-env on GitHub Deployments', () => {
     expect(result.main.stdout).toContain(`deploying v1.2.3 of ${sha}`);
     const [deployment] = deploymentsOf();
     expect(result.outputs['deployment-id']).toBe(String(deployment!.id));
-    expect(result.outputs).toMatchObject({ version: 'v1.2.3', sha, result: 'success', 'previous-version': '' });
+    expect(result.outputs).toMatchObject({
+      version: 'v1.2.3',
+      sha,
+      result: 'success',
+      'previous-version': '',
+    });
     expect(statesOf(deployment!.id)).toEqual(['in_progress', 'success']);
     expect(deployment!.sha).toBe(sha);
     expect(result.summary).toContain('deploy v1.2.3 to staging: success');
@@ -81,7 +93,9 @@ describe('deploy-env on GitHub Deployments', () => {
     expect(statesOf(deploymentsOf()[0]!.id)).toEqual(['in_progress', 'failure']);
     expect(result.summary).toContain('exit code 4');
     expect(result.summary).toContain('pulling image');
-    expect(result.annotations.at(-1)?.message).toMatch(/^deploy-env: .* the deploy command failed \(exit code 4\)/);
+    expect(result.annotations.at(-1)?.message).toMatch(
+      /^deploy-env: .* the deploy command failed \(exit code 4\)/,
+    );
   });
 
   it('never leaves a deployment in_progress when the job is cancelled mid-command', async () => {
@@ -139,7 +153,15 @@ describe('deploy-env on GitHub Deployments', () => {
     gh.store.addCommit('octo/app', { branch: 'main', message: 'feat: main moved on' });
     const result = await run(
       { environment: 'preview', 'auto-merge': 'true' },
-      { github: { token: gh.token, repository: 'octo/app', sha: topic, ref: 'refs/heads/topic', eventName: 'push' } },
+      {
+        github: {
+          token: gh.token,
+          repository: 'octo/app',
+          sha: topic,
+          ref: 'refs/heads/topic',
+          eventName: 'push',
+        },
+      },
     );
     expect(result.conclusion).toBe('failure');
     expect(result.annotations.at(-1)?.message).toMatch(/merged/i);
@@ -186,7 +208,12 @@ describe('deploy-env on the file ledger (outside GitHub)', () => {
         action,
         node: node24,
         workspace,
-        inputs: { environment: 'production', version, ledger: 'file:state/ledger.json', 'artifact-path': 'release.txt' },
+        inputs: {
+          environment: 'production',
+          version,
+          ledger: 'file:state/ledger.json',
+          'artifact-path': 'release.txt',
+        },
         github: { sha, repository: 'octo/app' },
       });
     const first = await run('v1');

@@ -24,7 +24,13 @@ function setup() {
     autoMerge: false,
     onConcurrent: { mode: 'wait', timeoutMs: 5000 },
     task: 'deploy',
-    run: { id: '7', attempt: '1', url: 'https://github.com/o/r/actions/runs/7', workflow: 'release', actor: 'alice' },
+    run: {
+      id: '7',
+      attempt: '1',
+      url: 'https://github.com/o/r/actions/runs/7',
+      workflow: 'release',
+      actor: 'alice',
+    },
     baseEnv: { PATH: process.env.PATH },
     url: 'https://staging.example.com',
     ...overrides,
@@ -35,10 +41,10 @@ function setup() {
 describe('deploy', () => {
   it('records the deployment, runs the command with DEPLOY_KIT_* values and finishes with success', async () => {
     const { dir, ledger, settings, deps } = setup();
-    const outcome = await deploy(
-      settings({ command: 'env | grep ^DEPLOY_KIT_ | sort > seen.txt' }),
-      { ...deps, onCreated: (d) => expect(d.state).toBe('pending') },
-    );
+    const outcome = await deploy(settings({ command: 'env | grep ^DEPLOY_KIT_ | sort > seen.txt' }), {
+      ...deps,
+      onCreated: (d) => expect(d.state).toBe('pending'),
+    });
     expect(outcome.result).toBe('success');
     expect(outcome.previous).toBeUndefined();
     const seen = readFileSync(join(dir, 'seen.txt'), 'utf8');
@@ -57,7 +63,11 @@ describe('deploy', () => {
     const first = await deploy(settings(), deps);
     const second = await deploy(settings({ version: 'v2', sha: SHA_B }), deps);
     expect(second.previous?.id).toBe(first.deployment.id);
-    expect(second.deployment.record?.previous).toEqual({ deploymentId: first.deployment.id, version: 'v1', sha: SHA_A });
+    expect(second.deployment.record?.previous).toEqual({
+      deploymentId: first.deployment.id,
+      version: 'v1',
+      sha: SHA_A,
+    });
     expect(second.deactivated).toEqual([first.deployment.id]);
     const old = await ledger.get(first.deployment.id);
     expect(old?.state).toBe('inactive');
@@ -69,7 +79,10 @@ describe('deploy', () => {
   it('records a failed command with its exit code and keeps what was live', async () => {
     const { ledger, settings, deps } = setup();
     const first = await deploy(settings(), deps);
-    const failed = await deploy(settings({ version: 'v2', command: 'echo pulling; echo "no such image" >&2; exit 7' }), deps);
+    const failed = await deploy(
+      settings({ version: 'v2', command: 'echo pulling; echo "no such image" >&2; exit 7' }),
+      deps,
+    );
     expect(failed.result).toBe('failure');
     expect(failed.exitCode).toBe(7);
     expect(failed.lastLines).toEqual(['pulling', 'no such image']);
@@ -95,11 +108,19 @@ describe('deploy', () => {
   it('fails at once with on-concurrent: fail while an earlier deployment is open', async () => {
     const { ledger, settings, deps } = setup();
     const blocker = await ledger.create({
-      environment: 'staging', sha: SHA_A, ref: 'main', task: 'deploy', payload: {}, autoMerge: false,
+      environment: 'staging',
+      sha: SHA_A,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      autoMerge: false,
       record: { version: 'v0', sha: SHA_A, ref: 'main', actor: 'bob' },
     });
     await ledger.setStatus(blocker.id, { state: 'in_progress' });
-    const outcome = await deploy(settings({ onConcurrent: { mode: 'fail', timeoutMs: 0 }, command: 'touch ran' }), deps);
+    const outcome = await deploy(
+      settings({ onConcurrent: { mode: 'fail', timeoutMs: 0 }, command: 'touch ran' }),
+      deps,
+    );
     expect(outcome.result).toBe('blocked');
     expect(outcome.reason).toContain(`deployment ${blocker.id} (v0, in_progress) is still in progress`);
     expect((await ledger.get(outcome.deployment.id))?.state).toBe('error');
@@ -108,7 +129,12 @@ describe('deploy', () => {
   it('waits for an earlier deployment to finish, then deploys', async () => {
     const { ledger, settings, deps } = setup();
     const blocker = await ledger.create({
-      environment: 'staging', sha: SHA_A, ref: 'main', task: 'deploy', payload: {}, autoMerge: false,
+      environment: 'staging',
+      sha: SHA_A,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      autoMerge: false,
       record: { version: 'v0', sha: SHA_A, ref: 'main', actor: 'bob' },
     });
     let sleeps = 0;
@@ -126,13 +152,19 @@ describe('deploy', () => {
   it('never lets two deploys started at once run their commands together', async () => {
     const { dir, settings, deps } = setup();
     const script = 'echo "start $(date +%s%N)" >> log.txt; sleep 0.3; echo "end $(date +%s%N)" >> log.txt';
-    const fast = { ...deps, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))) };
+    const fast = {
+      ...deps,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))),
+    };
     const [a, b] = await Promise.all([
       deploy(settings({ version: 'v1', command: script }), fast),
       deploy(settings({ version: 'v2', command: script }), fast),
     ]);
     expect([a.result, b.result]).toEqual(['success', 'success']);
-    const events = readFileSync(join(dir, 'log.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+    const events = readFileSync(join(dir, 'log.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
     expect(events).toEqual(['start', 'end', 'start', 'end']);
   });
 

@@ -132,7 +132,12 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       : previous
         ? { previous: { deploymentId: previous.id, version: previous.sha.slice(0, 7), sha: previous.sha } }
         : {}),
-    run: { id: settings.run.id, attempt: settings.run.attempt, url: settings.run.url, workflow: settings.run.workflow },
+    run: {
+      id: settings.run.id,
+      attempt: settings.run.attempt,
+      url: settings.run.url,
+      workflow: settings.run.workflow,
+    },
     actor: settings.run.actor,
   };
 
@@ -177,14 +182,21 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     if (!blocker) break;
     const waited = now() - waitStarted;
     const who = `deployment ${blocker.id} (${blocker.record?.version ?? blocker.sha.slice(0, 7)}, ${blocker.state})`;
-    if (settings.onConcurrent.mode === 'fail' || waited >= settings.onConcurrent.timeoutMs || deps.signal?.aborted) {
+    if (
+      settings.onConcurrent.mode === 'fail' ||
+      waited >= settings.onConcurrent.timeoutMs ||
+      deps.signal?.aborted
+    ) {
       const why =
         settings.onConcurrent.mode === 'fail'
           ? `${who} is still in progress in ${settings.environment} (on-concurrent: fail)`
           : deps.signal?.aborted
             ? `cancelled while waiting for ${who}`
             : `${who} was still in progress after waiting ${Math.round(waited / 1000)} s`;
-      return finish(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, { reason: why, waitedMs: waited });
+      return finish(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, {
+        reason: why,
+        waitedMs: waited,
+      });
     }
     log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)`);
     await sleep(Math.min(delay, Math.max(0, settings.onConcurrent.timeoutMs - waited)));

@@ -22,9 +22,13 @@ export function isPlausibleRef(ref: string): boolean {
 export async function resolveWithGit(ref: string, cwd: string): Promise<string | undefined> {
   if (FULL_SHA.test(ref)) return ref;
   try {
-    const { stdout } = await run('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-      cwd,
-    });
+    const { stdout } = await run(
+      'git',
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+      {
+        cwd,
+      },
+    );
     const sha = stdout.trim();
     return FULL_SHA.test(sha) ? sha : undefined;
   } catch {

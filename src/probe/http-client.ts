@@ -16,6 +16,7 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 function nodeTls(): typeof import('node:tls') {
   return process.getBuiltinModule('node:tls');
 }
+
 import type { TlsSettings } from './types.js';
 
 export type ProbeErrorKind =

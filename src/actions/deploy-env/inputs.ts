@@ -21,7 +21,10 @@ const ENVIRONMENT_NAME = /^[^\x00-\x1f\x7f]{1,255}$/;
 
 export function parseEnvironment(label: string, text: string): string {
   if (!ENVIRONMENT_NAME.test(text) || text.trim() !== text) {
-    throw new InputError(label, `'${label}' must be an environment name of 1 to 255 printable characters, got '${text}'`);
+    throw new InputError(
+      label,
+      `'${label}' must be an environment name of 1 to 255 printable characters, got '${text}'`,
+    );
   }
   return text;
 }
@@ -32,10 +35,13 @@ function parsePayload(text: string | undefined): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError('payload', `'payload' must be a JSON object, got invalid JSON (${(error as Error).message})`);
+    throw new InputError(
+      'payload',
+      `'payload' must be a JSON object, got invalid JSON (${(error as Error).message})`,
+    );
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError('payload', "'payload' must be a JSON object like {\"image\": \"app:1.2.3\"}");
+    throw new InputError('payload', '\'payload\' must be a JSON object like {"image": "app:1.2.3"}');
   }
   return value as Record<string, unknown>;
 }
@@ -43,7 +49,10 @@ function parsePayload(text: string | undefined): Record<string, unknown> {
 function parseContexts(lines: string[]): string[] | undefined {
   if (lines.length === 0) return undefined;
   if (lines.length === 1 && ['none', '[]'].includes(lines[0]!)) return [];
-  return lines.flatMap((line) => line.split(',')).map((name) => name.trim()).filter(Boolean);
+  return lines
+    .flatMap((line) => line.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 export async function readSettings(input = new InputReader(), env = process.env): Promise<DeployEnvSettings> {
@@ -67,21 +76,33 @@ export async function readSettings(input = new InputReader(), env = process.env)
     );
   }
   if (!FULL_SHA.test(sha)) {
-    throw new InputError('ref', `'ref' is needed: there is no commit to deploy (GITHUB_SHA is '${sha}'); give a SHA, branch or tag`);
+    throw new InputError(
+      'ref',
+      `'ref' is needed: there is no commit to deploy (GITHUB_SHA is '${sha}'); give a SHA, branch or tag`,
+    );
   }
 
   const workingDirectory = resolve(workspace, input.string('working-directory') ?? '.');
   if (!existsSync(workingDirectory)) {
-    throw new InputError('working-directory', `'working-directory' must be an existing folder, got '${workingDirectory}'`);
+    throw new InputError(
+      'working-directory',
+      `'working-directory' must be an existing folder, got '${workingDirectory}'`,
+    );
   }
   const artifactPath = input.string('artifact-path');
   if (artifactPath !== undefined && !existsSync(resolve(workspace, artifactPath))) {
-    throw new InputError('artifact-path', `'artifact-path' must name an existing file or folder, got '${artifactPath}'`);
+    throw new InputError(
+      'artifact-path',
+      `'artifact-path' must name an existing file or folder, got '${artifactPath}'`,
+    );
   }
   const url = input.string('url');
   const description = input.string('description');
   if (description !== undefined && description.length > 140) {
-    throw new InputError('description', `'description' must be at most 140 characters, got ${description.length}`);
+    throw new InputError(
+      'description',
+      `'description' must be at most 140 characters, got ${description.length}`,
+    );
   }
 
   return {

@@ -1,11 +1,12 @@
 // deploy-env: record the deployment, run the deploy, finish the record; `post` closes what a cancelled job
 // left open, so no deployment ever stays in_progress.
-import { formatDuration } from '../../common/units.js';
+
 import { runCommand } from '../../command/run.js';
+import { formatDuration } from '../../common/units.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { OPEN_STATES } from '../../ledger/types.js';
-import * as core from '../kit/core.js';
 import { runContext } from '../kit/context.js';
+import * as core from '../kit/core.js';
 import { InputReader } from '../kit/inputs.js';
 import { openLedger, parseLedgerSpec } from '../kit/ledger.js';
 import { code, footer, table } from '../kit/markdown.js';
@@ -27,7 +28,10 @@ function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts:
     ['Who', record?.actor ?? ''],
     ['Duration', formatDuration(outcome.durationMs)],
     ['URL', url ?? '–'],
-    ['Replaced', previous ? `${previous.record?.version ?? previous.sha.slice(0, 7)} (deployment ${previous.id})` : '–'],
+    [
+      'Replaced',
+      previous ? `${previous.record?.version ?? previous.sha.slice(0, 7)} (deployment ${previous.id})` : '–',
+    ],
   ];
   if (outcome.waitedMs > 1000) rows.push(['Waited for the environment', formatDuration(outcome.waitedMs)]);
   if (outcome.artifactKey) rows.push(['Release bundle', outcome.artifactKey]);
@@ -40,7 +44,12 @@ function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts:
   if (outcome.reason) lines.push(`**Why:** ${outcome.reason}`, '');
   if (outcome.result !== 'success' && outcome.lastLines.length > 0) {
     lines.push('<details open><summary>Last lines of the deploy command</summary>', '', '<pre>');
-    lines.push(...outcome.lastLines.map((line) => code(line).replace(/^<code>|<\/code>$/g, '')), '</pre>', '</details>', '');
+    lines.push(
+      ...outcome.lastLines.map((line) => code(line).replace(/^<code>|<\/code>$/g, '')),
+      '</pre>',
+      '</details>',
+      '',
+    );
   }
   lines.push(footer('deploy-env', facts), '');
   return lines.join('\n');
@@ -59,7 +68,9 @@ export async function main({ signal }: StepContext): Promise<void> {
     signal,
     onCreated: (deployment) => {
       core.saveState(STATE_ID, deployment.id);
-      core.info(`deployment ${deployment.id} created for ${settings.deploy.version} in ${deployment.environment}`);
+      core.info(
+        `deployment ${deployment.id} created for ${settings.deploy.version} in ${deployment.environment}`,
+      );
     },
   });
   core.saveState(STATE_FINISHED, 'true');
@@ -75,7 +86,9 @@ export async function main({ signal }: StepContext): Promise<void> {
   await core.summary.addRaw(summaryMarkdown(outcome, settings.deploy.url, facts)).write();
 
   if (outcome.result !== 'success') {
-    core.setFailed(`deploy-env: ${settings.deploy.version} to ${settings.deploy.environment}: ${outcome.reason}`);
+    core.setFailed(
+      `deploy-env: ${settings.deploy.version} to ${settings.deploy.environment}: ${outcome.reason}`,
+    );
   }
 }
 

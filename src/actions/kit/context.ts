@@ -10,7 +10,7 @@ export interface RunContext {
   ref: string;
   refName: string;
   eventName: string;
-  event: Record<string, any>;
+  event: Record<string, unknown>;
   actor: string;
   serverUrl: string;
   runId: string;
@@ -21,10 +21,10 @@ export interface RunContext {
   runUrl: string;
 }
 
-function readEvent(path: string | undefined): Record<string, any> {
+function readEvent(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch {
     return {};
   }
@@ -51,7 +51,8 @@ export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     runAttempt,
     workflow: env.GITHUB_WORKFLOW ?? '',
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}/attempts/${runAttempt}` : '',
+    runUrl:
+      repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}/attempts/${runAttempt}` : '',
   };
 }
 

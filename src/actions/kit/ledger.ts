@@ -10,7 +10,11 @@ export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string };
 export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
 
 /** `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. */
-export function parseLedgerSpec(label: string, text: string | undefined, token: string | undefined): LedgerSpec {
+export function parseLedgerSpec(
+  label: string,
+  text: string | undefined,
+  token: string | undefined,
+): LedgerSpec {
   if (text === undefined) return token ? { kind: 'github' } : { kind: 'file', path: DEFAULT_FILE_LEDGER };
   if (text === 'github') return { kind: 'github' };
   if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice(5) };
@@ -43,13 +47,19 @@ export async function openLedger(
     throw new InputError('token', "'token' is needed for ledger: github (or use ledger: file:<path>)");
   }
   if (!options.owner || !options.repo) {
-    throw new InputError('ledger', "ledger: github needs GITHUB_REPOSITORY (owner/name); outside GitHub use file:<path>");
+    throw new InputError(
+      'ledger',
+      'ledger: github needs GITHUB_REPOSITORY (owner/name); outside GitHub use file:<path>',
+    );
   }
   const [{ createGitHubClient }, { GitHubLedger }] = await Promise.all([
     import('../../github/client.js'),
     import('../../ledger/github.js'),
   ]);
-  const client = createGitHubClient({ token: options.token, log: { debug: core.debug, warning: core.warning } });
+  const client = createGitHubClient({
+    token: options.token,
+    log: { debug: core.debug, warning: core.warning },
+  });
   const hasCache = Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL);
   let artifacts: ArtifactStore | undefined;
   if (hasCache) {
