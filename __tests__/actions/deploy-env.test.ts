@@ -184,6 +184,18 @@ describe('deploy-env on GitHub Deployments', () => {
     expect(gh.requests).toHaveLength(0);
   });
 
+  it('never lets two deploys started at the same moment run together', async () => {
+    const script = 'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 1; echo "end $DEPLOY_KIT_VERSION" >> order.log';
+    const [a, b] = await Promise.all([
+      run({ environment: 'production', version: 'a', command: script }),
+      run({ environment: 'production', version: 'b', command: script }),
+    ]);
+    expect([a.outputs.result, b.outputs.result]).toEqual(['success', 'success']);
+    const order = readFileSync(join(workspace, 'order.log'), 'utf8').trim().split('\n');
+    expect(order.map((line) => line.split(' ')[0])).toEqual(['start', 'end', 'start', 'end']);
+    expect(order[0]!.split(' ')[1]).toBe(order[1]!.split(' ')[1]);
+  });
+
   it('waits for a deploy of the same environment in progress, or fails with on-concurrent: fail', async () => {
     const slow = run({ environment: 'staging', version: 'v1', command: 'sleep 2' });
     await new Promise((r) => setTimeout(r, 700));

@@ -2,9 +2,10 @@
 // zstd/gzip. @actions/cache reads its variables at call time, so they are set on process.env for this file
 // and put back afterwards.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CacheArtifactStore } from '../../../src/actions/kit/cache-artifacts.js';
 import { type FakeCacheService, startFakeCacheService } from '../../fakes/cache/index.js';
@@ -264,6 +265,35 @@ describe('CacheArtifactStore', () => {
     const third = new CacheArtifactStore({ workspace: join(root, 'third') });
     expect(await third.restore('deploy-kit-other-1.0.0-555555555555', 'file.txt')).toBe(true);
     expect(await readFile(join(root, 'third/file.txt'), 'utf8')).toBe('other');
+  });
+
+  it('falls back to gzip without zstd; such an entry is another version than a zstd one', async () => {
+    const bin = join(root, 'bin-without-zstd');
+    await mkdir(bin, { recursive: true });
+    for (const tool of ['tar', 'gzip']) {
+      const found = (process.env.PATH ?? '')
+        .split(delimiter)
+        .map((folder) => join(folder, tool))
+        .find(existsSync);
+      if (!found) throw new Error(`${tool} is not on PATH`);
+      if (!existsSync(join(bin, tool))) await symlink(found, join(bin, tool));
+    }
+    await put('gzip/bundle.txt', 'gzipped');
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    try {
+      await store.save('deploy-kit-staging-10.0.0-666666666666', 'gzip/bundle.txt');
+      await put('gzip/bundle.txt', 'local');
+      expect(await store.restore('deploy-kit-staging-10.0.0-666666666666', 'gzip/bundle.txt')).toBe(true);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(await readFile(join(workspace, 'gzip/bundle.txt'), 'utf8')).toBe('gzipped');
+    expect(fake.entry('deploy-kit-staging-10.0.0-666666666666')?.data?.subarray(0, 2)).toEqual(
+      Buffer.from([0x1f, 0x8b]),
+    );
+    // With zstd back on PATH the same key and path name another version: not found.
+    expect(await store.restore('deploy-kit-staging-10.0.0-666666666666', 'gzip/bundle.txt')).toBe(false);
   });
 
   it('imports @actions/cache only when used', async () => {
