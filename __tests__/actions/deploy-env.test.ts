@@ -1,11 +1,13 @@
 // Runner-contract tests: the built deploy-env bundle, run as the GitHub runner runs it, on the fake GitHub
 // (held to GitHub's API description) and on the file ledger.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CacheArtifactStore } from '../../src/actions/kit/cache-artifacts.js';
 import { FileLedger } from '../../src/ledger/file.js';
 import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
+import { startFakeCacheService } from '../fakes/cache/index.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 
@@ -185,7 +187,8 @@ describe('deploy-env on GitHub Deployments', () => {
   });
 
   it('never lets two deploys started at the same moment run together', async () => {
-    const script = 'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 1; echo "end $DEPLOY_KIT_VERSION" >> order.log';
+    const script =
+      'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 1; echo "end $DEPLOY_KIT_VERSION" >> order.log';
     const [a, b] = await Promise.all([
       run({ environment: 'production', version: 'a', command: script }),
       run({ environment: 'production', version: 'b', command: script }),
@@ -207,6 +210,55 @@ describe('deploy-env on GitHub Deployments', () => {
     expect(waiting.outputs.result).toBe('success');
     const states = deploymentsOf().map((d) => d.statuses.at(-1)?.state);
     expect(states).toEqual(['inactive', 'error', 'success']);
+  });
+});
+
+describe('deploy-env with the Actions cache', () => {
+  it('saves the release bundle so the same bytes can be restored by key', async () => {
+    const gh = await startFakeGitHub();
+    const cache = await startFakeCacheService();
+    gh.store.addRepo({ owner: 'octo', name: 'app' });
+    const sha = gh.store.addCommit('octo/app', { branch: 'main', message: 'feat: bundle' });
+    const workspace = mkdtempSync(join(tmpdir(), 'deploy-env-cache-'));
+    mkdirSync(join(workspace, 'build'));
+    writeFileSync(join(workspace, 'build/app.js'), 'console.log("release 1.4.0")');
+    try {
+      const result = await runAction({
+        action,
+        node: node24,
+        workspace,
+        inputs: { environment: 'production', version: '1.4.0', 'artifact-path': 'build' },
+        env: { ...gh.env(), ...cache.env() },
+        github: { token: gh.token, repository: 'octo/app', sha, ref: 'refs/heads/main', eventName: 'push' },
+      });
+      expect(result.conclusion).toBe('success');
+      const record = gh.store.repo('octo/app').deployments[0]!.payload as Record<
+        string,
+        { artifactKey: string }
+      >;
+      const key = record['deploy-kit']!.artifactKey;
+      expect(key).toMatch(/^deploy-kit-production-1\.4\.0-/);
+      expect(cache.entry(key)).toBeDefined();
+      expect(result.summary).toContain(key);
+
+      // Restore in a fresh workspace, the way rollback will.
+      const elsewhere = mkdtempSync(join(tmpdir(), 'deploy-env-restore-'));
+      const saved = { ...process.env };
+      Object.assign(process.env, cache.env(), { GITHUB_WORKSPACE: elsewhere, RUNNER_TEMP: elsewhere });
+      try {
+        const store = new CacheArtifactStore({ workspace: elsewhere });
+        expect(await store.restore(key, 'build')).toBe(true);
+        expect(readFileSync(join(elsewhere, 'build/app.js'), 'utf8')).toBe('console.log("release 1.4.0")');
+        cache.evict(key);
+        expect(await store.restore(key, 'build')).toBe(false);
+      } finally {
+        for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+        Object.assign(process.env, saved);
+      }
+      assertConformance(gh.requests);
+    } finally {
+      await Promise.all([gh.close(), cache.close()]);
+    }
   });
 });
 

@@ -33,6 +33,8 @@ export interface DeploySettings {
   requiredContexts?: string[];
   autoMerge: boolean;
   artifactPath?: string;
+  /** The artifact path as written in the workflow, recorded for rollback. */
+  artifactPathAsGiven?: string;
   onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
   task: string;
   run: RunInfo;
@@ -126,7 +128,9 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     version: settings.version,
     sha: settings.sha,
     ref: settings.ref,
-    ...(artifactKey ? { artifactKey } : {}),
+    ...(artifactKey
+      ? { artifactKey, artifactPath: settings.artifactPathAsGiven ?? settings.artifactPath }
+      : {}),
     ...(previous?.record
       ? { previous: { deploymentId: previous.id, version: previous.record.version, sha: previous.sha } }
       : previous

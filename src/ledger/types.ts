@@ -21,6 +21,8 @@ export interface ReleaseRecord {
   ref: string;
   /** Key of the release bundle in the artifact store, when one was saved. */
   artifactKey?: string;
+  /** The release bundle's path as the user gave it (relative to the workspace): the cache restores by path. */
+  artifactPath?: string;
   previous?: { deploymentId: string; version: string; sha: string };
   run?: { id: string; attempt: string; url: string; workflow: string };
   actor: string;

@@ -121,6 +121,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       requiredContexts: parseContexts(input.lines('required-contexts')),
       autoMerge: input.boolean('auto-merge') ?? false,
       artifactPath: artifactPath === undefined ? undefined : resolve(workspace, artifactPath),
+      artifactPathAsGiven: artifactPath,
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
         timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
