@@ -304,7 +304,8 @@ describe('GitHub refusing a deployment', () => {
     expect(message).toContain('`auto-merge: false`');
     // The fault answered before any route did: find the request by its path.
     const sent = gh.requests.find((r) => r.method === 'POST' && r.path === '/repos/octo/app/deployments');
-    expect(sent).toMatchObject({ status: 202, body: { ref: sha, auto_merge: true } });
+    // Auto-merge needs the branch (GitHub merges into a branch, not a commit); otherwise the SHA is sent.
+    expect(sent).toMatchObject({ status: 202, body: { ref: 'topic-branch', auto_merge: true } });
   });
 
   it('403 from a token without deployments: write says which permission to grant', async () => {

@@ -5,7 +5,7 @@ import { InputError, parseUrl } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { FULL_SHA, isPlausibleRef, resolveWithGit } from '../../deploy/resolve-ref.js';
 import { eventCommit, runContext } from '../kit/context.js';
-import { InputReader } from '../kit/inputs.js';
+import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
 export interface DeployEnvSettings {
@@ -135,7 +135,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
         actor: context.actor,
       },
       // The command sees the job's environment but not our own inputs (the token among them).
-      baseEnv: Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_'))),
+      baseEnv: withoutInputs(env),
     },
     ledger,
     token,

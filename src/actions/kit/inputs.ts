@@ -70,3 +70,8 @@ export class InputReader {
     return headers;
   }
 }
+
+/** The job's environment without the action's own inputs (a token among them), for commands users run. */
+export function withoutInputs(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
+}
