@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
     testTimeout: 30_000,
+    // The JSON report lets .ci/run print the plain 'N passed, N failed' line CI reads.
+    reporters: ['default', ['json', { outputFile: '.tmp/test-results.json' }]],
     hookTimeout: 30_000,
     // Real servers, real processes: keep the 2-core machine from thrashing.
     maxWorkers: 2,

@@ -306,3 +306,16 @@ export function parseLines(text: string): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Environment names
+
+const ENVIRONMENT_NAME = /^[^\x00-\x1f\x7f]{1,255}$/;
+
+/** A GitHub environment name: 1 to 255 printable characters, no surrounding spaces. */
+export function parseEnvironmentName(label: string, text: string): string {
+  if (!ENVIRONMENT_NAME.test(text) || text.trim() !== text) {
+    fail(label, 'an environment name of 1 to 255 printable characters', text);
+  }
+  return text;
+}

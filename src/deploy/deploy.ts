@@ -37,6 +37,10 @@ export interface DeploySettings {
   artifactPathAsGiven?: string;
   onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
   task: string;
+  /** A rollback: recorded, and the deployment it replaces is marked inactive whatever its state. */
+  rollback?: { fromDeploymentId: string; fromVersion: string; reason: string };
+  /** A release bundle already stored (a rollback reuses the target's): recorded, not saved again. */
+  existingArtifact?: { key: string; path?: string };
   run: RunInfo;
   /** The environment the command inherits; deploy-kit adds DEPLOY_KIT_* to it. */
   baseEnv: Record<string, string | undefined>;
@@ -58,6 +62,8 @@ export interface DeployDeps {
   now?: () => number;
   /** Called as soon as the deployment exists, so a post step can finish it if this process dies. */
   onCreated?: (deployment: DeploymentEntry) => void;
+  /** Runs once the environment is ours, before the command (a rollback restores its bundle); adds variables. */
+  beforeCommand?: () => Promise<Record<string, string> | undefined>;
 }
 
 export type DeployResult = 'success' | 'failure' | 'cancelled' | 'blocked';
@@ -123,7 +129,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const previous = before.find((entry) => entry.state === 'success');
   const artifactKey = settings.artifactPath
     ? artifactKeyFor(settings.environment, settings.version, settings.sha)
-    : undefined;
+    : settings.existingArtifact?.key;
+  const artifactPath = settings.artifactPath
+    ? (settings.artifactPathAsGiven ?? settings.artifactPath)
+    : settings.existingArtifact?.path;
   const record: ReleaseRecord = {
     version: settings.version,
     sha: settings.sha,
@@ -223,13 +232,14 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     }
   }
 
+  const extraEnv = (await deps.beforeCommand?.()) ?? {};
   let command: CommandResult | undefined;
   if (settings.command) {
     command = await log.group(`deploy ${settings.version} to ${settings.environment}`, () =>
       deps.runCommand({
         script: settings.command!,
         cwd: settings.workingDirectory,
-        env: commandEnvironment(settings, deployment, previous),
+        env: { ...commandEnvironment(settings, deployment, previous), ...extraEnv },
         signal: deps.signal,
         onLine: (line) => log.info(line),
       }),
@@ -259,14 +269,21 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     exitCode: command?.exitCode ?? 0,
     waitedMs,
   });
-  // What this deployment replaced is no longer live: one write per deployment still active.
+  // What this deployment replaced is no longer live: one write per deployment still active, and for a
+  // rollback the deployment rolled back from, whatever its state.
+  const rolledBackFrom = settings.rollback?.fromDeploymentId;
   const stillActive = (await ledger.history(settings.environment, { limit: 100 })).filter(
-    (entry) => entry.id !== deployment.id && entry.state === 'success',
+    (entry) =>
+      entry.id !== deployment.id &&
+      (entry.state === 'success' || (entry.id === rolledBackFrom && entry.state !== 'inactive')),
   );
+  const description = settings.rollback
+    ? `rolled back to ${settings.version} (deployment ${deployment.id}): ${settings.rollback.reason}`
+    : `superseded by ${settings.version} (deployment ${deployment.id})`;
   if (stillActive.length > 0) {
     await ledger.deactivate(
       stillActive.map((entry) => entry.id),
-      `superseded by ${settings.version} (deployment ${deployment.id})`,
+      description,
     );
   }
   return { ...outcome, deactivated: stillActive.map((entry) => entry.id) };

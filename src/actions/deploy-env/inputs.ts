@@ -1,7 +1,7 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, parseUrl } from '../../common/units.js';
+import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { FULL_SHA, isPlausibleRef, resolveWithGit } from '../../deploy/resolve-ref.js';
 import { eventCommit, runContext } from '../kit/context.js';
@@ -15,18 +15,6 @@ export interface DeployEnvSettings {
   owner: string;
   repo: string;
   workspace: string;
-}
-
-const ENVIRONMENT_NAME = /^[^\x00-\x1f\x7f]{1,255}$/;
-
-export function parseEnvironment(label: string, text: string): string {
-  if (!ENVIRONMENT_NAME.test(text) || text.trim() !== text) {
-    throw new InputError(
-      label,
-      `'${label}' must be an environment name of 1 to 255 printable characters, got '${text}'`,
-    );
-  }
-  return text;
 }
 
 function parsePayload(text: string | undefined): Record<string, unknown> {
@@ -58,7 +46,7 @@ function parseContexts(lines: string[]): string[] | undefined {
 export async function readSettings(input = new InputReader(), env = process.env): Promise<DeployEnvSettings> {
   const context = runContext(env);
   const workspace = context.workspace;
-  const environment = parseEnvironment('environment', input.required('environment'));
+  const environment = parseEnvironmentName('environment', input.required('environment'));
   const token = input.secret('token');
   const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
 

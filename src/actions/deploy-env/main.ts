@@ -4,17 +4,12 @@
 import { runCommand } from '../../command/run.js';
 import { formatDuration } from '../../common/units.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
-import { OPEN_STATES } from '../../ledger/types.js';
-import { runContext } from '../kit/context.js';
 import * as core from '../kit/core.js';
-import { InputReader } from '../kit/inputs.js';
-import { openLedger, parseLedgerSpec } from '../kit/ledger.js';
+import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
+import { openLedger } from '../kit/ledger.js';
 import { code, footer, table } from '../kit/markdown.js';
 import type { StepContext } from '../kit/run.js';
 import { readSettings } from './inputs.js';
-
-const STATE_ID = 'deployment-id';
-const STATE_FINISHED = 'finished';
 
 function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts: string[]): string {
   const { deployment, previous } = outcome;
@@ -67,13 +62,13 @@ export async function main({ signal }: StepContext): Promise<void> {
     log: core,
     signal,
     onCreated: (deployment) => {
-      core.saveState(STATE_ID, deployment.id);
+      rememberDeployment(deployment.id);
       core.info(
         `deployment ${deployment.id} created for ${settings.deploy.version} in ${deployment.environment}`,
       );
     },
   });
-  core.saveState(STATE_FINISHED, 'true');
+  rememberFinished();
 
   core.setOutput('deployment-id', outcome.deployment.id);
   core.setOutput('version', settings.deploy.version);
@@ -93,22 +88,6 @@ export async function main({ signal }: StepContext): Promise<void> {
 }
 
 /** Runs after main, also when the job was cancelled or main was killed: closes a deployment left open. */
-export async function post(): Promise<void> {
-  const id = core.getState(STATE_ID);
-  if (!id || core.getState(STATE_FINISHED) === 'true') return;
-  const context = runContext();
-  // The runner gives post the same inputs as main.
-  const input = new InputReader();
-  const token = input.secret('token');
-  const spec = parseLedgerSpec('ledger', input.string('ledger'), token);
-  const opened = await openLedger(spec, { token, ...context });
-  const deployment = await opened.ledger.get(id);
-  if (deployment && OPEN_STATES.includes(deployment.state)) {
-    await opened.ledger.setStatus(id, {
-      state: 'error',
-      description: 'the job was cancelled or the deploy step ended before it finished',
-      logUrl: context.runUrl || undefined,
-    });
-    core.warning(`deploy-env: deployment ${id} was left ${deployment.state}; marked error by the post step`);
-  }
+export function post(): Promise<void> {
+  return closeLeftOpen('deploy-env');
 }
