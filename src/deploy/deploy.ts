@@ -137,9 +137,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     version: settings.version,
     sha: settings.sha,
     ref: settings.ref,
-    ...(artifactKey
-      ? { artifactKey, artifactPath: settings.artifactPathAsGiven ?? settings.artifactPath }
-      : {}),
+    ...(artifactKey ? { artifactKey, ...(artifactPath ? { artifactPath } : {}) } : {}),
+    ...(settings.rollback ? { rollback: settings.rollback } : {}),
     ...(previous?.record
       ? { previous: { deploymentId: previous.id, version: previous.record.version, sha: previous.sha } }
       : previous
