@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FileLedger } from '../src/ledger/file.js';
 import { parseKeyValueFile } from '../src/runner/commands.js';
 import { type ActionManifest, evaluateDefault, readManifest } from '../src/runner/manifest.js';
 import {
@@ -32,11 +33,41 @@ interface Fixture {
 }
 const ACTION_INPUTS: Record<string, (fixture: Fixture) => Record<string, string>> = {
   'smoke-test': (f) => ({ url: `${f.url}/health` }),
+  // Records a deployment in a file ledger (four durable writes; no command, so no shell start is timed).
+  'deploy-env': () => ({
+    environment: 'bench',
+    version: 'v9',
+    ref: 'a'.repeat(40),
+    ledger: 'file:deploy-ledger.json',
+    command: 'true',
+  }),
+  // Reads a seeded history and plans the rollback (a dry run changes nothing, so every round is alike).
+  rollback: () => ({ environment: 'bench', ledger: 'file:rollback-ledger.json', 'dry-run': 'true' }),
 };
 /** How to tell from its outputs that the action did its job (not only that it exited 0). */
 const ACTION_CHECKS: Record<string, (outputs: Record<string, string>) => boolean> = {
   'smoke-test': (outputs) => outputs.passed === 'true',
+  'deploy-env': (outputs) => outputs.result === 'success',
+  rollback: (outputs) => outputs.result === 'planned' && outputs['rolled-back-to-version'] === 'v1',
 };
+
+/** Two releases for rollback to choose between. */
+async function seedRollbackLedger(work: string): Promise<void> {
+  const ledger = new FileLedger(join(work, 'rollback-ledger.json'));
+  for (const version of ['v1', 'v2']) {
+    const sha = (version === 'v1' ? 'a' : 'b').repeat(40);
+    const entry = await ledger.create({
+      environment: 'bench',
+      sha,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      autoMerge: false,
+      record: { version, sha, ref: 'main', actor: 'bench' },
+    });
+    await ledger.setStatus(entry.id, { state: 'success' });
+  }
+}
 
 interface Target {
   label: string;
@@ -86,6 +117,7 @@ export async function run(): Promise<BenchResult> {
   const root = built.root;
   const { server, url } = await startTinyServer();
   const work = await mkdtemp(join(tmpdir(), 'deploy-kit-bench-startup-'));
+  await seedRollbackLedger(work);
   try {
     const node = process.execPath;
     const targets: Target[] = [

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { FULL_SHA, isPlausibleRef, resolveWithGit } from '../../deploy/resolve-ref.js';
-import { eventCommit, runContext } from '../kit/context.js';
+import { eventCommit, runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
@@ -115,13 +115,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
         timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
       },
       task: 'deploy',
-      run: {
-        id: context.runId,
-        attempt: context.runAttempt,
-        url: context.runUrl,
-        workflow: context.workflow,
-        actor: context.actor,
-      },
+      run: runInfo(context),
       // The command sees the job's environment but not our own inputs (the token among them).
       baseEnv: withoutInputs(env),
     },

@@ -67,3 +67,20 @@ export function eventCommit(context: RunContext): { sha: string; refName: string
   }
   return { sha: context.sha, refName: context.refName };
 }
+
+/** Who and which run, as deploy-kit records it with every deployment. */
+export function runInfo(context: RunContext): {
+  id: string;
+  attempt: string;
+  url: string;
+  workflow: string;
+  actor: string;
+} {
+  return {
+    id: context.runId,
+    attempt: context.runAttempt,
+    url: context.runUrl,
+    workflow: context.workflow,
+    actor: context.actor,
+  };
+}

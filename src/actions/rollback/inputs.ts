@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
-import { runContext } from '../kit/context.js';
+import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
@@ -60,13 +60,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     owner: context.owner,
     repo: context.repo,
     workspace: context.workspace,
-    run: {
-      id: context.runId,
-      attempt: context.runAttempt,
-      url: context.runUrl,
-      workflow: context.workflow,
-      actor: context.actor,
-    },
+    run: runInfo(context),
     baseEnv: withoutInputs(env),
   };
 }
