@@ -186,6 +186,17 @@ describe('deploy-env on GitHub Deployments', () => {
     expect(gh.requests).toHaveLength(0);
   });
 
+  it("is not held up by GitHub's own open deployment for the job's environment", async () => {
+    // A job with `environment: production` gets a deployment from GitHub, open while the job runs.
+    gh.store.addDeployment('octo/app', {
+      environment: 'production',
+      sha,
+      statuses: [{ state: 'in_progress' }],
+    });
+    const result = await run({ environment: 'production', version: 'v1', 'on-concurrent': 'fail' });
+    expect(result.outputs.result).toBe('success');
+  });
+
   it('never lets two deploys started at the same moment run together', async () => {
     const script =
       'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 1; echo "end $DEPLOY_KIT_VERSION" >> order.log';

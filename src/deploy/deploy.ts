@@ -183,12 +183,17 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     return { ...base, ...extra, result, durationMs: now() - started, waitedMs: extra.waitedMs ?? 0 };
   };
 
-  // Take the environment in turn: the deployment with the lowest id among the open ones goes first.
+  // Take the environment in turn: the deployment with the lowest id among the open ones goes first. Only
+  // deploy-kit's own deployments take part: GitHub opens one for every job that names an environment, and
+  // it stays open while that very job runs.
   const waitStarted = now();
   let delay = POLL_START_MS;
   for (;;) {
     const blockers = (await ledger.history(settings.environment, { limit: 100 })).filter(
-      (entry) => numericId(entry.id) < numericId(deployment.id) && OPEN_STATES.includes(entry.state),
+      (entry) =>
+        entry.record !== undefined &&
+        numericId(entry.id) < numericId(deployment.id) &&
+        OPEN_STATES.includes(entry.state),
     );
     const blocker = blockers.at(-1);
     if (!blocker) break;

@@ -126,7 +126,17 @@ function parseOne(parser: CommitParser, raw: RawCommit, rules: readonly ReleaseR
   const prMatch = PR_SUFFIX.exec(header) ?? MERGE_PR.exec(header);
   const pr = prMatch ? Number(prMatch[1]) : undefined;
   if (!message) {
-    return [{ sha: raw.sha, subject: '', breaking: false, breakingNotes: [], cancelled: false, squashEntry: false, merge }];
+    return [
+      {
+        sha: raw.sha,
+        subject: '',
+        breaking: false,
+        breakingNotes: [],
+        cancelled: false,
+        squashEntry: false,
+        merge,
+      },
+    ];
   }
   const parsed = parser.parse(message);
   const type = fieldOf(parsed, 'type');
@@ -157,7 +167,10 @@ function parseOne(parser: CommitParser, raw: RawCommit, rules: readonly ReleaseR
 
   const entries: ParsedCommit[] = [];
   const body = message.slice(header.length);
-  const lines = body.split('\n').map((l) => ENTRY.exec(l.trimEnd())?.[1]).filter((l) => l !== undefined);
+  const lines = body
+    .split('\n')
+    .map((l) => ENTRY.exec(l.trimEnd())?.[1])
+    .filter((l) => l !== undefined);
   if (lines.length >= MIN_SQUASH_ENTRIES) {
     for (const line of lines) {
       const entry = parser.parse(line);
@@ -181,7 +194,11 @@ function parseOne(parser: CommitParser, raw: RawCommit, rules: readonly ReleaseR
       const entryRelease = releaseOf(parsedEntry, rules);
       if (entryRelease) parsedEntry.release = entryRelease;
       // The PR title often repeats one entry: keep it once.
-      if (parsedEntry.type === main.type && parsedEntry.scope === main.scope && parsedEntry.subject === subject) {
+      if (
+        parsedEntry.type === main.type &&
+        parsedEntry.scope === main.scope &&
+        parsedEntry.subject === subject
+      ) {
         continue;
       }
       entries.push(parsedEntry);

@@ -70,9 +70,13 @@ export async function git(cwd: string, args: readonly string[]): Promise<string>
 /** The full SHA of the commit `ref` names; throws when it is not a plausible ref or not a commit. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string> {
   if (!isPlausibleRef(ref)) throw new Error(`'${ref}' is not a valid git ref`);
-  const out = await git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).catch(
-    () => '',
-  );
+  const out = await git(cwd, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]).catch(() => '');
   const sha = out.trim();
   if (!FULL_SHA.test(sha)) throw new Error(`'${ref}' is not a commit in ${cwd}`);
   return sha;

@@ -48,7 +48,9 @@ export function nextVersion(input: NextVersionInput): NextVersionResult {
   }
   const { prerelease } = input;
   if (prerelease !== undefined && (!IDENTIFIER.test(prerelease) || /^\d+$/.test(prerelease))) {
-    throw new Error(`prerelease must be an identifier like rc or beta (letters, digits, '-'), got '${prerelease}'`);
+    throw new Error(
+      `prerelease must be an identifier like rc or beta (letters, digits, '-'), got '${prerelease}'`,
+    );
   }
   if (!input.bump) {
     return {
@@ -81,7 +83,8 @@ export function nextVersion(input: NextVersionInput): NextVersionResult {
     const parsed = semver.parse(existing);
     if (!parsed || `${parsed.major}.${parsed.minor}.${parsed.patch}` !== base) continue;
     const [id, n] = parsed.prerelease;
-    if (id === prerelease && typeof n === 'number' && parsed.prerelease.length === 2) highest = Math.max(highest, n);
+    if (id === prerelease && typeof n === 'number' && parsed.prerelease.length === 2)
+      highest = Math.max(highest, n);
   }
   return {
     version: `${base}-${prerelease}.${highest + 1}`,

@@ -1,5 +1,5 @@
 // Which release to roll back to, judged from the recorded history: pure, so every rule is tested fast.
-import type { DeploymentEntry } from '../ledger/types.js';
+import { type DeploymentEntry, OPEN_STATES } from '../ledger/types.js';
 
 export class RollbackRefused extends Error {
   override name = 'RollbackRefused';
@@ -20,6 +20,14 @@ export interface RollbackPlan {
 /** A deployment that once reached success; a good one later superseded reads `inactive` now. */
 export function everSucceeded(entry: DeploymentEntry): boolean {
   return entry.statuses.some((status) => status.state === 'success');
+}
+
+/** The same release: the same version, or the same commit (GitHub's own deployments carry no version). */
+export function sameRelease(a: DeploymentEntry, b: DeploymentEntry): boolean {
+  return (
+    versionOf(a) === versionOf(b) ||
+    (a.record === undefined || b.record === undefined ? a.sha === b.sha : false)
+  );
 }
 
 export function versionOf(entry: DeploymentEntry): string {
@@ -46,7 +54,12 @@ export function findTarget(history: DeploymentEntry[], to: string): DeploymentEn
  * @param history the environment's deployments, newest first, with their status histories.
  * @param to optional: a deployment id, a version or a commit; it overrides the loop guard.
  */
-export function planRollback(history: DeploymentEntry[], to?: string): RollbackPlan {
+export function planRollback(fullHistory: DeploymentEntry[], to?: string): RollbackPlan {
+  // GitHub opens a deployment (no deploy-kit record) for every job that names an environment, the rollback
+  // job included: while open it says nothing about what is live.
+  const history = fullHistory.filter(
+    (entry) => entry.record !== undefined || !OPEN_STATES.includes(entry.state),
+  );
   const current = history[0];
   const live = history.find((entry) => entry.state === 'success');
   if (to !== undefined) {
@@ -64,7 +77,7 @@ export function planRollback(history: DeploymentEntry[], to?: string): RollbackP
         `'to' ${to} names ${describe(target)}, which is the current deployment: nothing to roll back`,
       );
     }
-    if (current?.state === 'success' && versionOf(target) === versionOf(current)) {
+    if (current?.state === 'success' && sameRelease(target, current)) {
       throw new RollbackRefused(
         `'to' ${to} names ${versionOf(target)}, which is live already: nothing to roll back`,
       );
@@ -72,25 +85,29 @@ export function planRollback(history: DeploymentEntry[], to?: string): RollbackP
     return { current, live, target, why: `named by 'to' (${to})`, skipped: [] };
   }
 
-  // Versions that were rolled back from must not come back by themselves: that is how rollbacks loop.
-  const rolledBackFrom = new Set(
-    history.flatMap((entry) => (entry.record?.rollback ? [entry.record.rollback.fromVersion] : [])),
-  );
-  const currentVersion = current ? versionOf(current) : undefined;
+  // A version rolled back from must not come back by itself (that is how rollbacks loop), unless it was
+  // deployed again after that rollback: only rollbacks newer than a candidate count against it.
   const skipped: RollbackPlan['skipped'] = [];
-  for (const entry of history.slice(1)) {
+  const guard = new Set<string>();
+  for (const [index, entry] of history.entries()) {
+    if (index === 0) {
+      if (entry.record?.rollback) guard.add(entry.record.rollback.fromVersion);
+      continue;
+    }
+    const blockedBy = guard.has(versionOf(entry));
+    if (entry.record?.rollback) guard.add(entry.record.rollback.fromVersion);
     if (!everSucceeded(entry)) {
       skipped.push({ entry, why: `never reached success (${entry.state})` });
       continue;
     }
-    if (versionOf(entry) === currentVersion) {
-      skipped.push({ entry, why: 'the same version as the current deployment' });
+    if (current && sameRelease(entry, current)) {
+      skipped.push({ entry, why: 'the same release as the current deployment' });
       continue;
     }
-    if (rolledBackFrom.has(versionOf(entry))) {
+    if (blockedBy) {
       skipped.push({
         entry,
-        why: `${versionOf(entry)} was rolled back from before (name it with 'to' to force it)`,
+        why: `${versionOf(entry)} was rolled back from since (name it with 'to' to force it)`,
       });
       continue;
     }

@@ -48,7 +48,8 @@ function planLines(plan: RollbackPlan, reason: string, actor: string): string[][
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
   const opened = await openLedger(settings.ledger, settings);
-  const history = await opened.ledger.history(settings.environment, { limit: 100 });
+  // The newest 100 cover the default (one request); a named target may be older.
+  const history = await opened.ledger.history(settings.environment, { limit: settings.to ? 1000 : 100 });
   const plan = planRollback(history, settings.to);
   for (const { entry, why } of plan.skipped)
     core.info(`passed over ${versionOf(entry)} (deployment ${entry.id}): ${why}`);
