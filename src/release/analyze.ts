@@ -118,7 +118,11 @@ export async function analyzeRelease(options: AnalyzeOptions): Promise<AnalyzeRe
 
   let previous: VersionTag | undefined;
   for (;;) {
-    previous = highestStable(versionTags(await listTags(cwd, prefix, sha), prefix));
+    // A release tag on `sha` itself is this release, made by an earlier run: it is not the previous one,
+    // so a re-run computes the same version (and publishing finds the tag in place).
+    previous = highestStable(
+      versionTags(await listTags(cwd, prefix, sha), prefix).filter((t) => t.commit !== sha),
+    );
     if (!(await isShallow(cwd))) break;
     const boundary = await shallowCommits(cwd);
     const range = await revList(cwd, sha, previous?.commit);
@@ -191,6 +195,14 @@ export async function analyzeRelease(options: AnalyzeOptions): Promise<AnalyzeRe
   }
   const nextTag = `${prefix}${next.version}`;
   const taken = allTags.find((t) => t.name === nextTag);
+  if (taken && taken.commit === sha) {
+    return {
+      ...base,
+      nextVersion: next.version,
+      nextTag,
+      reason: `${next.reason}; ${nextTag} is already on ${sha} (a re-run)`,
+    };
+  }
   if (taken) {
     // Never move or overwrite a release: say so and let the caller fail or skip.
     return {
