@@ -107,6 +107,16 @@ describe('tag-release', () => {
     ).toBe(true);
   });
 
+  it('two runs at once make one tag and one release', async () => {
+    const sha = repo.commit('feat: raced');
+    mirror(sha, 'feat: raced');
+    const [a, b] = await Promise.all([run(sha), run(sha)]);
+    expect([a.conclusion, b.conclusion]).toEqual(['success', 'success']);
+    expect(a.outputs.tag).toBe(b.outputs.tag);
+    expect(tagsOf().filter((t) => t === `refs/tags/${a.outputs.tag}`)).toHaveLength(1);
+    expect(gh.store.repo('octo/app').releases).toHaveLength(1);
+  });
+
   it('says so and publishes nothing when no commit is releasable', async () => {
     const base = repo.commit('feat: first');
     repo.git('tag', 'v2.0.0');
