@@ -1,5 +1,4 @@
 // Every tag-release input parsed and validated into one typed settings object, before git or the API is touched.
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../common/units.js';
 import type { ReleaseRule } from '../../release/commits.js';
 import { isPlausibleRef, isValidTagPrefix } from '../../release/git.js';
@@ -28,8 +27,9 @@ export interface TagReleaseSettings {
 
 const RELEASES = ['major', 'minor', 'patch', false] as const;
 
-export function parseReleaseRules(text: string | undefined): ReleaseRule[] {
+export async function parseReleaseRules(text: string | undefined): Promise<ReleaseRule[]> {
   if (text === undefined) return [];
+  const { parse: parseYaml } = await import('yaml');
   let value: unknown;
   try {
     value = parseYaml(text);
@@ -78,7 +78,10 @@ export function parseReleaseRules(text: string | undefined): ReleaseRule[] {
   });
 }
 
-export function readSettings(input = new InputReader(), env = process.env): TagReleaseSettings {
+export async function readSettings(
+  input = new InputReader(),
+  env = process.env,
+): Promise<TagReleaseSettings> {
   const context = runContext(env);
   const token = input.secret('token');
   const sha = input.string('sha') ?? eventCommit(context).sha;
@@ -110,7 +113,7 @@ export function readSettings(input = new InputReader(), env = process.env): TagR
     sha,
     tagPrefix,
     paths: input.lines('paths'),
-    releaseRules: parseReleaseRules(input.string('release-rules')),
+    releaseRules: await parseReleaseRules(input.string('release-rules')),
     prerelease,
     initialVersion,
     preMajorBreakingIsMinor:
