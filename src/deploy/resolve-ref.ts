@@ -2,21 +2,11 @@
 // array, so a hostile ref cannot become an option or a shell word.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { FULL_SHA, isPlausibleRef } from '../common/git-refs.js';
+
+export { FULL_SHA, isPlausibleRef };
 
 const run = promisify(execFile);
-
-export const FULL_SHA = /^[0-9a-f]{40}$/;
-
-/** Refs a person can write: git's own rules, simplified, and never starting with '-'. */
-export function isPlausibleRef(ref: string): boolean {
-  return (
-    /^[A-Za-z0-9._/@{}^~-]+$/.test(ref) &&
-    !ref.startsWith('-') &&
-    !ref.includes('..') &&
-    !ref.endsWith('.lock') &&
-    ref.length <= 255
-  );
-}
 
 /** The full SHA of `ref` in the repository at `cwd`, or undefined when git cannot tell. */
 export async function resolveWithGit(ref: string, cwd: string): Promise<string | undefined> {

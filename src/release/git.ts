@@ -4,10 +4,11 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
+import { FULL_SHA, isPlausibleRef } from '../common/git-refs.js';
+
+export { FULL_SHA, isPlausibleRef };
 
 const exec = promisify(execFile);
-
-export const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** A commit as git log gives it, before any parsing. */
 export interface RawCommit {
@@ -31,17 +32,6 @@ export class GitError extends Error {
     super(message);
     this.name = 'GitError';
   }
-}
-
-/** Refs a person can write: git's own rules, simplified, and never starting with '-'. */
-export function isPlausibleRef(ref: string): boolean {
-  return (
-    /^[A-Za-z0-9._/@{}^~-]+$/.test(ref) &&
-    !ref.startsWith('-') &&
-    !ref.includes('..') &&
-    !ref.endsWith('.lock') &&
-    ref.length <= 255
-  );
 }
 
 /** Tag prefixes are matched as a for-each-ref pattern: no glob characters, no option look-alikes. */
