@@ -767,8 +767,8 @@ function bumpOf(commits) {
     return bump;
 }
 
-// EXTERNAL MODULE: ./src/release/git.ts + 4 modules
-var git = __webpack_require__(9022);
+// EXTERNAL MODULE: ./src/release/git.ts + 3 modules
+var git = __webpack_require__(5361);
 ;// CONCATENATED MODULE: ./src/release/version.ts
 // The next version from the previous one and the bump the commits ask for, with semver.
 //

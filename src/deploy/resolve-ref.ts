@@ -2,9 +2,7 @@
 // array, so a hostile ref cannot become an option or a shell word.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { FULL_SHA, isPlausibleRef } from '../common/git-refs.js';
-
-export { FULL_SHA, isPlausibleRef };
+import { FULL_SHA } from '../common/git-refs.js';
 
 const run = promisify(execFile);
 

@@ -2,6 +2,7 @@
 // of all checks share one pool of `concurrency` in-flight requests. Each check passes or fails with
 // one-line reasons (readiness, assertions, error rate, latency percentiles, certificate expiry).
 import { setMaxListeners } from 'node:events';
+import { formatDuration } from '../common/units.js';
 import { evaluateAnswer, needsBody } from './assertions.js';
 import { LatencyHistogram } from './histogram.js';
 import {
@@ -47,14 +48,6 @@ const MAX_DISTINCT_FAILURES = 20;
 const REPORTED_FAILURES = 3;
 /** Readiness retries logged per check. */
 const LOGGED_RETRIES = 10;
-
-export function formatMs(ms: number): string {
-  return `${ms < 10 ? Math.round(ms * 10) / 10 : Math.round(ms)} ms`;
-}
-
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? formatMs(ms) : `${(ms / 1000).toFixed(1)} s`;
-}
 
 function formatRate(rate: number): string {
   return `${Math.round(rate * 1000) / 10}%`;
@@ -152,7 +145,7 @@ function latencyReasons(check: CheckSpec, summary: LatencySummary | null): strin
   const reasons: string[] = [];
   const over = (label: string, value: number, limit: number | undefined) => {
     if (limit !== undefined && value > limit)
-      reasons.push(`${label} ${formatMs(value)} > ${formatMs(limit)}`);
+      reasons.push(`${label} ${formatDuration(value)} > ${formatDuration(limit)}`);
   };
   over('p50', summary.p50, p50Ms);
   over('p95', summary.p95, p95Ms);
@@ -185,7 +178,7 @@ function samplesLine(samples: Samples, latency: LatencySummary | null): string {
   const counts = `${plural(samples.sent, 'sample')}, ${samples.failed} failed (${formatRate(rate)})`;
   if (!latency) return counts;
   const { p50, p95, p99, max } = latency;
-  return `${counts}; latency p50 ${formatMs(p50)}, p95 ${formatMs(p95)}, p99 ${formatMs(p99)}, max ${formatMs(max)}`;
+  return `${counts}; latency p50 ${formatDuration(p50)}, p95 ${formatDuration(p95)}, p99 ${formatDuration(p99)}, max ${formatDuration(max)}`;
 }
 
 export async function runSmoke(settings: SmokeSettings, deps: SmokeDeps): Promise<SmokeReport> {

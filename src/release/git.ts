@@ -6,8 +6,6 @@ import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { FULL_SHA, isPlausibleRef } from '../common/git-refs.js';
 
-export { FULL_SHA, isPlausibleRef };
-
 const exec = promisify(execFile);
 
 /** A commit as git log gives it, before any parsing. */

@@ -1,9 +1,10 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
-import { FULL_SHA, isPlausibleRef, resolveWithGit } from '../../deploy/resolve-ref.js';
+import { resolveWithGit } from '../../deploy/resolve-ref.js';
 import { eventCommit, runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';

@@ -7,14 +7,14 @@ import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
-import { code, footer, table } from '../kit/markdown.js';
+import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
 import type { StepContext } from '../kit/run.js';
 import { readSettings } from './inputs.js';
 
 function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts: string[]): string {
   const { deployment, previous } = outcome;
   const record = deployment.record;
-  const icon = { success: '✅', failure: '❌', cancelled: '⏹️', blocked: '⛔' }[outcome.result];
+  const icon = RESULT_ICON[outcome.result];
   const rows: string[][] = [
     ['Environment', deployment.environment],
     ['Version', record?.version ?? ''],
@@ -39,12 +39,7 @@ function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts:
   if (outcome.reason) lines.push(`**Why:** ${outcome.reason}`, '');
   if (outcome.result !== 'success' && outcome.lastLines.length > 0) {
     lines.push('<details open><summary>Last lines of the deploy command</summary>', '', '<pre>');
-    lines.push(
-      ...outcome.lastLines.map((line) => code(line).replace(/^<code>|<\/code>$/g, '')),
-      '</pre>',
-      '</details>',
-      '',
-    );
+    lines.push(...outcome.lastLines.map(escapeCell), '</pre>', '</details>', '');
   }
   lines.push(footer('deploy-env', facts), '');
   return lines.join('\n');

@@ -76,7 +76,3 @@ export async function openLedger(
     describe: `GitHub Deployments of ${options.owner}/${options.repo}`,
   };
 }
-
-export function artifactPathOf(path: string, workspace: string): string {
-  return isAbsolute(path) ? path : join(workspace, path);
-}

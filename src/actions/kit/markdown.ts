@@ -17,9 +17,8 @@ export function table(header: string[], rows: string[][]): string {
   );
 }
 
-export function code(value: string): string {
-  return `<code>${escapeCell(value)}</code>`;
-}
+/** How a deploy or rollback ended, at a glance. */
+export const RESULT_ICON = { success: '✅', failure: '❌', cancelled: '⏹️', blocked: '⛔' } as const;
 
 /** The footer every action ends its summary with. */
 export function footer(action: string, facts: string[]): string {

@@ -9,7 +9,7 @@ import { planRollback, type RollbackPlan, versionOf } from '../../rollback/plan.
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
-import { footer, table } from '../kit/markdown.js';
+import { footer, RESULT_ICON, table } from '../kit/markdown.js';
 import type { StepContext } from '../kit/run.js';
 import { readSettings } from './inputs.js';
 
@@ -145,7 +145,7 @@ export async function main({ signal }: StepContext): Promise<void> {
 
   core.setOutput('deployment-id', outcome.deployment.id);
   core.setOutput('result', outcome.result);
-  const icon = { success: '✅', failure: '❌', cancelled: '⏹️', blocked: '⛔' }[outcome.result];
+  const icon = RESULT_ICON[outcome.result];
   const after = await opened.ledger.history(settings.environment, { limit: HISTORY_ROWS });
   marks.set(outcome.deployment.id, outcome.result === 'success' ? '✔ live now' : `✗ ${outcome.result}`);
   await core.summary

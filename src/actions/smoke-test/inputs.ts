@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, parseUrl } from '../../common/units.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
+import { redactUrl } from '../../probe/http-client.js';
 import type { CheckSpec, SmokeSettings } from '../../probe/types.js';
 import { InputReader } from '../kit/inputs.js';
 import { maskHeaderValues, maskUrlCredentials } from '../kit/secrets.js';
@@ -25,11 +26,8 @@ function readCa(path: string | undefined, workspace: string): string | undefined
 }
 
 function urlCheck(url: string, method: string, defaults: CheckDefaults): CheckSpec {
-  const shown = new URL(url);
-  shown.username = '';
-  shown.password = '';
   return {
-    name: `${method} ${shown.href}`,
+    name: `${method} ${redactUrl(url)}`,
     url,
     method,
     headers: { ...defaults.headers },
@@ -99,6 +97,7 @@ export async function readSettings(
   }
 
   const temp = env.RUNNER_TEMP ?? join(workspace, '.deploy-kit');
+  const junitPath = input.string('junit-path');
   return {
     smoke: {
       checks,
@@ -111,7 +110,6 @@ export async function readSettings(
       workspace,
       input.string('report-path') ?? join(temp, 'deploy-kit', 'smoke-test-report.json'),
     ),
-    junitPath:
-      input.string('junit-path') === undefined ? undefined : resolve(workspace, input.string('junit-path')!),
+    junitPath: junitPath === undefined ? undefined : resolve(workspace, junitPath),
   };
 }
