@@ -1,6 +1,6 @@
 // Chooses the ledger and the artifact store from the `ledger` input. The GitHub ledger and its Octokit load
 // only when chosen, so file-ledger runs (a laptop, another CI) never pay for them.
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import * as core from './core.js';
