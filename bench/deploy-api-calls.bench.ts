@@ -277,7 +277,7 @@ export async function run(): Promise<BenchResult> {
       `three fresh fake GitHubs seeded alike (${EARLIER} deployments of ${ENVIRONMENT}, ${ACTIVE} still active); ` +
       'calls counted by the client (every attempt) and by the fake, all checked with assertConformance',
     notes: [
-      'deploy-kit does more than the common approach: it also finds the previous release and checks for a deployment in progress (three history reads, one GraphQL call each).',
+      'deploy-kit does more than the common approach: it also finds the previous release and checks for a deployment in progress (two history reads, one GraphQL call each: before the deployment is created, and to take the environment in turn).',
       `deploy-kit's calls: history (GraphQL), create, history (GraphQL), in_progress, success, history (GraphQL), then one inactive write per active deployment (${ACTIVE}).`,
       'The common approach grows with every deployment kept (one status list each); deploy-kit stays at one GraphQL call per 100.',
       `Measured, the common approach is 1 list + N status lists + 1 write per active (+ its create and 2 status writes) = ${EARLIER + ACTIVE + 4} for N = ${EARLIER}; variants that write inactive to every deployment reach 2N+1.`,

@@ -484,8 +484,9 @@ describe('the deploy engine on the GitHub ledger', () => {
       version: '1.0.49',
     });
     expect([...outcome.deactivated].sort()).toEqual([...active].sort());
-    expect(c.callCount()).toEqual({ rest: 6, graphql: 3, retries: 0 });
-    expect(gh.requests).toHaveLength(9);
+    // history twice (before create, then the turn), create, in_progress, success, 3 × inactive.
+    expect(c.callCount()).toEqual({ rest: 6, graphql: 2, retries: 0 });
+    expect(gh.requests).toHaveLength(8);
 
     const [latest, ...rest] = await ledgerWith().history('production');
     expect(latest).toMatchObject({ id: outcome.deployment.id, state: 'success' });

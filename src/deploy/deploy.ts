@@ -188,8 +188,12 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   // it stays open while that very job runs.
   const waitStarted = now();
   let delay = POLL_START_MS;
+  // The read that let this deployment go: later deploy-kit deployments wait for it, so what it shows as live
+  // is what this one replaces (no second read after the deploy).
+  let seen: DeploymentEntry[];
   for (;;) {
-    const blockers = (await ledger.history(settings.environment, { limit: 100 })).filter(
+    seen = await ledger.history(settings.environment, { limit: 100 });
+    const blockers = seen.filter(
       (entry) =>
         entry.record !== undefined &&
         numericId(entry.id) < numericId(deployment.id) &&
@@ -276,7 +280,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   // What this deployment replaced is no longer live: one write per deployment still active, and for a
   // rollback the deployment rolled back from, whatever its state.
   const rolledBackFrom = settings.rollback?.fromDeploymentId;
-  const stillActive = (await ledger.history(settings.environment, { limit: 100 })).filter(
+  const stillActive = seen.filter(
     (entry) =>
       entry.id !== deployment.id &&
       (entry.state === 'success' || (entry.id === rolledBackFrom && entry.state !== 'inactive')),
