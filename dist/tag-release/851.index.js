@@ -12,6 +12,7 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   GITHUB_TOKEN_WARNING: () => (/* binding */ GITHUB_TOKEN_WARNING),
   TagConflictError: () => (/* binding */ TagConflictError),
+  majorTagPlan: () => (/* binding */ majorTagPlan),
   publishRelease: () => (/* binding */ publishRelease)
 });
 
@@ -320,6 +321,28 @@ function explain(error, action, ref) {
     return toGitHubApiError(error, { action, permission: 'contents: write' });
 }
 const SHORT = (sha) => sha.slice(0, 12);
+/**
+ * Which major tags a release moves (`v1`, `v1.4`), or why none: never for a prerelease nor a draft. The
+ * names only: whether each really moves forward is decided against GitHub when publishing.
+ */
+function majorTagPlan(options) {
+    const { tag } = options;
+    const version = semver_default().parse(options.version);
+    const prefix = tag.endsWith(options.version) ? tag.slice(0, tag.length - options.version.length) : 'v';
+    if (!options.majorTags || !version)
+        return { names: [], prefix };
+    if (options.prerelease || version.prerelease.length > 0) {
+        return { names: [], prefix, why: `major tags not moved: ${options.version} is a prerelease` };
+    }
+    if (options.draft) {
+        return {
+            names: [],
+            prefix,
+            why: `major tags not moved: the release ${tag} is a draft; they move when a published release is made`,
+        };
+    }
+    return { names: [`${prefix}${version.major}`, `${prefix}${version.major}.${version.minor}`], prefix };
+}
 async function publishRelease(options) {
     const { client, owner, repo, tag, sha, dryRun } = options;
     const where = `${owner}/${repo}`;
@@ -492,15 +515,12 @@ async function publishRelease(options) {
     }
     // ---- major tags ----
     const movedTags = [];
-    const isPre = options.prerelease || version.prerelease.length > 0;
-    if (options.majorTags && isPre) {
-        warnings.push(`major tags not moved: ${options.version} is a prerelease`);
-    }
-    else if (options.majorTags && options.draft) {
-        warnings.push(`major tags not moved: the release ${tag} is a draft; they move when a published release is made`);
+    const plan = majorTagPlan(options);
+    if (plan.why) {
+        warnings.push(plan.why);
     }
     else if (options.majorTags) {
-        const prefix = tag.endsWith(options.version) ? tag.slice(0, tag.length - options.version.length) : 'v';
+        const prefix = plan.prefix;
         // What existed before: the previous release's version, or, when not told, the version just below this one.
         const previous = options.previousVersion === undefined
             ? semver_default().parse(version.patch > 0
@@ -513,12 +533,12 @@ async function publishRelease(options) {
                 : semver_default().parse(options.previousVersion);
         const majors = [
             {
-                name: `${prefix}${version.major}`,
+                name: plan.names[0],
                 likelyExists: previous !== null && previous.major === version.major,
                 series: (v) => v.major === version.major,
             },
             {
-                name: `${prefix}${version.major}.${version.minor}`,
+                name: plan.names[1],
                 likelyExists: previous !== null && previous.major === version.major && previous.minor === version.minor,
                 series: (v) => v.major === version.major && v.minor === version.minor,
             },

@@ -60,6 +60,8 @@ export interface DeployDeps {
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** The environment's history, when the caller has just read it (a rollback plans from it): saves a read. */
+  history?: DeploymentEntry[];
   /** Called as soon as the deployment exists, so a post step can finish it if this process dies. */
   onCreated?: (deployment: DeploymentEntry) => void;
   /** Runs once the environment is ours, before the command (a rollback restores its bundle); adds variables. */
@@ -125,7 +127,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const started = now();
   const { ledger, log } = deps;
 
-  const before = await ledger.history(settings.environment, { limit: 100 });
+  const before = deps.history ?? (await ledger.history(settings.environment, { limit: 100 }));
   const previous = before.find((entry) => entry.state === 'success');
   const artifactKey = settings.artifactPath
     ? artifactKeyFor(settings.environment, settings.version, settings.sha)

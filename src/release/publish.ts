@@ -168,6 +168,30 @@ function explain(error: unknown, action: string, ref?: string): Error {
 
 const SHORT = (sha: string) => sha.slice(0, 12);
 
+/**
+ * Which major tags a release moves (`v1`, `v1.4`), or why none: never for a prerelease nor a draft. The
+ * names only: whether each really moves forward is decided against GitHub when publishing.
+ */
+export function majorTagPlan(
+  options: Pick<PublishOptions, 'tag' | 'version' | 'prerelease' | 'draft' | 'majorTags'>,
+): { names: string[]; prefix: string; why?: string } {
+  const { tag } = options;
+  const version = semver.parse(options.version);
+  const prefix = tag.endsWith(options.version) ? tag.slice(0, tag.length - options.version.length) : 'v';
+  if (!options.majorTags || !version) return { names: [], prefix };
+  if (options.prerelease || version.prerelease.length > 0) {
+    return { names: [], prefix, why: `major tags not moved: ${options.version} is a prerelease` };
+  }
+  if (options.draft) {
+    return {
+      names: [],
+      prefix,
+      why: `major tags not moved: the release ${tag} is a draft; they move when a published release is made`,
+    };
+  }
+  return { names: [`${prefix}${version.major}`, `${prefix}${version.major}.${version.minor}`], prefix };
+}
+
 export async function publishRelease(options: PublishOptions): Promise<PublishResult> {
   const { client, owner, repo, tag, sha, dryRun } = options;
   const where = `${owner}/${repo}`;
@@ -334,15 +358,11 @@ export async function publishRelease(options: PublishOptions): Promise<PublishRe
 
   // ---- major tags ----
   const movedTags: string[] = [];
-  const isPre = options.prerelease || version.prerelease.length > 0;
-  if (options.majorTags && isPre) {
-    warnings.push(`major tags not moved: ${options.version} is a prerelease`);
-  } else if (options.majorTags && options.draft) {
-    warnings.push(
-      `major tags not moved: the release ${tag} is a draft; they move when a published release is made`,
-    );
+  const plan = majorTagPlan(options);
+  if (plan.why) {
+    warnings.push(plan.why);
   } else if (options.majorTags) {
-    const prefix = tag.endsWith(options.version) ? tag.slice(0, tag.length - options.version.length) : 'v';
+    const prefix = plan.prefix;
     // What existed before: the previous release's version, or, when not told, the version just below this one.
     const previous =
       options.previousVersion === undefined
@@ -358,12 +378,12 @@ export async function publishRelease(options: PublishOptions): Promise<PublishRe
           : semver.parse(options.previousVersion);
     const majors = [
       {
-        name: `${prefix}${version.major}`,
+        name: plan.names[0]!,
         likelyExists: previous !== null && previous.major === version.major,
         series: (v: semver.SemVer) => v.major === version.major,
       },
       {
-        name: `${prefix}${version.major}.${version.minor}`,
+        name: plan.names[1]!,
         likelyExists:
           previous !== null && previous.major === version.major && previous.minor === version.minor,
         series: (v: semver.SemVer) => v.major === version.major && v.minor === version.minor,

@@ -7,7 +7,7 @@ export class RollbackRefused extends Error {
 
 export interface RollbackPlan {
   /** What is deployed now: the newest deployment of the environment (it may have failed half-way). */
-  current?: DeploymentEntry;
+  current: DeploymentEntry;
   /** The newest deployment whose latest status is success, if any. */
   live?: DeploymentEntry;
   target: DeploymentEntry;
@@ -61,6 +61,13 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
     (entry) => entry.record !== undefined || !OPEN_STATES.includes(entry.state),
   );
   const current = history[0];
+  if (!current) {
+    throw new RollbackRefused(
+      to !== undefined
+        ? `'to' ${to} names no deployment of this environment that reached success (looked for an id, a version and a commit in 0 deployments)`
+        : 'no deployment of this environment to roll back to (looked at 0 deployments)',
+    );
+  }
   const live = history.find((entry) => entry.state === 'success');
   if (to !== undefined) {
     const target = findTarget(history, to);
@@ -72,12 +79,12 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
     if (!everSucceeded(target)) {
       throw new RollbackRefused(`'to' ${to} names ${describe(target)}, which never reached success`);
     }
-    if (current && target.id === current.id) {
+    if (target.id === current.id) {
       throw new RollbackRefused(
         `'to' ${to} names ${describe(target)}, which is the current deployment: nothing to roll back`,
       );
     }
-    if (current?.state === 'success' && sameRelease(target, current)) {
+    if (current.state === 'success' && sameRelease(target, current)) {
       throw new RollbackRefused(
         `'to' ${to} names ${versionOf(target)}, which is live already: nothing to roll back`,
       );
@@ -100,7 +107,7 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
       skipped.push({ entry, why: `never reached success (${entry.state})` });
       continue;
     }
-    if (current && sameRelease(entry, current)) {
+    if (sameRelease(entry, current)) {
       skipped.push({ entry, why: 'the same release as the current deployment' });
       continue;
     }
@@ -121,8 +128,6 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
   }
   const looked = `${history.length} deployment${history.length === 1 ? '' : 's'}`;
   throw new RollbackRefused(
-    current
-      ? `no earlier good deployment to roll back to: none before ${describe(current)} reached success without being rolled back from (looked at ${looked})`
-      : `no deployment of this environment to roll back to (looked at ${looked})`,
+    `no earlier good deployment to roll back to: none before ${describe(current)} reached success without being rolled back from (looked at ${looked})`,
   );
 }

@@ -2,48 +2,13 @@
 // left open, so no deployment ever stays in_progress.
 
 import { runCommand } from '../../command/run.js';
-import { formatDuration } from '../../common/units.js';
-import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
+import { deploy } from '../../deploy/deploy.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
-import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
 import type { StepContext } from '../kit/run.js';
 import { readSettings } from './inputs.js';
-
-function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts: string[]): string {
-  const { deployment, previous } = outcome;
-  const record = deployment.record;
-  const icon = RESULT_ICON[outcome.result];
-  const rows: string[][] = [
-    ['Environment', deployment.environment],
-    ['Version', record?.version ?? ''],
-    ['Commit', `${deployment.sha.slice(0, 12)} (${deployment.ref})`],
-    ['Deployment', deployment.id],
-    ['Who', record?.actor ?? ''],
-    ['Duration', formatDuration(outcome.durationMs)],
-    ['URL', url ?? '–'],
-    [
-      'Replaced',
-      previous ? `${previous.record?.version ?? previous.sha.slice(0, 7)} (deployment ${previous.id})` : '–',
-    ],
-  ];
-  if (outcome.waitedMs > 1000) rows.push(['Waited for the environment', formatDuration(outcome.waitedMs)]);
-  if (outcome.artifactKey) rows.push(['Release bundle', outcome.artifactKey]);
-  const lines = [
-    `### ${icon} deploy ${record?.version ?? ''} to ${deployment.environment}: ${outcome.result}`,
-    '',
-    table(['', ''], rows),
-    '',
-  ];
-  if (outcome.reason) lines.push(`**Why:** ${outcome.reason}`, '');
-  if (outcome.result !== 'success' && outcome.lastLines.length > 0) {
-    lines.push('<details open><summary>Last lines of the deploy command</summary>', '', '<pre>');
-    lines.push(...outcome.lastLines.map(escapeCell), '</pre>', '</details>', '');
-  }
-  lines.push(footer('deploy-env', facts), '');
-  return lines.join('\n');
-}
+import { summaryMarkdown } from './summary.js';
 
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = await readSettings();

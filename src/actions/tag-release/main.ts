@@ -76,14 +76,11 @@ export async function main(): Promise<void> {
     ['Tag', `${tag} on ${analysis.sha.slice(0, 12)}`],
     ['Why', analysis.reason],
   ];
-  const predictedMajorTags = (() => {
-    if (!settings.majorTags || settings.prerelease) return [];
-    const [major, minor] = version.split('.');
-    return [`${settings.tagPrefix}${major}`, `${settings.tagPrefix}${major}.${minor}`];
-  })();
   const warnings: string[] = [];
   if (settings.dryRun) {
-    rows.push(['Would move', predictedMajorTags.join(', ') || '–']);
+    const { majorTagPlan } = await import('../../release/publish.js');
+    const plan = majorTagPlan({ ...settings, tag, version, prerelease: Boolean(settings.prerelease) });
+    rows.push(['Would move', plan.names.join(', ') || plan.why || '–']);
     facts.push('dry run: no API calls');
   } else {
     if (!settings.token) throw new Error("'token' is needed to publish (or set dry-run: true)");
