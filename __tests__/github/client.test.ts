@@ -226,22 +226,3 @@ describe('pacing', () => {
     assertConformance(gh.requests);
   });
 });
-
-describe('proxies', () => {
-  it("uses @actions/github's proxy-aware fetch when a proxy is set (loopback bypasses the proxy)", async () => {
-    const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, GITHUB_API_URL: process.env.GITHUB_API_URL };
-    // @actions/github reads the proxy settings from process.env when first imported.
-    process.env.HTTPS_PROXY = 'http://127.0.0.1:9';
-    process.env.GITHUB_API_URL = gh.url;
-    try {
-      const c = client({ env: { HTTPS_PROXY: 'http://127.0.0.1:9' } });
-      expect((await createDeployment(c)).status).toBe(201);
-      expect(c.callCount()).toEqual({ rest: 1, graphql: 0, retries: 0 });
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
-  });
-});

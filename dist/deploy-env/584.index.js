@@ -5,18 +5,17 @@ export const modules = {
 /***/ 6584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createGitHubClient: () => (/* binding */ createGitHubClient),
-/* harmony export */   resolveUrls: () => (/* binding */ resolveUrls)
+/* harmony export */   createGitHubClient: () => (/* binding */ createGitHubClient)
 /* harmony export */ });
+/* unused harmony export resolveUrls */
 /* harmony import */ var _octokit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4730);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
 // The one Octokit every action uses: @octokit/core with retries of 5xx and dropped connections
 // (@octokit/plugin-retry) and bounded waits on primary and secondary rate limits
-// (@octokit/plugin-throttling), GHES base URLs, and a count of the calls sent. Pure of @actions/*
-// except a lazy import of @actions/github's proxy-aware fetch when a proxy is configured.
+// (@octokit/plugin-throttling), GHES base URLs, and a count of the calls sent. Pure of @actions/*: a
+// proxy-aware transport, when one is needed, is the caller's to pass as `fetch`.
 //
 // REST calls go through `request('POST /repos/{owner}/{repo}/deployments', {...})`: the endpoint
 // methods plugin is not loaded, so bundles stay small. Callers `await import('../github/client.js')`
@@ -59,17 +58,6 @@ function spacing(minMs) {
     };
     return { key: () => limiter };
 }
-function proxyFetch(env) {
-    const proxy = env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY;
-    if (!proxy)
-        return undefined;
-    // @actions/github builds an undici fetch honouring the proxy and no_proxy for GITHUB_API_URL.
-    let loaded;
-    return async (input, init) => {
-        loaded ??= Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(706)]).then(__webpack_require__.bind(__webpack_require__, 4706)).then((utils) => utils.defaults.request?.fetch ?? globalThis.fetch);
-        return (await loaded)(input, init);
-    };
-}
 /** A JSON answer that does not parse (a truncated body) is answered as a 502, so it is retried. */
 async function guardJson(response) {
     const type = response.headers.get('content-type') ?? '';
@@ -105,7 +93,7 @@ function createGitHubClient(options) {
     const rateLimitRetries = options.rateLimitRetries ?? 2;
     const maxWait = options.maxRateLimitWaitSeconds ?? 60;
     const counts = { rest: 0, graphql: 0, retries: 0 };
-    const baseFetch = proxyFetch(env) ?? ((input, init) => globalThis.fetch(input, init));
+    const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const graphqlPath = new URL(graphqlUrl).pathname;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const what = `${request.method} ${request.url}`;

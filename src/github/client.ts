@@ -1,7 +1,7 @@
 // The one Octokit every action uses: @octokit/core with retries of 5xx and dropped connections
 // (@octokit/plugin-retry) and bounded waits on primary and secondary rate limits
-// (@octokit/plugin-throttling), GHES base URLs, and a count of the calls sent. Pure of @actions/*
-// except a lazy import of @actions/github's proxy-aware fetch when a proxy is configured.
+// (@octokit/plugin-throttling), GHES base URLs, and a count of the calls sent. Pure of @actions/*: a
+// proxy-aware transport, when one is needed, is the caller's to pass as `fetch`.
 //
 // REST calls go through `request('POST /repos/{owner}/{repo}/deployments', {...})`: the endpoint
 // methods plugin is not loaded, so bundles stay small. Callers `await import('../github/client.js')`
@@ -33,7 +33,9 @@ export interface GitHubClientOptions {
   minWriteIntervalMs?: number;
   log?: GitHubLog;
   userAgent?: string;
-  /** Environment to read `GITHUB_API_URL`, `GITHUB_GRAPHQL_URL` and proxy settings from (default `process.env`). */
+  /** The transport (default: the global fetch); the actions pass a proxy-aware one when a proxy is set. */
+  fetch?: typeof globalThis.fetch;
+  /** Environment to read `GITHUB_API_URL` and `GITHUB_GRAPHQL_URL` from (default `process.env`). */
   env?: Record<string, string | undefined>;
 }
 
@@ -96,19 +98,6 @@ function spacing(minMs: number) {
   return { key: () => limiter };
 }
 
-function proxyFetch(env: Record<string, string | undefined>): Fetch | undefined {
-  const proxy = env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY;
-  if (!proxy) return undefined;
-  // @actions/github builds an undici fetch honouring the proxy and no_proxy for GITHUB_API_URL.
-  let loaded: Promise<Fetch> | undefined;
-  return async (input, init) => {
-    loaded ??= import('@actions/github/lib/utils').then(
-      (utils) => (utils.defaults.request?.fetch as Fetch | undefined) ?? globalThis.fetch,
-    );
-    return (await loaded)(input, init);
-  };
-}
-
 /** A JSON answer that does not parse (a truncated body) is answered as a 502, so it is retried. */
 async function guardJson(response: Response): Promise<Response> {
   const type = response.headers.get('content-type') ?? '';
@@ -143,7 +132,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const counts: CallCount = { rest: 0, graphql: 0, retries: 0 };
-  const baseFetch: Fetch = proxyFetch(env) ?? ((input, init) => globalThis.fetch(input, init));
+  const baseFetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const graphqlPath = new URL(graphqlUrl).pathname;
 
   const onLimit =

@@ -3,7 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
-import * as core from './core.js';
+import { githubClient } from './github.js';
 
 export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string };
 
@@ -52,14 +52,10 @@ export async function openLedger(
       'ledger: github needs GITHUB_REPOSITORY (owner/name); outside GitHub use file:<path>',
     );
   }
-  const [{ createGitHubClient }, { GitHubLedger }] = await Promise.all([
-    import('../../github/client.js'),
+  const [client, { GitHubLedger }] = await Promise.all([
+    githubClient(options.token),
     import('../../ledger/github.js'),
   ]);
-  const client = createGitHubClient({
-    token: options.token,
-    log: { debug: core.debug, warning: core.warning },
-  });
   const hasCache = Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL);
   let artifacts: ArtifactStore | undefined;
   if (hasCache) {

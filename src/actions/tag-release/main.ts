@@ -1,6 +1,7 @@
 // tag-release: read the history with git (no API call), compute the version, then publish the tag, the
 // release and the major tags with a handful of calls.
 import * as core from '../kit/core.js';
+import { githubClient } from '../kit/github.js';
 import { footer, table } from '../kit/markdown.js';
 import { readSettings } from './inputs.js';
 
@@ -84,14 +85,10 @@ export async function main(): Promise<void> {
     facts.push('dry run: no API calls');
   } else {
     if (!settings.token) throw new Error("'token' is needed to publish (or set dry-run: true)");
-    const [{ createGitHubClient }, { publishRelease }] = await Promise.all([
-      import('../../github/client.js'),
+    const [client, { publishRelease }] = await Promise.all([
+      githubClient(settings.token),
       import('../../release/publish.js'),
     ]);
-    const client = createGitHubClient({
-      token: settings.token,
-      log: { debug: core.debug, warning: core.warning },
-    });
     const published = await core.group(`Publishing ${tag}`, () =>
       publishRelease({
         client,
