@@ -1,14 +1,13 @@
 // The rollback plan, rule by rule, over hand-built deployment histories (newest first, as the ledgers give them).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DeploymentEntry, DeploymentState } from '../../src/ledger/types.js';
+import { type DeploymentEntry, type DeploymentState, versionOf } from '../../src/ledger/types.js';
 import {
   everSucceeded,
   findTarget,
   planRollback,
   type RollbackPlan,
   RollbackRefused,
-  versionOf,
 } from '../../src/rollback/plan.js';
 
 /** A commit per version, so redeploys of a version share their commit as they do in life. */

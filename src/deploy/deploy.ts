@@ -7,6 +7,7 @@ import {
   type Ledger,
   OPEN_STATES,
   type ReleaseRecord,
+  versionOf,
 } from '../ledger/types.js';
 
 export interface RunInfo {
@@ -141,11 +142,9 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     ref: settings.ref,
     ...(artifactKey ? { artifactKey, ...(artifactPath ? { artifactPath } : {}) } : {}),
     ...(settings.rollback ? { rollback: settings.rollback } : {}),
-    ...(previous?.record
-      ? { previous: { deploymentId: previous.id, version: previous.record.version, sha: previous.sha } }
-      : previous
-        ? { previous: { deploymentId: previous.id, version: previous.sha.slice(0, 7), sha: previous.sha } }
-        : {}),
+    ...(previous
+      ? { previous: { deploymentId: previous.id, version: versionOf(previous), sha: previous.sha } }
+      : {}),
     run: {
       id: settings.run.id,
       attempt: settings.run.attempt,
@@ -204,7 +203,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     const blocker = blockers.at(-1);
     if (!blocker) break;
     const waited = now() - waitStarted;
-    const who = `deployment ${blocker.id} (${blocker.record?.version ?? blocker.sha.slice(0, 7)}, ${blocker.state})`;
+    const who = `deployment ${blocker.id} (${versionOf(blocker)}, ${blocker.state})`;
     if (
       settings.onConcurrent.mode === 'fail' ||
       waited >= settings.onConcurrent.timeoutMs ||

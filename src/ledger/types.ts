@@ -100,6 +100,11 @@ export interface ArtifactStore {
 
 export const RECORD_KEY = 'deploy-kit';
 
+/** The label people know a deployment by: its recorded version, or the short commit for others' deployments. */
+export function versionOf(entry: DeploymentEntry): string {
+  return entry.record?.version ?? entry.sha.slice(0, 7);
+}
+
 /** Reads deploy-kit's record out of a payload, or undefined when it is not ours. */
 export function recordOf(payload: unknown): ReleaseRecord | undefined {
   if (!payload || typeof payload !== 'object') return undefined;

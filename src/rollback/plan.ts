@@ -1,5 +1,5 @@
 // Which release to roll back to, judged from the recorded history: pure, so every rule is tested fast.
-import { type DeploymentEntry, OPEN_STATES } from '../ledger/types.js';
+import { type DeploymentEntry, OPEN_STATES, versionOf } from '../ledger/types.js';
 
 export class RollbackRefused extends Error {
   override name = 'RollbackRefused';
@@ -28,10 +28,6 @@ export function sameRelease(a: DeploymentEntry, b: DeploymentEntry): boolean {
     versionOf(a) === versionOf(b) ||
     (a.record === undefined || b.record === undefined ? a.sha === b.sha : false)
   );
-}
-
-export function versionOf(entry: DeploymentEntry): string {
-  return entry.record?.version ?? entry.sha.slice(0, 7);
 }
 
 function describe(entry: DeploymentEntry): string {

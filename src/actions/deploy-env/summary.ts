@@ -1,6 +1,7 @@
 // deploy-env's job summary: what was deployed where, what it replaced, and why it did not go live.
 import { formatDuration } from '../../common/units.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
+import { versionOf } from '../../ledger/types.js';
 import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
 
 export function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts: string[]): string {
@@ -15,10 +16,7 @@ export function summaryMarkdown(outcome: DeployOutcome, url: string | undefined,
     ['Who', record?.actor ?? ''],
     ['Duration', formatDuration(outcome.durationMs)],
     ['URL', url ?? '–'],
-    [
-      'Replaced',
-      previous ? `${previous.record?.version ?? previous.sha.slice(0, 7)} (deployment ${previous.id})` : '–',
-    ],
+    ['Replaced', previous ? `${versionOf(previous)} (deployment ${previous.id})` : '–'],
   ];
   if (outcome.waitedMs > 1000) rows.push(['Waited for the environment', formatDuration(outcome.waitedMs)]);
   if (outcome.artifactKey) rows.push(['Release bundle', outcome.artifactKey]);

@@ -2,8 +2,9 @@
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
 import { runCommand } from '../../command/run.js';
 import { deploy } from '../../deploy/deploy.js';
+import { versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
-import { planRollback, versionOf } from '../../rollback/plan.js';
+import { planRollback } from '../../rollback/plan.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';

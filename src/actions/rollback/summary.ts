@@ -1,8 +1,8 @@
 // The rollback's job summary: the plan, the outcome, and the environment's recent history.
 import { formatDuration } from '../../common/units.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
-import type { DeploymentEntry, DeploymentState } from '../../ledger/types.js';
-import { everSucceeded, type RollbackPlan, versionOf } from '../../rollback/plan.js';
+import { type DeploymentEntry, type DeploymentState, versionOf } from '../../ledger/types.js';
+import { everSucceeded, type RollbackPlan } from '../../rollback/plan.js';
 import { footer, RESULT_ICON, table } from '../kit/markdown.js';
 
 const HISTORY_ROWS = 10;
