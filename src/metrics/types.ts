@@ -1,0 +1,59 @@
+// Metric sources for canary analysis: one file per source (`probe`, `prometheus`, `http-json`), chosen by
+// the `metrics` input. Pure of @actions/*. A source answers "what did each side do since the last look?".
+
+export type Side = 'baseline' | 'canary';
+
+/** What one side did in one collection window. */
+export interface SideObservation {
+  /**
+   * Latency observations in ms: one per request for the probe; for Prometheus and http-json, one per
+   * query point (a range query's values, or one instant value per look). Empty when unknown.
+   */
+  latencyMs: number[];
+  /** Requests counted in the window, and how many of them failed (5xx, timeouts, failed assertions). */
+  requests: number;
+  errors: number;
+}
+
+export interface Observation {
+  baseline: SideObservation;
+  canary: SideObservation;
+  /**
+   * The share of real traffic (0..1) the canary served in the window, when the source can tell
+   * (Prometheus request counters per version); compared with the weight the router was asked for.
+   */
+  canaryShare?: number;
+  /** Why something is missing or odd ("query for canary returned no series"), for the report. */
+  notes: string[];
+}
+
+/** What a source is told at each look. Templates in queries may use version, weight and window. */
+export interface CollectRequest {
+  step: number;
+  /** The canary's traffic weight now, in percent 0..100. */
+  weight: number;
+  baselineVersion: string;
+  canaryVersion: string;
+  /** Since the previous look (or the step's start). */
+  windowMs: number;
+  signal: AbortSignal;
+}
+
+export interface MetricSource {
+  readonly kind: 'probe' | 'prometheus' | 'http-json';
+  /** Collect what happened since the last call. Throws MetricSourceError when the source cannot answer. */
+  collect(request: CollectRequest): Promise<Observation>;
+  /** Release sockets and timers. */
+  close(): Promise<void>;
+}
+
+/** A source that could not answer (Prometheus down, bad query, unparseable JSON): the `on-error` policy applies. */
+export class MetricSourceError extends Error {
+  constructor(
+    message: string,
+    readonly source: MetricSource['kind'],
+  ) {
+    super(message);
+    this.name = 'MetricSourceError';
+  }
+}
