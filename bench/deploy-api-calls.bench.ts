@@ -188,6 +188,9 @@ class RestHistoryLedger implements Ledger {
   deactivate(ids: string[], description: string): Promise<void> {
     return this.inner.deactivate(ids, description);
   }
+  environments(options?: { scan?: number }): Promise<string[]> {
+    return this.inner.environments(options);
+  }
   async history(environment: string, options: { limit?: number } = {}): Promise<DeploymentEntry[]> {
     const base = { owner: OWNER, repo: REPO };
     const { data } = await this.client.request('GET /repos/{owner}/{repo}/deployments', {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runStatus, statusHelp, UsageError } from './cli-status.js';
 import { type ActionManifest, readManifest } from './runner/manifest.js';
 import { runAction } from './runner/runner.js';
 
@@ -16,7 +17,7 @@ interface CliArgs {
   summaryFile?: string;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Outside GitHub the commit is the checkout's HEAD, and the actor is whoever runs the command. */
 export function localContext(
@@ -99,9 +100,10 @@ export function actionHelp(manifest: ActionManifest, action: string): string {
 function usage(root: string): string {
   return [
     'Usage: deploy-kit <action> [--<input> value]... [--json] [--summary FILE]',
+    '       deploy-kit status [--environment NAME] [--ledger github|file:<path>] [--json]',
     '',
     `Actions: ${listActions(root).join(', ')}`,
-    'Run deploy-kit <action> --help for its inputs.',
+    'Run deploy-kit <action> --help for its inputs, deploy-kit status --help for what is live where.',
   ].join('\n');
 }
 
@@ -139,6 +141,22 @@ export async function main(argv: string[]): Promise<number> {
   if (!args.action) {
     process.stdout.write(`${usage(root)}\n`);
     return args.help ? 0 : 2;
+  }
+  if (args.action === 'status') {
+    if (args.summaryFile !== undefined || args.quiet) {
+      throw new UsageError('status: --summary and --quiet are for actions; status takes --json for machines');
+    }
+    if (args.help) {
+      process.stdout.write(`${statusHelp()}\n`);
+      return 0;
+    }
+    return runStatus(args.inputs, {
+      cwd: process.cwd(),
+      env: process.env,
+      json: args.json,
+      write: (text) => process.stdout.write(text),
+      warn: (text) => process.stderr.write(text),
+    });
   }
   if (!listActions(root).includes(args.action)) {
     throw new UsageError(`unknown action '${args.action}' (one of: ${listActions(root).join(', ')})`);

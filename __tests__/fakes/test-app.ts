@@ -2,6 +2,10 @@
 // be slow, fail a share of requests, reset connections, or serve an expired or soon-expiring certificate.
 //
 //   npx tsx __tests__/fakes/test-app.ts --port 0 --version v2 --delay-ms 20   # prints its URL, runs until killed
+//   ... --delay-ms 20 --delay-sigma 0.5 --fail-rate 0.02   # lognormal latencies (median 20 ms), 2% answered 500
+//
+// /metrics (Prometheus text format) has http_requests_total{code,version} and the latency histogram
+// http_request_duration_seconds{le,version}; scrapes themselves are not counted.
 import { once } from 'node:events';
 import {
   createServer as createHttpServer,
@@ -22,6 +26,11 @@ export interface Behaviour {
   delayMs: number;
   /** Extra random delay, uniform in [0, jitterMs). */
   jitterMs: number;
+  /**
+   * Lognormal spread of the delay: when > 0, each delay is delayMs·exp(sigma·Z) with Z standard normal
+   * (seeded), so delayMs is the median — the shape real latencies have (the canary benchmarks use 0.5).
+   */
+  delaySigma: number;
   /** Share of requests answered 500 (exact over any run of requests: every 1/failRate-th fails). */
   failRate: number;
   /** Share of requests whose connection is destroyed without an answer. */
@@ -136,12 +145,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     version: options.version ?? 'v1',
     delayMs: options.delayMs ?? 0,
     jitterMs: options.jitterMs ?? 0,
+    delaySigma: options.delaySigma ?? 0,
     failRate: options.failRate ?? 0,
     resetRate: options.resetRate ?? 0,
     status: options.status,
     retryAfterTimes: options.retryAfterTimes ?? 2,
   };
   const random = prng(options.seed ?? 42);
+  /** A standard normal draw (Box-Muller) from the seeded generator. */
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const shouldFail = shareCounter();
   const shouldReset = shareCounter();
   const byStatus = new Map<number, number>();
@@ -160,6 +172,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     status: number,
     body: string,
     type = 'application/json',
+    counted = true,
   ) => {
     res.writeHead(status, {
       'content-type': type,
@@ -167,6 +180,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       'x-app-version': behaviour.version,
     });
     res.end(body);
+    // Scrapes of /metrics are not the app's traffic: they stay out of the counters.
+    if (!counted) return;
     const seconds = (performance.now() - started) / 1000;
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     latencySum += seconds;
@@ -250,12 +265,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     });
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://app');
-    if (url.pathname === '/metrics') return finish(res, started, 200, metrics(), 'text/plain; version=0.0.4');
+    if (url.pathname === '/metrics')
+      return finish(res, started, 200, metrics(), 'text/plain; version=0.0.4', false);
     if (shouldReset(behaviour.resetRate)) {
       req.socket.destroy();
       return;
     }
-    let wait = behaviour.delayMs + (behaviour.jitterMs > 0 ? random() * behaviour.jitterMs : 0);
+    const median =
+      behaviour.delaySigma > 0
+        ? behaviour.delayMs * Math.exp(behaviour.delaySigma * normal())
+        : behaviour.delayMs;
+    let wait = median + (behaviour.jitterMs > 0 ? random() * behaviour.jitterMs : 0);
     if (url.pathname === '/slow') wait += Number(url.searchParams.get('ms') ?? 1000);
     // Read (and drop) any request body first, so keep-alive connections stay usable.
     req.resume();
@@ -334,6 +354,7 @@ async function main(): Promise<void> {
       version: { type: 'string', default: 'v1' },
       'delay-ms': { type: 'string', default: '0' },
       'jitter-ms': { type: 'string', default: '0' },
+      'delay-sigma': { type: 'string', default: '0' },
       'fail-rate': { type: 'string', default: '0' },
       'reset-rate': { type: 'string', default: '0' },
       status: { type: 'string' },
@@ -351,6 +372,7 @@ async function main(): Promise<void> {
     version: values.version,
     delayMs: Number(values['delay-ms']),
     jitterMs: Number(values['jitter-ms']),
+    delaySigma: Number(values['delay-sigma']),
     failRate: Number(values['fail-rate']),
     resetRate: Number(values['reset-rate']),
     status: values.status === undefined ? undefined : Number(values.status),

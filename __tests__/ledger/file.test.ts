@@ -363,6 +363,30 @@ process.stdout.write(JSON.stringify(ids) + '\\n');
   });
 });
 
+describe('FileLedger.environments', () => {
+  it('lists every environment deployed to once, sorted by name, without creating the file', async () => {
+    const path = join(dir, 'ledger.json');
+    const ledger = new FileLedger(path, { now: steppingClock() });
+    expect(await ledger.environments()).toEqual([]);
+    expect(existsSync(path)).toBe(false);
+    await ledger.create(request('staging', '1.0.0'));
+    await ledger.create(request('production', '1.0.0'));
+    await ledger.create(request('staging', '1.1.0'));
+    await ledger.create(request('Preview', '1.1.0'));
+    // Code point order, whatever the locale: upper case sorts first.
+    expect(await ledger.environments()).toEqual(['Preview', 'production', 'staging']);
+    expect(await new FileLedger(path).environments()).toEqual(['Preview', 'production', 'staging']);
+  });
+
+  it('refuses a file that is not a ledger, naming it', async () => {
+    const path = join(dir, 'ledger.json');
+    await writeFile(path, '{"version": 1, "nextId": 1, "deployments": {}}');
+    await expect(new FileLedger(path).environments()).rejects.toThrow(
+      `file ledger ${path}: deployments must be a list, got an object`,
+    );
+  });
+});
+
 describe('FileArtifactStore', () => {
   it('keeps copies beside the ledger, under <name>.artifacts', () => {
     const store = new FileArtifactStore(join(dir, 'ledger.json'));

@@ -257,6 +257,54 @@ describe('history: limits and pages', () => {
   });
 });
 
+describe('environments', () => {
+  it('lists the environments deployed to, sorted, from one GraphQL document across environments', async () => {
+    gh.store.addDeployment('octo/app', { environment: 'staging' });
+    gh.store.addDeployment('octo/app', { environment: 'production', statuses: [{ state: 'success' }] });
+    gh.store.addDeployment('octo/app', { environment: 'staging' });
+    gh.store.addDeployment('octo/app', { environment: 'preview-42' });
+    const c = client();
+    expect(await ledgerWith(c).environments()).toEqual(['preview-42', 'production', 'staging']);
+    expect(c.callCount()).toMatchObject({ graphql: 1, rest: 0 });
+    const [sent] = gh.requestsFor('graphql');
+    expect(sent?.graphql?.valid).toBe(true);
+    expect(sent?.graphql?.variables).toMatchObject({ owner: 'octo', name: 'app', first: 100 });
+  });
+
+  it('pages through the newest deployments, 100 a call, up to the scan limit', async () => {
+    gh.store.addDeployment('octo/app', { environment: 'old' });
+    for (let i = 0; i < 230; i += 1) {
+      gh.store.addDeployment('octo/app', { environment: i % 2 === 0 ? 'production' : 'staging' });
+    }
+    const c = client();
+    const ledger = ledgerWith(c);
+    expect(await ledger.environments()).toEqual(['old', 'production', 'staging']);
+    expect(c.callCount().graphql).toBe(3);
+    expect(gh.requestsFor('graphql').map((r) => r.graphql?.variables?.first)).toEqual([100, 100, 100]);
+    // 'old' was deployed to before the newest 150: a smaller scan does not reach it.
+    expect(await ledger.environments({ scan: 150 })).toEqual(['production', 'staging']);
+    expect(c.callCount().graphql).toBe(5);
+    expect(
+      gh
+        .requestsFor('graphql')
+        .map((r) => r.graphql?.variables?.first)
+        .slice(3),
+    ).toEqual([100, 50]);
+    for (const r of gh.requestsFor('graphql')) expect(r.graphql?.valid).toBe(true);
+  });
+
+  it('is empty for a repository never deployed, and says which permission a token lacks', async () => {
+    expect(await ledgerWith().environments()).toEqual([]);
+    gh.addToken('ghs_none', { permissions: { deployments: 'none' } });
+    const error = await ledgerWith(client('ghs_none'))
+      .environments()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'permission' });
+    expect((error as Error).message).toContain('deployments: read');
+    expect((error as Error).message).toContain('list the environments deployed to in octo/app');
+  });
+});
+
 describe('GitHub refusing a deployment', () => {
   it('409: lists the failing contexts and how to choose them', async () => {
     gh.store.protectBranch('octo/app', 'main', { requiredContexts: ['ci/test', 'lint'] });

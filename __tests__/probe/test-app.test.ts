@@ -150,6 +150,31 @@ describe('test app', () => {
     expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
   });
 
+  it('keeps its own /metrics scrapes out of the request counters', async () => {
+    const app = await start({ version: 'v3' });
+    for (let i = 0; i < 3; i++) await get(`${app.url}/health`);
+    await get(`${app.url}/metrics`);
+    const again = (await get(`${app.url}/metrics`)).body;
+    expect(again).toContain('http_requests_total{code="200",version="v3"} 3');
+    expect(again).toContain('http_request_duration_seconds_count{version="v3"} 3');
+  });
+
+  it('spreads its delay lognormally around the median when told to (seeded)', async () => {
+    const app = await start({ delayMs: 20, delaySigma: 0.5, seed: 7 });
+    const took: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const started = performance.now();
+      await get(`${app.url}/health`);
+      took.push(performance.now() - started);
+    }
+    took.sort((a, b) => a - b);
+    const median = took[15]!;
+    expect(median).toBeGreaterThan(12);
+    expect(median).toBeLessThan(35);
+    // sigma 0.5: the 10th and 90th percentiles are ~0.53× and ~1.9× the median.
+    expect(took[27]! / took[3]!).toBeGreaterThan(1.8);
+  });
+
   it('serves HTTPS with a self-signed certificate valid for certDays, trusted through its PEM', async () => {
     const app = await start({ tls: 'self-signed', certDays: 3 });
     expect(app.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -86,12 +86,41 @@ async function guardJson(response) {
     Object.defineProperty(rebuilt, 'url', { value: response.url });
     return rebuilt;
 }
+/** A fetch that gives up after `ms`: the error is a plain one (not an AbortError), so Octokit turns it into a
+ * status-500 RequestError that plugin-retry retries like any dropped connection. */
+async function timedFetch(fetch, input, init, ms) {
+    const controller = new AbortController();
+    const outer = init?.signal;
+    const forward = () => controller.abort(outer?.reason);
+    if (outer?.aborted)
+        forward();
+    else
+        outer?.addEventListener('abort', forward, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error('timeout'));
+    }, ms);
+    try {
+        return await guardJson(await fetch(input, { ...init, signal: controller.signal }));
+    }
+    catch (error) {
+        if (timedOut)
+            throw new Error(`no answer within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}`);
+        throw error;
+    }
+    finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', forward);
+    }
+}
 function createGitHubClient(options) {
     const env = options.env ?? process.env;
     const { apiUrl, graphqlUrl } = resolveUrls(options, env);
     const log = options.log ?? { debug: () => { }, warning: (message) => console.warn(message) };
     const rateLimitRetries = options.rateLimitRetries ?? 2;
     const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+    const timeoutMs = options.timeoutMs ?? 30_000;
     const counts = { rest: 0, graphql: 0, retries: 0 };
     const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const graphqlPath = new URL(graphqlUrl).pathname;
@@ -145,7 +174,7 @@ function createGitHubClient(options) {
                 counts.graphql += 1;
             else
                 counts.rest += 1;
-            return guardJson(await inner(input, init));
+            return timedFetch(inner, input, init, timeoutMs);
         };
         // before-after-hook binds every hook to the same options object: change it in place.
         requestOptions.request = { ...requestOptions.request, fetch: counted };

@@ -10,6 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  DEFAULT_ENVIRONMENTS_SCAN: () => (/* binding */ DEFAULT_ENVIRONMENTS_SCAN),
   DEFAULT_HISTORY_LIMIT: () => (/* binding */ DEFAULT_HISTORY_LIMIT),
   GitHubLedger: () => (/* binding */ GitHubLedger),
   parsePayload: () => (/* binding */ parsePayload),
@@ -277,6 +278,25 @@ const HISTORY_QUERY = /* GraphQL */ `
   }
   ${DEPLOYMENT_FIELDS}
 `;
+/**
+ * The environments that have deployments: deployments across every environment, newest first, only their
+ * environment's name, at most 100 a page. One document for all environments (no per-environment call).
+ */
+const ENVIRONMENTS_QUERY = /* GraphQL */ `
+  query DeployKitEnvironments($owner: String!, $name: String!, $first: Int!, $after: String) {
+    repository(owner: $owner, name: $name) {
+      deployments(first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          environment
+        }
+      }
+    }
+  }
+`;
 
 // EXTERNAL MODULE: ./src/ledger/types.ts
 var types = __webpack_require__(4436);
@@ -286,6 +306,8 @@ var types = __webpack_require__(4436);
 
 /** What `history()` reads without a limit: one GraphQL page. */
 const DEFAULT_HISTORY_LIMIT = 100;
+/** How many of the newest deployments `environments()` looks through by default: 10 GraphQL calls at most. */
+const DEFAULT_ENVIRONMENTS_SCAN = 1000;
 /** GitHub's largest page of a GraphQL connection. */
 const PAGE_SIZE = 100;
 /** GitHub's limit on a description (deployment statuses answer 422 beyond it). */
@@ -440,6 +462,51 @@ class GitHubLedger {
         return entries
             .sort((a, b) => Number(b.id) - Number(a.id) || b.createdAt.localeCompare(a.createdAt))
             .slice(0, Math.max(0, limit));
+    }
+    /**
+     * The environments among the newest `scan` deployments of all environments, sorted by name: one GraphQL
+     * document listing deployments across environments (only their environment's name), one call per 100.
+     * An environment whose last deployment is older than those is not listed; name it to read it.
+     */
+    async environments(options = {}) {
+        const scan = options.scan ?? DEFAULT_ENVIRONMENTS_SCAN;
+        const names = new Set();
+        let seen = 0;
+        let after = null;
+        let pages = 0;
+        while (seen < scan) {
+            let answer;
+            try {
+                answer = await this.#client.graphql(ENVIRONMENTS_QUERY, {
+                    owner: this.owner,
+                    name: this.repo,
+                    first: Math.min(PAGE_SIZE, Math.ceil(scan - seen)),
+                    after,
+                });
+            }
+            catch (error) {
+                throw toGitHubApiError(error, {
+                    action: `list the environments deployed to in ${this.#where}`,
+                    permission: 'deployments: read',
+                });
+            }
+            pages += 1;
+            const connection = answer.repository?.deployments;
+            if (!connection) {
+                throw new GitHubApiError(`GitHub refused to list the environments deployed to: repository ${this.#where} was not found ` +
+                    '(or the token cannot see it)', 'not-found', undefined);
+            }
+            for (const node of connection.nodes ?? []) {
+                seen += 1;
+                if (node?.environment)
+                    names.add(node.environment);
+            }
+            if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor)
+                break;
+            after = connection.pageInfo.endCursor;
+        }
+        this.#log?.debug(`github ledger: ${names.size} environment(s) among ${seen} deployment(s), read in ${pages} GraphQL call(s)`);
+        return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     }
     async get(id) {
         if (!/^[1-9][0-9]*$/.test(id))

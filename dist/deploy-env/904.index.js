@@ -359,6 +359,10 @@ class FileLedger {
         const found = data.deployments.find((deployment) => deployment.id === id);
         return found ? toEntry(found) : undefined;
     }
+    async environments() {
+        const data = await this.#read();
+        return [...new Set(data.deployments.map((deployment) => deployment.environment))].sort(byName);
+    }
     /** One write for all of them: every id must exist, or nothing is changed. */
     async deactivate(ids, description) {
         if (ids.length === 0)
@@ -414,6 +418,10 @@ class FileLedger {
             return emptyLedger();
         return parseLedger(this.path, text);
     }
+}
+/** Names in a stable order, whatever the locale: code point order. */
+function byName(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 function emptyLedger() {
     return { version: FILE_LEDGER_VERSION, nextId: 1, deployments: [] };

@@ -47,10 +47,14 @@ export interface GateTarget {
   pullNumber?: number;
   /** The PR's base branch (without refs/heads/), for branch protection on PR events. */
   baseRef?: string;
+  /** The PR's head branch (without refs/heads/): the branch gate judges it on PR events (see branch.ts). */
+  headRef?: string;
   /** Labels on the pull request, from the event payload. */
   labels: string[];
   /** Names this job's own checks may carry (the job name, `deploy-kit / preflight`); never waited on. */
   selfCheckNames: string[];
+  /** This workflow run's id (`GITHUB_RUN_ID`): check runs whose details URL points at it are never waited on. */
+  runId?: string;
 }
 
 export interface GateContext {
@@ -102,6 +106,8 @@ export interface ChecksGateConfig {
   maxIntervalMs: number;
   /** Hard bound on waiting for checks (default 15 min). */
   timeoutMs: number;
+  /** Stop waiting as soon as a judged check has failed: the verdict cannot turn to pass (default true). */
+  failFast?: boolean;
 }
 
 export interface ReviewsGateConfig {
@@ -142,7 +148,14 @@ export interface CommandGateConfig {
 
 /** A weekly window (`Fri 16:00` to `Mon 08:00`) or a date range, in an IANA time zone. */
 export type FreezeWindow =
-  | { kind: 'weekly'; name?: string; timezone: string; from: { day: number; minutes: number }; to: { day: number; minutes: number }; environments: string[] }
+  | {
+      kind: 'weekly';
+      name?: string;
+      timezone: string;
+      from: { day: number; minutes: number };
+      to: { day: number; minutes: number };
+      environments: string[];
+    }
   | { kind: 'dates'; name?: string; timezone: string; from: string; to: string; environments: string[] };
 
 export interface FreezeGateConfig {

@@ -29,6 +29,9 @@ export interface GitHubClientOptions {
   rateLimitRetries?: number;
   /** The longest rate-limit wait honoured, in seconds; a longer one fails at once (default 60). */
   maxRateLimitWaitSeconds?: number;
+  /** Longest wait for one attempt's answer (headers and a JSON body), in ms; then it counts as a dropped
+   * connection and is retried (default 30000: GitHub itself ends REST requests after 10 s). */
+  timeoutMs?: number;
   /** Spacing between mutative requests in ms (GitHub suggests 1000 for bulk writes; default 0). */
   minWriteIntervalMs?: number;
   log?: GitHubLog;
@@ -125,12 +128,42 @@ async function guardJson(response: Response): Promise<Response> {
   return rebuilt;
 }
 
+/** A fetch that gives up after `ms`: the error is a plain one (not an AbortError), so Octokit turns it into a
+ * status-500 RequestError that plugin-retry retries like any dropped connection. */
+async function timedFetch(
+  fetch: Fetch,
+  input: Parameters<Fetch>[0],
+  init: Parameters<Fetch>[1],
+  ms: number,
+): Promise<Response> {
+  const controller = new AbortController();
+  const outer = init?.signal;
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, ms);
+  try {
+    return await guardJson(await fetch(input, { ...init, signal: controller.signal }));
+  } catch (error) {
+    if (timedOut) throw new Error(`no answer within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', forward);
+  }
+}
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const env = options.env ?? process.env;
   const { apiUrl, graphqlUrl } = resolveUrls(options, env);
   const log: GitHubLog = options.log ?? { debug: () => {}, warning: (message) => console.warn(message) };
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const counts: CallCount = { rest: 0, graphql: 0, retries: 0 };
   const baseFetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const graphqlPath = new URL(graphqlUrl).pathname;
@@ -194,7 +227,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       if (new URL(url).pathname === graphqlPath) counts.graphql += 1;
       else counts.rest += 1;
-      return guardJson(await inner(input, init));
+      return timedFetch(inner, input, init, timeoutMs);
     };
     // before-after-hook binds every hook to the same options object: change it in place.
     requestOptions.request = { ...requestOptions.request, fetch: counted };

@@ -163,6 +163,11 @@ export class FileLedger implements Ledger {
     return found ? toEntry(found) : undefined;
   }
 
+  async environments(): Promise<string[]> {
+    const data = await this.#read();
+    return [...new Set(data.deployments.map((deployment) => deployment.environment))].sort(byName);
+  }
+
   /** One write for all of them: every id must exist, or nothing is changed. */
   async deactivate(ids: string[], description: string): Promise<void> {
     if (ids.length === 0) return;
@@ -219,6 +224,11 @@ export class FileLedger implements Ledger {
     if (text.trim() === '') return emptyLedger();
     return parseLedger(this.path, text);
   }
+}
+
+/** Names in a stable order, whatever the locale: code point order. */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function emptyLedger(): LedgerData {

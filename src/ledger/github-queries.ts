@@ -104,3 +104,32 @@ export interface HistoryAnswer {
     };
   } | null;
 }
+
+/**
+ * The environments that have deployments: deployments across every environment, newest first, only their
+ * environment's name, at most 100 a page. One document for all environments (no per-environment call).
+ */
+export const ENVIRONMENTS_QUERY = /* GraphQL */ `
+  query DeployKitEnvironments($owner: String!, $name: String!, $first: Int!, $after: String) {
+    repository(owner: $owner, name: $name) {
+      deployments(first: $first, after: $after, orderBy: { field: CREATED_AT, direction: DESC }) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          environment
+        }
+      }
+    }
+  }
+`;
+
+export interface EnvironmentsAnswer {
+  repository: {
+    deployments: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: ({ environment: string | null } | null)[] | null;
+    };
+  } | null;
+}

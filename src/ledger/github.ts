@@ -13,6 +13,8 @@
 import type { GitHubClient, GitHubLog } from '../github/client.js';
 import { GitHubApiError, toGitHubApiError } from '../github/errors.js';
 import {
+  ENVIRONMENTS_QUERY,
+  type EnvironmentsAnswer,
   type GraphqlDeployment,
   type GraphqlDeploymentStatus,
   HISTORY_QUERY,
@@ -38,6 +40,8 @@ export interface GitHubLedgerOptions {
 
 /** What `history()` reads without a limit: one GraphQL page. */
 export const DEFAULT_HISTORY_LIMIT = 100;
+/** How many of the newest deployments `environments()` looks through by default: 10 GraphQL calls at most. */
+export const DEFAULT_ENVIRONMENTS_SCAN = 1000;
 /** GitHub's largest page of a GraphQL connection. */
 const PAGE_SIZE = 100;
 /** GitHub's limit on a description (deployment statuses answer 422 beyond it). */
@@ -241,6 +245,55 @@ export class GitHubLedger implements Ledger {
     return entries
       .sort((a, b) => Number(b.id) - Number(a.id) || b.createdAt.localeCompare(a.createdAt))
       .slice(0, Math.max(0, limit));
+  }
+
+  /**
+   * The environments among the newest `scan` deployments of all environments, sorted by name: one GraphQL
+   * document listing deployments across environments (only their environment's name), one call per 100.
+   * An environment whose last deployment is older than those is not listed; name it to read it.
+   */
+  async environments(options: { scan?: number } = {}): Promise<string[]> {
+    const scan = options.scan ?? DEFAULT_ENVIRONMENTS_SCAN;
+    const names = new Set<string>();
+    let seen = 0;
+    let after: string | null = null;
+    let pages = 0;
+    while (seen < scan) {
+      let answer: EnvironmentsAnswer;
+      try {
+        answer = await this.#client.graphql<EnvironmentsAnswer>(ENVIRONMENTS_QUERY, {
+          owner: this.owner,
+          name: this.repo,
+          first: Math.min(PAGE_SIZE, Math.ceil(scan - seen)),
+          after,
+        });
+      } catch (error) {
+        throw toGitHubApiError(error, {
+          action: `list the environments deployed to in ${this.#where}`,
+          permission: 'deployments: read',
+        });
+      }
+      pages += 1;
+      const connection = answer.repository?.deployments;
+      if (!connection) {
+        throw new GitHubApiError(
+          `GitHub refused to list the environments deployed to: repository ${this.#where} was not found ` +
+            '(or the token cannot see it)',
+          'not-found',
+          undefined,
+        );
+      }
+      for (const node of connection.nodes ?? []) {
+        seen += 1;
+        if (node?.environment) names.add(node.environment);
+      }
+      if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+      after = connection.pageInfo.endCursor;
+    }
+    this.#log?.debug(
+      `github ledger: ${names.size} environment(s) among ${seen} deployment(s), read in ${pages} GraphQL call(s)`,
+    );
+    return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   async get(id: string): Promise<DeploymentEntry | undefined> {

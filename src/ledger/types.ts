@@ -86,6 +86,11 @@ export interface Ledger {
   /** The environment's deployments, newest first, each with its status history. */
   history(environment: string, options?: { limit?: number }): Promise<DeploymentEntry[]>;
   get(id: string): Promise<DeploymentEntry | undefined>;
+  /**
+   * The environments that have deployments, sorted by name. The GitHub ledger finds them among the newest
+   * `scan` deployments of all environments (default 1000, 100 per GraphQL call); the file ledger reads all.
+   */
+  environments(options?: { scan?: number }): Promise<string[]>;
   /** Marks these deployments inactive, one write each. */
   deactivate(ids: string[], description: string): Promise<void>;
 }

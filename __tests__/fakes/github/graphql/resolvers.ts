@@ -171,6 +171,31 @@ function ref(ctx: GraphqlContext, repo: RepoRecord, fullName: string): GqlObject
         .filter((p) => !states || states.includes(pullState(p)));
       return connection('associatedPullRequests', pulls, args, (p) => pullRequest(ctx, repo, p));
     },
+    refUpdateRule: () => (prefix === 'refs/heads/' ? refUpdateRule(repo, name) : null),
+  };
+}
+
+/**
+ * `Ref.refUpdateRule`: the branch protection a non-admin token may read (GitHub: "Branch protection rules that
+ * are viewable by non-admins"), from the store's protection of that branch; null when it has none.
+ */
+function refUpdateRule(repo: RepoRecord, branch: string): GqlObject | null {
+  const protection = repo.protection.get(branch);
+  if (!protection) return null;
+  return {
+    __typename: 'RefUpdateRule',
+    pattern: branch,
+    requiredStatusCheckContexts: [...protection.requiredContexts],
+    requiredApprovingReviewCount: protection.requiredApprovingReviewCount,
+    requiresCodeOwnerReviews: false,
+    requiresConversationResolution: false,
+    requiresLinearHistory: false,
+    requiresSignatures: false,
+    allowsDeletions: false,
+    allowsForcePushes: false,
+    blocksCreations: false,
+    viewerAllowedToDismissReviews: true,
+    viewerCanPush: true,
   };
 }
 

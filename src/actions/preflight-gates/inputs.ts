@@ -1,0 +1,158 @@
+// Every preflight-gates input parsed and validated into one typed settings object, the gates YAML included,
+// before any API call: an unknown gate or key fails here, naming the input and the key path.
+import { join, resolve } from 'node:path';
+import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
+import { InputError, parseEnvironmentName } from '../../common/units.js';
+import type { GatesConfig, GateTarget } from '../../gates/types.js';
+import { eventCommit, type RunContext, runContext } from '../kit/context.js';
+import { InputReader, withoutInputs } from '../kit/inputs.js';
+
+/** The name of the check run this action publishes (and never waits on). */
+export const CHECK_RUN_NAME = 'deploy-kit / preflight';
+
+export interface PreflightSettings {
+  config: GatesConfig;
+  target: GateTarget;
+  token?: string;
+  /** Publish the `deploy-kit / preflight` check run. */
+  checkRun: boolean;
+  overrideReason?: string;
+  reportPath: string;
+  workspace: string;
+  /** The step's environment without our inputs: what the env gate and commands see. */
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  /** Where the run's log is, for the check run's details link. */
+  runUrl: string;
+}
+
+/**
+ * The clock. `DEPLOY_KIT_NOW` (an ISO 8601 time) starts it at another moment, for tests of freeze windows;
+ * it then runs at the real pace, so waits and timeouts still end.
+ */
+export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
+  const text = env.DEPLOY_KIT_NOW;
+  if (!text) return () => new Date();
+  const start = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(start)) {
+    throw new InputError(
+      'DEPLOY_KIT_NOW',
+      `DEPLOY_KIT_NOW (a clock override for tests) must be an ISO 8601 time like 2026-03-27T15:00:00Z, got '${text}'`,
+    );
+  }
+  const offset = start - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+/** The gates as YAML, or the path of a gates file (read by the parser, so its errors give file:line:column). */
+function gatesSource(
+  input: InputReader,
+  isGatesFilePath: (text: string) => boolean,
+): { text: string; label: 'gates' | 'gates-file' } {
+  const inline = input.string('gates');
+  const file = input.string('gates-file');
+  if (inline !== undefined && file !== undefined) {
+    throw new InputError('gates', "set either 'gates' (YAML) or 'gates-file' (a path), not both");
+  }
+  if (inline !== undefined) return { text: inline, label: 'gates' };
+  if (file === undefined) {
+    throw new InputError(
+      'gates',
+      "set 'gates' (the gates as YAML) or 'gates-file' (a .yml, .yaml or .json file in the workspace)",
+    );
+  }
+  if (!isGatesFilePath(file)) {
+    throw new InputError(
+      'gates-file',
+      `'gates-file' must be the path of a .yml, .yaml or .json file, got '${file}'`,
+    );
+  }
+  return { text: file, label: 'gates-file' };
+}
+
+interface PullRequestEvent {
+  number?: number;
+  head?: { sha?: string; ref?: string };
+  base?: { ref?: string };
+  labels?: { name?: string }[];
+}
+
+function pullRequestOf(context: RunContext): PullRequestEvent | undefined {
+  const pull = context.event.pull_request;
+  return pull && typeof pull === 'object' ? (pull as PullRequestEvent) : undefined;
+}
+
+function readRef(input: InputReader, context: RunContext): string {
+  const ref = input.string('ref');
+  if (ref === undefined) return context.ref;
+  if (!ref.startsWith('refs/') || !isPlausibleRef(ref)) {
+    throw new InputError(
+      'ref',
+      `'ref' must be a full ref like refs/heads/main or refs/tags/v1.2.0, got '${ref}'`,
+    );
+  }
+  return ref;
+}
+
+function readSha(input: InputReader, context: RunContext): string {
+  const sha = input.string('sha');
+  if (sha === undefined) return eventCommit(context).sha;
+  if (!FULL_SHA.test(sha))
+    throw new InputError('sha', `'sha' must be a full 40-character commit SHA, got '${sha}'`);
+  return sha;
+}
+
+export async function readSettings(
+  input = new InputReader(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PreflightSettings> {
+  const context = runContext(env);
+  const workspace = context.workspace;
+  const now = clockFrom(env);
+  const token = input.secret('token');
+  // The parser and its JSON Schema validator load only here, after the cheap inputs are read.
+  const { isGatesFilePath, parseGatesConfig } = await import('../../gates/config.js');
+  const source = gatesSource(input, isGatesFilePath);
+  const config = await parseGatesConfig(source.text, { input: source.label, baseDir: workspace });
+
+  const environmentText = input.string('environment');
+  const environment =
+    environmentText === undefined ? undefined : parseEnvironmentName('environment', environmentText);
+  const pull = pullRequestOf(context);
+  const onPullRequest = context.eventName.startsWith('pull_request');
+  const pullNumber =
+    input.integer('pull-request', { min: 1 }) ?? (onPullRequest ? pull?.number : undefined) ?? undefined;
+  const target: GateTarget = {
+    owner: context.owner,
+    repo: context.repo,
+    sha: readSha(input, context),
+    ref: readRef(input, context),
+    eventName: context.eventName,
+    labels: (pull?.labels ?? []).map((label) => label.name ?? '').filter(Boolean),
+    // GITHUB_JOB is the job's id; a job with a `name:` shows under that name, which the checks gate tells by
+    // runId instead (its check run's details URL points at this run).
+    selfCheckNames: [...new Set([env.GITHUB_JOB, CHECK_RUN_NAME].filter((name): name is string => !!name))],
+    ...(context.runId ? { runId: context.runId } : {}),
+    ...(environment !== undefined ? { environment } : {}),
+    ...(pullNumber !== undefined ? { pullNumber } : {}),
+    ...(onPullRequest && pull?.base?.ref ? { baseRef: pull.base.ref } : {}),
+  };
+
+  const temp = env.RUNNER_TEMP ?? join(workspace, '.deploy-kit');
+  const overrideReason = input.string('override-freeze');
+  return {
+    config,
+    target,
+    ...(token !== undefined ? { token } : {}),
+    checkRun: input.boolean('check-run') ?? true,
+    ...(overrideReason !== undefined ? { overrideReason } : {}),
+    reportPath: resolve(
+      workspace,
+      input.string('report-path') ?? join(temp, 'deploy-kit', 'preflight-gates-report.json'),
+    ),
+    workspace,
+    env: withoutInputs(env),
+    now,
+    runUrl: context.runUrl,
+  };
+}

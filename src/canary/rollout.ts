@@ -1,0 +1,649 @@
+// The rollout engine: step the canary's weight up through a Router, and at each step look every `interval`,
+// collect what both sides did from a MetricSource, feed the step's sequential StepAnalysis and act on its
+// judgment. Pure of @actions/*: the router, the source, the analysis, the state store, the clock and the log
+// come in as small interfaces, so every path runs in milliseconds under test and the CLI reuses it.
+//
+// A step:
+//   1. the weight is set (not in a dry run) and saved in the state;
+//   2. every interval: collect → add → judge. `fail` aborts at once, whenever it comes;
+//   3. once the step's hold is over: `pass` passes the step. `continue` keeps judging while both sides have
+//      min-samples (the sequential test is gathering what it needs, up to max-samples), and counts as
+//      inconclusive below that. `no-data`, `inconclusive` and a failed last look go to their policies
+//      (src/analysis/policy.ts): hold, extend, abort or promote.
+// max-duration bounds the whole rollout: reaching it aborts. The 100% step is the promotion: set, not judged.
+//
+// Abort: the weight goes to 0 first, before anything else (state, report, rollback). Cancellation (the
+// signal) does the same and records `cancelled`.
+//
+// Resume, from the state saved under environment + canary version after every change:
+//   none        a fresh rollout from the first step.
+//   running     the previous run ended without finishing (runner lost, job timed out before post ran):
+//               the steps it passed stand; the step it was judging starts over at its weight, with a new
+//               analysis. The max-duration budget is this run's own.
+//   cancelled   traffic is set back to 0 again (idempotent cleanup), then the rollout starts over from the
+//               first step: traffic went back to the baseline, so it ramps up again from the smallest weight.
+//   aborted     the canary was judged bad (or undecided by policy): traffic is set back to 0 again and the
+//               run ends aborted with the saved verdict, without judging again. A new canary version (or a
+//               cleared state) starts a new rollout.
+//   promoted    nothing changes (traffic is left where the promotion put it): the run reports the promotion.
+// A saved state for another baseline version is set aside: the rollout starts fresh. A dry run keeps its
+// state under its own key, so it never resumes or cleans up a real rollout (and the other way round).
+import { decide, type Undecided } from '../analysis/policy.js';
+import type { Judgment, OutcomePolicies, StepAnalysis } from '../analysis/types.js';
+import { formatDuration } from '../common/units.js';
+import type { MetricSource, Observation } from '../metrics/types.js';
+import type { Router } from '../traffic/types.js';
+import type { PolicyRecord, RolloutReport, RolloutVerdict, StepReport, TrafficCheck } from './report.js';
+import { type RolloutState, type RolloutStateStore, STATE_SCHEMA } from './state.js';
+import type { CanaryStep } from './steps.js';
+
+export interface RolloutSettings {
+  environment: string;
+  baselineVersion: string;
+  canaryVersion: string;
+  steps: CanaryStep[];
+  intervalMs: number;
+  maxDurationMs: number;
+  policies: OutcomePolicies;
+  /** How many times `extend` may lengthen one step (default 1). */
+  maxExtensions?: number;
+  /** Below this many samples on a side, a step still undecided when its hold ends is inconclusive. */
+  minSamples: number;
+  dryRun: boolean;
+}
+
+export interface Clock {
+  now(): number;
+  /** Resolves after ms, or early when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+export interface RolloutLog {
+  info(message: string): void;
+  warning(message: string): void;
+  /** Logs of one step together (core.group on GitHub). */
+  group?<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface RolloutDeps {
+  router: Router;
+  source: MetricSource;
+  /** A fresh sequential analysis for each step judged. */
+  createAnalysis(step: CanaryStep, index: number): StepAnalysis;
+  store: RolloutStateStore;
+  /** stateKey(environment, canary version). */
+  key: string;
+  clock?: Clock;
+  /** Cancellation: traffic goes back to the baseline and the state records `cancelled`. */
+  signal?: AbortSignal;
+  log?: RolloutLog;
+  /** Who is running, recorded in the state and each step (`<run id>.<attempt>`). */
+  run?: string;
+  /** Called after every weight the router applied, before anything else is done. */
+  onWeight?(weight: number): void;
+}
+
+const RESTORE_ATTEMPTS = 3;
+const RESTORE_BACKOFF_MS = 1000;
+
+const silent: RolloutLog = { info() {}, warning() {} };
+
+/** The key a rollout is saved under: a dry run keeps its own. */
+export function storeKey(key: string, dryRun: boolean): string {
+  return dryRun ? `${key}-dry-run` : key;
+}
+
+/**
+ * Whether the canary's observed share of traffic is far from the weight asked for: more than 2 points plus a
+ * quarter of the weight away (5% asked: 0.75% to 9.25% is near; 50%: 35.5% to 64.5%).
+ */
+export function checkTraffic(weight: number, observed: number): TrafficCheck {
+  const asked = weight / 100;
+  return { asked, observed, far: Math.abs(observed - asked) > 0.02 + 0.25 * asked };
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The fewest samples on any side of any metric in a judgment. */
+function fewestSamples(judgment: Judgment): number {
+  const counts = judgment.metrics.flatMap((metric) => [metric.samples.baseline, metric.samples.canary]);
+  return counts.length === 0 ? 0 : Math.min(...counts);
+}
+
+type StepEnd =
+  | { kind: 'passed'; reason: string }
+  | { kind: 'abort'; verdict: RolloutVerdict; reason: string }
+  | { kind: 'cancelled'; reason: string };
+
+class Rollout {
+  readonly clock: Clock;
+  readonly log: RolloutLog;
+  readonly key: string;
+  readonly run: string;
+  readonly started: number;
+  readonly deadline: number;
+  state!: RolloutState;
+  resumed?: RolloutReport['resumed'];
+  trafficRestored = true;
+
+  constructor(
+    readonly settings: RolloutSettings,
+    readonly deps: RolloutDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.log ?? silent;
+    this.key = storeKey(deps.key, settings.dryRun);
+    this.run = deps.run ?? '';
+    this.started = this.clock.now();
+    this.deadline = this.started + settings.maxDurationMs;
+  }
+
+  get cancelled(): boolean {
+    return this.deps.signal?.aborted === true;
+  }
+
+  iso(ms = this.clock.now()): string {
+    return new Date(ms).toISOString();
+  }
+
+  async save(): Promise<void> {
+    this.state.updatedAt = this.iso();
+    this.state.run = this.run;
+    await this.deps.store.save(this.key, this.state);
+  }
+
+  /** Sets a weight through the router (never in a dry run) and records it. */
+  async setWeight(weight: number, step: number, signal?: AbortSignal): Promise<void> {
+    if (this.settings.dryRun) {
+      this.log.info(`dry run: the canary's weight would be set to ${weight}% (traffic is not moved)`);
+      return;
+    }
+    await this.deps.router.setWeight({
+      weight,
+      step,
+      baselineVersion: this.settings.baselineVersion,
+      canaryVersion: this.settings.canaryVersion,
+      ...(signal ? { signal } : {}),
+    });
+    this.state.weight = weight;
+    this.deps.onWeight?.(weight);
+  }
+
+  /** Weight 0, at once, retried a few times; never cut short by the cancel signal. */
+  async returnToBaseline(step: number): Promise<void> {
+    if (this.settings.dryRun) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.setWeight(0, step);
+        this.log.info(`traffic is back on the baseline ${this.settings.baselineVersion} (canary weight 0%)`);
+        this.trafficRestored = true;
+        return;
+      } catch (error) {
+        if (attempt >= RESTORE_ATTEMPTS) {
+          this.trafficRestored = false;
+          this.log.warning(
+            `could not set the canary's weight back to 0 after ${attempt} attempts: ${errorMessage(error)}`,
+          );
+          return;
+        }
+        this.log.warning(
+          `setting the canary's weight to 0 failed (attempt ${attempt}): ${errorMessage(error)}`,
+        );
+        await this.clock.sleep(RESTORE_BACKOFF_MS * attempt);
+      }
+    }
+  }
+
+  fresh(): RolloutState {
+    const { environment, baselineVersion, canaryVersion, dryRun } = this.settings;
+    const now = this.iso();
+    return {
+      schema: STATE_SCHEMA,
+      environment,
+      baselineVersion,
+      canaryVersion,
+      status: 'running',
+      step: 0,
+      weight: 0,
+      steps: [],
+      dryRun,
+      run: this.run,
+      startedAt: now,
+      updatedAt: now,
+    };
+  }
+
+  report(status: RolloutReport['status'], verdict: RolloutVerdict, reason: string): RolloutReport {
+    const { settings } = this;
+    return {
+      environment: settings.environment,
+      baselineVersion: settings.baselineVersion,
+      canaryVersion: settings.canaryVersion,
+      dryRun: settings.dryRun,
+      status,
+      verdict,
+      reason,
+      finalWeight: this.state.weight,
+      trafficRestored: this.trafficRestored,
+      steps: this.state.steps,
+      ...(this.resumed ? { resumed: this.resumed } : {}),
+      startedAt: this.iso(this.started),
+      durationMs: this.clock.now() - this.started,
+      settings: {
+        steps: settings.steps,
+        intervalMs: settings.intervalMs,
+        maxDurationMs: settings.maxDurationMs,
+        policies: settings.policies,
+      },
+    };
+  }
+
+  /** Reads the saved state and decides where this run begins; returns a report when there is nothing to do. */
+  async begin(): Promise<RolloutReport | undefined> {
+    const previous = await this.deps.store.load(this.key);
+    this.state = this.fresh();
+    if (!previous) return undefined;
+    const from = (fromStep: number, note: string) => {
+      this.resumed = { previousStatus: previous.status, fromStep, previousRun: previous.run, note };
+      this.log.info(note);
+    };
+    if (previous.baselineVersion !== this.settings.baselineVersion) {
+      from(
+        0,
+        `a saved rollout of ${previous.canaryVersion} against baseline ${previous.baselineVersion} is set aside: this one is against ${this.settings.baselineVersion}; starting from the first step`,
+      );
+      return undefined;
+    }
+    switch (previous.status) {
+      case 'promoted': {
+        this.state = previous;
+        from(
+          previous.step,
+          `${this.settings.canaryVersion} was promoted already (run ${previous.run}); traffic is left as it is`,
+        );
+        return this.report('promoted', 'pass', previous.reason ?? 'promoted in an earlier run');
+      }
+      case 'aborted': {
+        this.state = { ...previous, status: 'aborted' };
+        from(
+          previous.step,
+          `${this.settings.canaryVersion} was aborted in run ${previous.run} (${previous.reason ?? 'no reason saved'}); setting its weight to 0 again and not judging it again`,
+        );
+        await this.returnToBaseline(previous.step + 1);
+        await this.save();
+        const last = previous.steps.at(-1);
+        const verdict: RolloutVerdict = previous.verdict ?? (last?.verdict === 'fail' ? 'fail' : 'error');
+        return this.report(
+          'aborted',
+          verdict,
+          `aborted in an earlier run: ${previous.reason ?? 'no reason saved'}`,
+        );
+      }
+      case 'cancelled': {
+        this.state.weight = previous.weight;
+        from(
+          0,
+          `the rollout of ${this.settings.canaryVersion} was cancelled in run ${previous.run}; its weight is set to 0 again and the rollout starts over from the first step`,
+        );
+        await this.returnToBaseline(previous.step + 1);
+        return undefined;
+      }
+      case 'running': {
+        const passed = previous.steps.filter((step) => step.outcome === 'passed');
+        const at = Math.min(passed.length, this.settings.steps.length - 1);
+        this.state = {
+          ...this.fresh(),
+          steps: passed,
+          step: at,
+          weight: previous.weight,
+          startedAt: previous.startedAt,
+        };
+        const step = this.settings.steps[at];
+        from(
+          at,
+          `resuming the rollout of ${this.settings.canaryVersion} left running by run ${previous.run}: ${passed.length} step${passed.length === 1 ? '' : 's'} passed; step ${at + 1} (${step?.weight}%) is judged again from the start`,
+        );
+        return undefined;
+      }
+    }
+  }
+
+  async execute(): Promise<RolloutReport> {
+    const done = await this.begin();
+    if (done) return done;
+    await this.save();
+    const { steps } = this.settings;
+    for (let index = this.state.step; index < steps.length; index++) {
+      const step = steps[index]!;
+      this.state.step = index;
+      const name = `Step ${index + 1} of ${steps.length}: ${step.weight}%${step.holdMs > 0 ? ` for at least ${formatDuration(step.holdMs)}` : ' (promotion)'}`;
+      const group = this.log.group?.bind(this.log) ?? (<T>(_: string, fn: () => Promise<T>) => fn());
+      const { end, report } = await group(name, () => this.runStep(step, index));
+      this.state.steps.push(report);
+      if (end.kind === 'passed') {
+        await this.save();
+        continue;
+      }
+      return this.finish(end, index);
+    }
+    this.state.status = 'promoted';
+    const last = steps.at(-1)!;
+    const reason = this.settings.dryRun
+      ? `dry run: the canary passed every step (${steps.length}); traffic was not moved`
+      : `the canary passed every step and stands at ${last.weight}%`;
+    this.state.reason = reason;
+    await this.save();
+    return this.report('promoted', 'pass', reason);
+  }
+
+  async finish(end: Exclude<StepEnd, { kind: 'passed' }>, index: number): Promise<RolloutReport> {
+    // Traffic first: nothing may delay the baseline getting it back.
+    await this.returnToBaseline(index + 1);
+    const verdict: RolloutVerdict = end.kind === 'cancelled' ? 'cancelled' : end.verdict;
+    const restored = this.trafficRestored ? '' : "; the canary's weight could not be set back to 0";
+    this.state.status = end.kind === 'cancelled' ? 'cancelled' : 'aborted';
+    this.state.reason = end.reason + restored;
+    this.state.verdict = verdict;
+    await this.save();
+    return this.report(this.state.status, verdict, this.state.reason);
+  }
+
+  async runStep(step: CanaryStep, index: number): Promise<{ end: StepEnd; report: StepReport }> {
+    const { settings, clock, log } = this;
+    const startedAt = clock.now();
+    const report: StepReport = {
+      index,
+      weight: step.weight,
+      holdMs: step.holdMs,
+      startedAt: this.iso(startedAt),
+      durationMs: 0,
+      looks: 0,
+      errors: 0,
+      verdict: 'continue',
+      outcome: 'passed',
+      reason: '',
+      metrics: [],
+      policies: [],
+      extensions: 0,
+      notes: [],
+      run: this.run,
+    };
+    const notes = new Set<string>();
+    const end = (result: StepEnd, verdict?: StepReport['verdict']): { end: StepEnd; report: StepReport } => {
+      report.durationMs = clock.now() - startedAt;
+      report.outcome =
+        result.kind === 'passed' ? 'passed' : result.kind === 'cancelled' ? 'cancelled' : 'failed';
+      report.reason = result.reason;
+      if (verdict) report.verdict = verdict;
+      report.notes = [...notes];
+      const line = `step ${index + 1} (${step.weight}%) ${report.outcome}: ${result.reason}`;
+      if (result.kind === 'passed') log.info(line);
+      else log.warning(line);
+      return { end: result, report };
+    };
+    const cancelled = () =>
+      end({ kind: 'cancelled', reason: `cancelled at step ${index + 1} (${step.weight}%)` }, report.verdict);
+
+    if (this.cancelled) return cancelled();
+    if (clock.now() >= this.deadline) {
+      return end(
+        {
+          kind: 'abort',
+          verdict: 'timeout',
+          reason: `max-duration ${formatDuration(settings.maxDurationMs)} reached before step ${index + 1} (${step.weight}%)`,
+        },
+        'not-judged',
+      );
+    }
+    try {
+      await this.setWeight(step.weight, index + 1, this.deps.signal);
+      await this.save();
+    } catch (error) {
+      if (this.cancelled) return cancelled();
+      return end(
+        {
+          kind: 'abort',
+          verdict: 'router',
+          reason: `the ${this.deps.router.kind} router could not set the canary's weight to ${step.weight}%: ${errorMessage(error)}`,
+        },
+        'error',
+      );
+    }
+    if (step.weight === 100) {
+      return end(
+        {
+          kind: 'passed',
+          reason:
+            'the promotion: all traffic is on the canary (not judged: the baseline serves nothing to compare with)',
+        },
+        'not-judged',
+      );
+    }
+
+    const analysis = this.deps.createAnalysis(step, index);
+    let holdEnds = startedAt + step.holdMs;
+    let lastLook = startedAt;
+    let judgment: Judgment | undefined;
+    let lastError: string | undefined;
+    let warnedTraffic = false;
+    const holding = new Set<Undecided>();
+    const record = (decision: ReturnType<typeof decide>) => {
+      const entry: PolicyRecord = {
+        input: decision.input,
+        policy: decision.policy,
+        effect: decision.effect,
+        reason: decision.reason,
+      };
+      report.policies.push(entry);
+      log.info(`step ${index + 1}: ${decision.reason}`);
+    };
+    const adopt = (j: Judgment) => {
+      report.verdict = j.verdict;
+      report.metrics = j.metrics;
+    };
+
+    for (let look = 1; ; look++) {
+      const now = clock.now();
+      if (now >= this.deadline) {
+        const where = judgment
+          ? `the last judgment was ${judgment.verdict}: ${judgment.reason}`
+          : 'nothing was judged yet';
+        return end({
+          kind: 'abort',
+          verdict: 'timeout',
+          reason: `max-duration ${formatDuration(settings.maxDurationMs)} reached at step ${index + 1} (${step.weight}%); ${where}`,
+        });
+      }
+      await clock.sleep(Math.min(settings.intervalMs, this.deadline - now), this.deps.signal);
+      if (this.cancelled) return cancelled();
+
+      const lookedAt = clock.now();
+      let observation: Observation | undefined;
+      try {
+        observation = await this.deps.source.collect({
+          step: index + 1,
+          weight: step.weight,
+          baselineVersion: settings.baselineVersion,
+          canaryVersion: settings.canaryVersion,
+          windowMs: lookedAt - lastLook,
+          signal: this.deps.signal ?? new AbortController().signal,
+        });
+        lastError = undefined;
+      } catch (error) {
+        if (this.cancelled) return cancelled();
+        lastError = errorMessage(error);
+        report.errors += 1;
+        report.verdict = 'error';
+        notes.add(`${this.deps.source.kind} source: ${lastError}`);
+        log.warning(
+          `step ${index + 1}, look ${look}: the ${this.deps.source.kind} source failed: ${lastError}`,
+        );
+        const decision = decide({
+          outcome: 'error',
+          when: 'look',
+          policies: settings.policies,
+          extensionsUsed: report.extensions,
+          maxExtensions: settings.maxExtensions,
+        });
+        if (decision.effect !== 'keep-judging') record(decision);
+        if (decision.effect === 'abort')
+          return end(
+            { kind: 'abort', verdict: 'error', reason: `${lastError}; ${decision.reason}` },
+            'error',
+          );
+        if (decision.effect === 'extend') {
+          holdEnds += step.holdMs;
+          report.extensions += 1;
+        }
+      }
+      lastLook = lookedAt;
+
+      if (observation) {
+        analysis.add(observation);
+        judgment = analysis.judge();
+        report.looks += 1;
+        adopt(judgment);
+        for (const note of observation.notes) notes.add(note);
+        if (observation.canaryShare !== undefined && !settings.dryRun) {
+          report.traffic = checkTraffic(step.weight, observation.canaryShare);
+          if (report.traffic.far && !warnedTraffic) {
+            warnedTraffic = true;
+            const message = `the canary served ${percent(observation.canaryShare)} of traffic while ${step.weight}% was asked for: the router may not be applying the weight`;
+            notes.add(message);
+            log.warning(`step ${index + 1}: ${message}`);
+          }
+        }
+        log.info(`step ${index + 1}, look ${look}: ${judgment.verdict}: ${judgment.reason}`);
+        for (const metric of judgment.metrics)
+          log.info(`  ${metric.metric}: ${metric.verdict}: ${metric.reason}`);
+        if (judgment.verdict === 'fail')
+          return end({ kind: 'abort', verdict: 'fail', reason: judgment.reason });
+      }
+
+      if (clock.now() < holdEnds) continue;
+      // The hold is over.
+      if (lastError === undefined && judgment?.verdict === 'pass')
+        return end({ kind: 'passed', reason: judgment.reason });
+      let outcome: Undecided;
+      let detail: string | undefined;
+      if (lastError !== undefined) {
+        outcome = 'error';
+        detail = lastError;
+      } else if (!judgment || judgment.verdict === 'no-data') {
+        outcome = 'no-data';
+        detail = judgment?.reason;
+      } else if (judgment.verdict === 'inconclusive') {
+        outcome = 'inconclusive';
+        detail = judgment.reason;
+      } else {
+        // `continue`: with min-samples on both sides the sequential test is still gathering; let it.
+        const fewest = fewestSamples(judgment);
+        if (fewest >= settings.minSamples) continue;
+        outcome = 'inconclusive';
+        detail = `${fewest} samples on a side when the hold ended, ${settings.minSamples} needed`;
+      }
+      if (holding.has(outcome)) continue;
+      const decision = decide({
+        outcome,
+        when: 'hold-ended',
+        policies: settings.policies,
+        extensionsUsed: report.extensions,
+        maxExtensions: settings.maxExtensions,
+        detail,
+      });
+      record(decision);
+      switch (decision.effect) {
+        case 'abort':
+          return end({ kind: 'abort', verdict: outcome, reason: decision.reason });
+        case 'pass':
+          return end({ kind: 'passed', reason: decision.reason });
+        case 'extend':
+          holdEnds = clock.now() + step.holdMs;
+          report.extensions += 1;
+          break;
+        case 'keep-judging':
+          holding.add(outcome);
+          break;
+      }
+    }
+  }
+}
+
+/** Runs (or resumes) a rollout to its end: promoted, aborted or cancelled. Throws only on a state-store failure. */
+export function runRollout(settings: RolloutSettings, deps: RolloutDeps): Promise<RolloutReport> {
+  return new Rollout(settings, deps).execute();
+}
+
+export interface CleanupResult {
+  /** The state as it was found (undefined when none was saved). */
+  found?: RolloutState;
+  /** Whether the router was asked for weight 0. */
+  returned: boolean;
+  restored: boolean;
+}
+
+/**
+ * For a post step, after main did not finish (a cancelled job, a killed process): weight 0, and a running
+ * state is recorded as cancelled. Asks for weight 0 even when no state was found (main may have died before
+ * saving). Does nothing in a dry run.
+ */
+export async function returnTrafficAfterCancel(
+  settings: Pick<RolloutSettings, 'environment' | 'baselineVersion' | 'canaryVersion' | 'dryRun'>,
+  deps: Pick<RolloutDeps, 'router' | 'store' | 'key' | 'clock' | 'log' | 'run'>,
+  why: string,
+): Promise<CleanupResult> {
+  if (settings.dryRun) return { returned: false, restored: true };
+  const rollout = new Rollout(
+    {
+      ...settings,
+      steps: [],
+      intervalMs: 0,
+      maxDurationMs: 0,
+      policies: { onNoData: 'abort', onInconclusive: 'abort', onError: 'abort' },
+      minSamples: 0,
+    },
+    { ...deps, source: undefined as never, createAnalysis: undefined as never },
+  );
+  const key = storeKey(deps.key, false);
+  const found = await deps.store.load(key).catch((error: unknown) => {
+    rollout.log.warning(`could not read the saved rollout state: ${errorMessage(error)}`);
+    return undefined;
+  });
+  rollout.state = found ?? rollout.fresh();
+  await rollout.returnToBaseline(rollout.state.step + 1);
+  if (!found || found.status === 'running') {
+    rollout.state.status = 'cancelled';
+    rollout.state.reason =
+      why + (rollout.trafficRestored ? '' : "; the canary's weight could not be set back to 0");
+    rollout.state.verdict = 'cancelled';
+    await rollout
+      .save()
+      .catch((error: unknown) =>
+        rollout.log.warning(`could not save the rollout state: ${errorMessage(error)}`),
+      );
+  } else if (rollout.trafficRestored) {
+    await rollout.save().catch(() => {});
+  }
+  return { found, returned: true, restored: rollout.trafficRestored };
+}

@@ -1,0 +1,355 @@
+// The Prometheus metric source: PromQL for each side, templated with `{{version}}`, `{{weight}}`,
+// `{{window}}` (a PromQL duration such as `30s`), `{{side}}` and `{{step}}` (the rollout step's number).
+// Values are escaped for a PromQL string, so `version="{{version}}"` is safe whatever the version holds.
+//
+//   latency   one value per side (in `latencyUnit`, seconds by default), e.g.
+//             histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{version="{{version}}"}[{{window}}])))
+//   requests  requests served in the window, e.g. sum(increase(http_requests_total{version="{{version}}"}[{{window}}]));
+//             also gives the canary's real share of traffic
+//   errors    failed requests in the window, e.g. sum(increase(http_requests_total{version="{{version}}",code=~"5.."}[{{window}}]))
+//   errorRate or the error rate 0..1 instead of `errors` (needs `requests`: errors = rate × requests)
+//
+// `instant` evaluates each query once, at the look. `range` evaluates the latency query over the window
+// at every `step` (one sample per point; there `{{window}}` is the step, so points do not overlap) and
+// the counts once at the end of the window. An empty answer is no data (a note, no samples), not an
+// error: a side that served nothing has no series. NaN points (0/0 when nothing was served) are dropped
+// and counted in a note, and so are ±Inf ones.
+import { setMaxListeners } from 'node:events';
+import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
+import type { TlsSettings } from '../probe/types.js';
+import { escapePromQLString, fillTemplate, templateValues, unknownPlaceholders } from './template.js';
+import {
+  type CollectRequest,
+  type MetricSource,
+  MetricSourceError,
+  type Observation,
+  type Side,
+  type SideObservation,
+} from './types.js';
+
+export interface PrometheusQueries {
+  latency?: string;
+  requests?: string;
+  errors?: string;
+  errorRate?: string;
+}
+
+export interface PrometheusMetricsSettings {
+  /** Prometheus's base URL (`http://prometheus:9090`, or a path prefix such as Thanos' or Mimir's `/prometheus`). */
+  url: string;
+  queries: PrometheusQueries;
+  /** The unit the latency query answers in (default `s`, Prometheus' convention). */
+  latencyUnit?: 's' | 'ms';
+  /** Default `instant`. */
+  mode?: 'instant' | 'range';
+  /** Resolution of a range query (default 15 s). */
+  stepMs?: number;
+  /** `{{window}}` is at least this long (rate() needs two scrapes in its window; default 0). */
+  minWindowMs?: number;
+  /** Sent with every query (e.g. authorization, X-Scope-OrgID); never logged. */
+  headers?: Record<string, string>;
+  /** Per query (default 10 s). */
+  timeoutMs?: number;
+  tls?: TlsSettings;
+}
+
+export interface PrometheusMetricsDeps {
+  /** Wall clock in ms, the end of each look's window (default Date.now). */
+  now?: () => number;
+}
+
+type QueryName = keyof PrometheusQueries;
+const QUERY_NAMES: QueryName[] = ['latency', 'requests', 'errors', 'errorRate'];
+const LABEL: Record<QueryName, string> = {
+  latency: 'latency',
+  requests: 'requests',
+  errors: 'errors',
+  errorRate: 'error rate',
+};
+
+/** What one query answered for one side. */
+export interface QueryValues {
+  /** Finite values: one per series (instant) or per point (range). */
+  values: number[];
+  series: number;
+  nan: number;
+  infinite: number;
+  warnings: string[];
+}
+
+/** Prometheus writes sample values as strings: `"1.5"`, `"NaN"`, `"+Inf"`, `"-Inf"`. */
+export function parseSampleValue(text: unknown): number {
+  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  if (typeof text === 'number') return text;
+  if (typeof text !== 'string' || text.trim() === '') return Number.NaN;
+  return Number(text);
+}
+
+interface ApiAnswer {
+  status?: string;
+  errorType?: string;
+  error?: string;
+  warnings?: string[];
+  data?: { resultType?: string; result?: unknown };
+}
+
+function snippet(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 200 ? `${one.slice(0, 197)}...` : one;
+}
+
+/** The values of a successful answer's data. Throws a plain Error on a shape it does not know. */
+export function valuesOf(data: ApiAnswer['data']): Omit<QueryValues, 'warnings'> {
+  const out = { values: [] as number[], series: 0, nan: 0, infinite: 0 };
+  const add = (pair: unknown) => {
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new Error(`unexpected sample ${snippet(JSON.stringify(pair))}`);
+    const value = parseSampleValue(pair[1]);
+    if (Number.isNaN(value)) out.nan += 1;
+    else if (!Number.isFinite(value)) out.infinite += 1;
+    else out.values.push(value);
+  };
+  const result = data?.result;
+  switch (data?.resultType) {
+    case 'scalar':
+      out.series = 1;
+      add(result);
+      return out;
+    case 'vector':
+      if (!Array.isArray(result)) break;
+      out.series = result.length;
+      for (const item of result) add((item as { value?: unknown }).value);
+      return out;
+    case 'matrix':
+      if (!Array.isArray(result)) break;
+      out.series = result.length;
+      for (const item of result) {
+        const values = (item as { values?: unknown }).values;
+        if (!Array.isArray(values)) throw new Error('a series without values');
+        for (const pair of values) add(pair);
+      }
+      return out;
+    case 'string':
+      throw new Error('the query answers a string, not a number');
+  }
+  throw new Error(`unexpected result type '${String(data?.resultType)}'`);
+}
+
+export function createPrometheusMetricSource(
+  settings: PrometheusMetricsSettings,
+  deps: PrometheusMetricsDeps = {},
+): MetricSource {
+  const fail = (message: string): never => {
+    throw new MetricSourceError(`prometheus: ${message}`, 'prometheus');
+  };
+  let base: URL;
+  try {
+    base = new URL(settings.url);
+  } catch {
+    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
+  }
+  if (base!.protocol !== 'http:' && base!.protocol !== 'https:')
+    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
+  const root = settings.url.replace(/\/+$/, '');
+  const queries = settings.queries;
+  const given = QUERY_NAMES.filter((name) => queries[name] !== undefined && queries[name]!.trim() !== '');
+  if (given.length === 0) fail('no query is set: give at least a latency or a requests query');
+  for (const name of given) {
+    const unknown = unknownPlaceholders(queries[name]!);
+    if (unknown.length > 0)
+      fail(
+        `the ${LABEL[name]} query uses unknown placeholder(s) ${unknown.map((u) => `{{${u}}}`).join(', ')}; known: {{version}}, {{weight}}, {{window}}, {{side}}, {{step}}`,
+      );
+  }
+  if ((queries.errors || queries.errorRate) && !queries.requests)
+    fail('an errors or error rate query needs a requests query (errors are judged as a share of requests)');
+  if (queries.errors && queries.errorRate) fail('give an errors query or an error rate query, not both');
+  const mode = settings.mode ?? 'instant';
+  if (mode !== 'instant' && mode !== 'range') fail(`mode must be instant or range, got '${String(mode)}'`);
+  const stepMs = settings.stepMs ?? 15_000;
+  if (!(stepMs >= 1)) fail(`the range step must be a positive duration, got ${stepMs} ms`);
+  const unitMs = (settings.latencyUnit ?? 's') === 's' ? 1000 : 1;
+  const now = deps.now ?? Date.now;
+  const timeoutMs = settings.timeoutMs ?? 10_000;
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
+  const client = new HttpClient({ maxSockets: 4, maxBodyBytes: 8 * 1024 * 1024 });
+  let closed = false;
+
+  /** Runs one query; throws MetricSourceError when Prometheus cannot answer it. */
+  const query = async (
+    name: QueryName,
+    side: Side,
+    promql: string,
+    range: { start: number; end: number } | undefined,
+    at: number,
+    signal: AbortSignal,
+  ): Promise<QueryValues> => {
+    const form = new URLSearchParams({ query: promql });
+    if (range) {
+      form.set('start', (range.start / 1000).toFixed(3));
+      form.set('end', (range.end / 1000).toFixed(3));
+      form.set('step', `${stepMs / 1000}`);
+    } else {
+      form.set('time', (at / 1000).toFixed(3));
+    }
+    form.set('timeout', `${Math.max(1, Math.floor(timeoutMs / 1000))}s`);
+    const endpoint = `${root}/api/v1/${range ? 'query_range' : 'query'}`;
+    const spec: RequestSpec = {
+      url: endpoint,
+      method: 'POST',
+      headers,
+      body: form.toString(),
+      timeoutMs,
+      followRedirects: true,
+      maxRedirects: 3,
+      tls: settings.tls ?? { insecure: false },
+    };
+    const what = `the ${side} ${LABEL[name]} query (${snippet(promql)})`;
+    const result = await client.request(spec, { signal });
+    if (result.error) {
+      if (result.error.kind === 'aborted') fail(`${what} was cancelled`);
+      fail(`${redactUrl(endpoint)} could not be reached for ${what}: ${result.error.message}`);
+    }
+    const answer = result.answer!;
+    let body: ApiAnswer | undefined;
+    try {
+      body = JSON.parse(answer.body) as ApiAnswer;
+    } catch {
+      body = undefined;
+    }
+    if (body?.status === 'error')
+      fail(
+        `${what} failed: ${body.errorType ?? 'error'}: ${body.error ?? 'no message'} (HTTP ${answer.status})`,
+      );
+    if (answer.status < 200 || answer.status > 299)
+      fail(
+        `${redactUrl(endpoint)} answered HTTP ${answer.status} to ${what}: ${snippet(answer.body) || 'no body'}`,
+      );
+    if (body?.status !== 'success')
+      fail(
+        `${redactUrl(endpoint)} gave an answer that is not Prometheus' JSON to ${what}: ${snippet(answer.body)}`,
+      );
+    try {
+      return { ...valuesOf(body!.data), warnings: body!.warnings ?? [] };
+    } catch (error) {
+      return fail(`${what}: ${(error as Error).message}`);
+    }
+  };
+
+  const collectSide = async (
+    side: Side,
+    request: CollectRequest,
+    end: number,
+    signal: AbortSignal,
+    notes: string[],
+  ): Promise<SideObservation> => {
+    const windowMs = Math.max(request.windowMs, settings.minWindowMs ?? 0);
+    const fill = (name: QueryName, window: number) =>
+      fillTemplate(queries[name]!, templateValues(side, request, window), escapePromQLString);
+    const range = mode === 'range' ? { start: end - windowMs, end } : undefined;
+    const run = (name: QueryName, window: number, asRange: boolean) =>
+      queries[name]
+        ? query(name, side, fill(name, window), asRange ? range : undefined, end, signal)
+        : undefined;
+    const [latency, requests, errors, errorRate] = await Promise.all([
+      run('latency', range ? stepMs : windowMs, true),
+      run('requests', windowMs, false),
+      run('errors', windowMs, false),
+      run('errorRate', windowMs, false),
+    ]);
+    const noteOf = (name: QueryName, values: QueryValues) => {
+      for (const warning of values.warnings)
+        notes.push(`${side} ${LABEL[name]} query: Prometheus warns: ${warning}`);
+      const dropped: string[] = [];
+      if (values.nan > 0) dropped.push(`${values.nan} NaN (no requests to divide by?)`);
+      if (values.infinite > 0)
+        dropped.push(`${values.infinite} infinite (beyond the histogram's last bucket?)`);
+      if (dropped.length > 0)
+        notes.push(`${side} ${LABEL[name]} query: dropped ${dropped.join(' and ')} value(s)`);
+    };
+    const single = (name: QueryName, values: QueryValues) => {
+      if (values.series > 1)
+        fail(
+          `the ${side} ${LABEL[name]} query returned ${values.series} series; aggregate it to one (e.g. sum(...) or histogram_quantile(0.95, sum by (le) (...)))`,
+        );
+    };
+
+    const observation: SideObservation = { latencyMs: [], requests: 0, errors: 0 };
+    if (latency) {
+      single('latency', latency);
+      noteOf('latency', latency);
+      if (latency.series === 0) notes.push(`${side} latency query returned no series (no data)`);
+      observation.latencyMs = latency.values.map((v) => v * unitMs);
+    }
+    if (requests) {
+      noteOf('requests', requests);
+      if (requests.series === 0) notes.push(`${side} requests query returned no series (no data)`);
+      observation.requests = Math.max(0, Math.round(requests.values.reduce((a, b) => a + b, 0)));
+    }
+    if (errors) {
+      noteOf('errors', errors);
+      if (errors.series === 0 && observation.requests > 0)
+        notes.push(`${side} errors query returned no series: counted as 0 errors`);
+      observation.errors = Math.max(0, Math.round(errors.values.reduce((a, b) => a + b, 0)));
+    }
+    if (errorRate) {
+      single('errorRate', errorRate);
+      noteOf('errorRate', errorRate);
+      const rate = errorRate.values[0];
+      if (rate === undefined) {
+        if (observation.requests > 0)
+          notes.push(`${side} error rate query returned no value: counted as 0 errors`);
+      } else {
+        if (rate < 0 || rate > 1)
+          fail(`the ${side} error rate query must answer a fraction 0..1, got ${rate} (divide by 100?)`);
+        observation.errors = Math.round(rate * observation.requests);
+      }
+    }
+    if (observation.errors > observation.requests) {
+      notes.push(
+        `${side}: ${observation.errors} errors but ${observation.requests} requests; errors capped at the requests`,
+      );
+      observation.errors = observation.requests;
+    }
+    return observation;
+  };
+
+  return {
+    kind: 'prometheus',
+    async collect(request: CollectRequest): Promise<Observation> {
+      if (closed) fail('the source is closed');
+      const end = now();
+      const notes: string[] = [];
+      // One failing query ends the others of the look.
+      const stop = new AbortController();
+      setMaxListeners(0, stop.signal);
+      const signal = AbortSignal.any([request.signal, stop.signal]);
+      const guard = <T>(promise: Promise<T>) =>
+        promise.catch((error: unknown) => {
+          stop.abort();
+          throw error;
+        });
+      const [baseline, canary] = await Promise.all([
+        guard(collectSide('baseline', request, end, signal, notes)),
+        guard(collectSide('canary', request, end, signal, notes)),
+      ]).catch((error: unknown) => {
+        if (request.signal.aborted) fail('cancelled');
+        throw error;
+      });
+      const observation: Observation = { baseline, canary, notes };
+      const total = baseline.requests + canary.requests;
+      // A side without series served nothing: a share of 0 (or 1) is what the router should hear about.
+      if (queries.requests && total > 0) observation.canaryShare = canary.requests / total;
+      return observation;
+    },
+    async close() {
+      closed = true;
+      client.destroy('prometheus metric source closed');
+    },
+  };
+}
