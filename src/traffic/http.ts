@@ -4,6 +4,7 @@
 // Connection failures, timeouts, 5xx and 429 are retried with exponential back-off (honouring
 // retry-after); any other answer fails at once. Header values may carry tokens: they are never logged
 // or put in an error, and the URL is shown without credentials.
+import { isHeaderName, isHeaderValue } from '../common/units.js';
 import { HttpClient, type ProbeResult, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import { backoffMs, sleep as realSleep, retryAfterMs, type Sleep } from '../probe/readiness.js';
 import type { TlsSettings } from '../probe/types.js';
@@ -65,8 +66,13 @@ export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterD
   if (parsed!.protocol !== 'http:' && parsed!.protocol !== 'https:')
     fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
   const method = (settings.method ?? 'POST').toUpperCase();
+  if (!isHeaderName(method)) fail(`the method must be a word like POST or PUT, got '${settings.method}'`);
   const shown = `${method} ${redactUrl(settings.url)}`;
-  const retries = Math.max(0, Math.floor(settings.retries ?? 3));
+  const retries = settings.retries ?? 3;
+  if (!(Number.isInteger(retries) && retries >= 0))
+    fail(`retries must be a whole number of at least 0, got ${settings.retries}`);
+  const timeoutMs = settings.timeoutMs ?? 10_000;
+  if (!(timeoutMs > 0)) fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`);
   const retry = {
     initialDelayMs: settings.retryInitialDelayMs ?? 500,
     maxDelayMs: settings.retryMaxDelayMs ?? 5000,
@@ -75,7 +81,12 @@ export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterD
   const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(settings.headers ?? {})) {
+    // The value may be a token: it is never shown, only the header's name.
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
+    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    headers[name.toLowerCase()] = value;
+  }
   let queue: Promise<void> = Promise.resolve();
 
   const apply = async (change: WeightChange): Promise<void> => {
@@ -86,7 +97,7 @@ export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterD
       method,
       headers,
       body: weightBody(change),
-      timeoutMs: settings.timeoutMs ?? 10_000,
+      timeoutMs,
       followRedirects: false,
       maxRedirects: 0,
       tls: settings.tls ?? { insecure: false },
