@@ -8,6 +8,7 @@ export type PermissionArea =
   | 'checks'
   | 'statuses'
   | 'pull-requests'
+  | 'administration'
   | 'metadata';
 export type Access = 'read' | 'write';
 

@@ -699,6 +699,41 @@ export class Store {
     });
   }
 
+  /** Completes a check run as GitHub does when its job ends (test control for checks that finish late). */
+  completeCheckRun(run: CheckRunRecord, conclusion: CheckConclusion): CheckRunRecord {
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.completedAt = this.timestamp();
+    return run;
+  }
+
+  // ---- test control: changes at a chosen read of a commit's checks ----
+
+  private readonly checkReads = new Map<string, number>();
+  private readonly checkReadHooks: { key: string; read: number; change: () => void }[] = [];
+
+  /**
+   * Runs `change` just before the `read`-th answer (1-based) that reads a commit's checks: GraphQL
+   * `statusCheckRollup`, REST check runs and statuses. So a check appears, or finishes, at the poll a test
+   * chooses instead of after a guessed delay.
+   */
+  onChecksRead(fullName: string, sha: string, read: number, change: () => void): void {
+    this.checkReadHooks.push({ key: `${this.repo(fullName).fullName}@${sha}`, read, change });
+  }
+
+  /** How many answers have read a commit's checks so far. */
+  checksReadCount(fullName: string, sha: string): number {
+    return this.checkReads.get(`${this.repo(fullName).fullName}@${sha}`) ?? 0;
+  }
+
+  /** Called by the routes and resolvers that read a commit's checks, before they read them. */
+  checksRead(repo: RepoRecord, sha: string): void {
+    const key = `${repo.fullName}@${sha}`;
+    const read = (this.checkReads.get(key) ?? 0) + 1;
+    this.checkReads.set(key, read);
+    for (const hook of this.checkReadHooks) if (hook.key === key && hook.read === read) hook.change();
+  }
+
   // ---- reading ----
 
   pullHeadSha(repo: RepoRecord, pull: PullRequestRecord): string {

@@ -268,6 +268,7 @@ function rollupState(items: RollupItem[]): string {
 }
 
 function rollup(ctx: GraphqlContext, repo: RepoRecord, c: CommitRecord): GqlObject | null {
+  ctx.store.checksRead(repo, c.sha);
   const runs = ctx.store.latestCheckRuns(repo, c.sha).sort((a, b) => a.id - b.id);
   const statuses = ctx.store.latestStatuses(repo, c.sha).sort((a, b) => a.id - b.id);
   if (runs.length === 0 && statuses.length === 0) return null;

@@ -1,7 +1,9 @@
-// Check runs and commit statuses (with the combined status of a ref).
+// Check runs and commit statuses (with the combined status of a ref), and the required status checks of a
+// protected branch.
 import * as represent from '../represent.js';
 import {
   asObject,
+  HttpError,
   notFound,
   oneOf,
   optString,
@@ -100,6 +102,7 @@ function updateCheckRun(ctx: RouteContext) {
 
 function listCheckRuns(ctx: RouteContext) {
   const sha = resolveRef(ctx);
+  ctx.store.checksRead(ctx.repo, sha);
   const { check_name: name, status, filter } = ctx.query;
   const runs = (
     filter === 'all'
@@ -137,6 +140,7 @@ function createStatus(ctx: RouteContext) {
 
 function combinedStatus(ctx: RouteContext) {
   const sha = resolveRef(ctx);
+  ctx.store.checksRead(ctx.repo, sha);
   const latest = ctx.store.latestStatuses(ctx.repo, sha);
   const state = latest.some((s) => s.state === 'error' || s.state === 'failure')
     ? 'failure'
@@ -162,9 +166,29 @@ function combinedStatus(ctx: RouteContext) {
 
 function listStatuses(ctx: RouteContext) {
   const sha = resolveRef(ctx);
+  ctx.store.checksRead(ctx.repo, sha);
   const all = ctx.repo.statuses.filter((s) => s.sha === sha).sort((a, b) => b.id - a.id);
   const { page, headers } = paginate(all, ctx);
   return { status: 200, headers, body: page.map((s) => represent.commitStatus(ctx.urls, ctx.repo, s)) };
+}
+
+/** The required status checks of a protected branch (what GraphQL's `refUpdateRule` tells non-admins). */
+function requiredStatusChecks(ctx: RouteContext) {
+  const branch = ctx.params.branch ?? '';
+  if (!ctx.repo.refs.has(`refs/heads/${branch}`)) throw new HttpError(404, 'Branch not found');
+  const protection = ctx.repo.protection.get(branch);
+  if (!protection) throw new HttpError(404, 'Branch not protected');
+  const url = `${represent.repoApi(ctx.urls, ctx.repo)}/branches/${encodeURIComponent(branch)}/protection/required_status_checks`;
+  return {
+    status: 200,
+    body: {
+      url,
+      strict: false,
+      contexts: [...protection.requiredContexts],
+      checks: protection.requiredContexts.map((context) => ({ context, app_id: null })),
+      contexts_url: `${url}/contexts`,
+    },
+  };
 }
 
 const repo = '/repos/{owner}/{repo}';
@@ -225,5 +249,13 @@ export const checkRoutes: Route[] = [
     access: 'read',
     docs: `${DOCS}/commits/statuses#list-commit-statuses-for-a-reference`,
     handler: listStatuses,
+  },
+  {
+    method: 'GET',
+    template: `${repo}/branches/{branch}/protection/required_status_checks`,
+    area: 'administration',
+    access: 'read',
+    docs: `${DOCS}/branches/branch-protection#get-status-checks-protection`,
+    handler: requiredStatusChecks,
   },
 ];
