@@ -1,51 +1,49 @@
 // rollback: read the environment's history, choose the release to go back to, redeploy it through the
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
 import { runCommand } from '../../command/run.js';
-import { deploy } from '../../deploy/deploy.js';
-import { versionOf } from '../../ledger/types.js';
+import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
+import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
-import { planRollback } from '../../rollback/plan.js';
+import { planRollback, type RollbackPlan } from '../../rollback/plan.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
-import { openLedger } from '../kit/ledger.js';
+import { type OpenedLedger, openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
-import { readSettings } from './inputs.js';
+import { type RollbackSettings, readSettings } from './inputs.js';
 import { dryRunSummary, outcomeSummary } from './summary.js';
 
-export async function main({ signal }: StepContext): Promise<void> {
-  const settings = readSettings();
-  const opened = await openLedger(settings.ledger, settings);
+export interface RollbackRun {
+  plan: RollbackPlan;
+  history: DeploymentEntry[];
+  /** The redeploy's outcome; absent on a dry run. */
+  outcome?: DeployOutcome;
+}
+
+/**
+ * Reads the history, plans the rollback and (unless a dry run) redeploys the target through the deploy
+ * engine. Shared with canary-promote, whose `rollback: true` runs it after an abort.
+ */
+export async function rollBack(
+  settings: RollbackSettings,
+  opened: OpenedLedger,
+  signal: AbortSignal,
+  onPlan?: (plan: RollbackPlan) => void,
+): Promise<RollbackRun> {
   // The newest 100 cover the default (one request); a named target may be older.
   const history = await opened.ledger.history(settings.environment, { limit: settings.to ? 1000 : 100 });
   const plan = planRollback(history, settings.to);
   for (const { entry, why } of plan.skipped)
     core.info(`passed over ${versionOf(entry)} (deployment ${entry.id}): ${why}`);
+  onPlan?.(plan);
   const { target, current } = plan;
-  const url = settings.url ?? target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
-  core.setOutput('rolled-back-to-version', versionOf(target));
-  core.setOutput('rolled-back-to-sha', target.sha);
-  core.setOutput('rolled-back-from-version', versionOf(current));
-  const facts = () => [opened.describe, opened.apiCalls() ?? ''].filter(Boolean);
-
   if (settings.dryRun) {
     core.info(
       `dry run: would roll ${settings.environment} back from ${versionOf(current)} to ${versionOf(target)}`,
     );
     core.info(`payload of the target: ${JSON.stringify(target.payload)}`);
-    core.setOutput('deployment-id', '');
-    core.setOutput('result', 'planned');
-    const markdown = dryRunSummary(
-      settings.environment,
-      plan,
-      history,
-      settings.run.actor,
-      settings.reason,
-      facts(),
-    );
-    await core.summary.addRaw(markdown).write();
-    return;
+    return { plan, history };
   }
-
+  const url = settings.url ?? target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
   const key = target.record?.artifactKey;
   const bundlePath = target.record?.artifactPath;
   const outcome = await deploy(
@@ -79,6 +77,34 @@ export async function main({ signal }: StepContext): Promise<void> {
     },
   );
   rememberFinished();
+  return { plan, history, outcome };
+}
+
+export async function main({ signal }: StepContext): Promise<void> {
+  const settings = readSettings();
+  const opened = await openLedger(settings.ledger, settings);
+  const { plan, history, outcome } = await rollBack(settings, opened, signal, ({ target, current }) => {
+    core.setOutput('rolled-back-to-version', versionOf(target));
+    core.setOutput('rolled-back-to-sha', target.sha);
+    core.setOutput('rolled-back-from-version', versionOf(current));
+  });
+  const { target } = plan;
+  const facts = () => [opened.describe, opened.apiCalls() ?? ''].filter(Boolean);
+
+  if (!outcome) {
+    core.setOutput('deployment-id', '');
+    core.setOutput('result', 'planned');
+    const markdown = dryRunSummary(
+      settings.environment,
+      plan,
+      history,
+      settings.run.actor,
+      settings.reason,
+      facts(),
+    );
+    await core.summary.addRaw(markdown).write();
+    return;
+  }
 
   core.setOutput('deployment-id', outcome.deployment.id);
   core.setOutput('result', outcome.result);
