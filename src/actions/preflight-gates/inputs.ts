@@ -136,6 +136,8 @@ export async function readSettings(
     ...(environment !== undefined ? { environment } : {}),
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     ...(onPullRequest && pull?.base?.ref ? { baseRef: pull.base.ref } : {}),
+    // The branch gate judges a pull request by its head branch: refs/pull/N/merge is no branch.
+    ...(onPullRequest && pull?.head?.ref ? { headRef: pull.head.ref } : {}),
   };
 
   const temp = env.RUNNER_TEMP ?? join(workspace, '.deploy-kit');

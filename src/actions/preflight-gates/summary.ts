@@ -1,0 +1,139 @@
+// What preflight-gates shows: one table of the gates (job summary and check run alike), the items behind
+// each gate, and the one-line verdicts used for annotations and the check run's title.
+import { formatDuration } from '../../common/units.js';
+import type { GateResult, GatesReport, GateVerdict } from '../../gates/types.js';
+import { escapeCell, footer, table } from '../kit/markdown.js';
+
+const VERDICT: Record<GateVerdict, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  error: '⚠️ not evaluated',
+  skipped: '➖ skipped',
+};
+
+/** A check run's output.summary and output.text are each limited to 65535 characters. */
+export const CHECK_RUN_TEXT_LIMIT = 65_535;
+
+/** The gates that did not pass: failed, or could not be evaluated. */
+export function failedGates(report: GatesReport): GateResult[] {
+  return report.gates.filter((gate) => gate.verdict === 'fail' || gate.verdict === 'error');
+}
+
+export function headline(report: GatesReport): string {
+  const failed = failedGates(report);
+  const total = report.gates.length;
+  if (failed.length === 0) return `All ${total} gate${total === 1 ? '' : 's'} passed`;
+  const names = failed.map((gate) => (gate.verdict === 'error' ? `${gate.gate} (not evaluated)` : gate.gate));
+  return `${failed.length} of ${total} gate${total === 1 ? '' : 's'} did not pass: ${names.join(', ')}`;
+}
+
+/** One row per gate: gate, verdict, detail, time taken. */
+export function gatesTable(report: GatesReport): string {
+  return table(
+    ['Gate', 'Verdict', 'Detail', 'Time'],
+    report.gates.map((gate) => [
+      gate.gate,
+      VERDICT[gate.verdict],
+      gate.override ? `${gate.detail} (override recorded)` : gate.detail,
+      formatDuration(gate.durationMs),
+    ]),
+  );
+}
+
+function itemsTable(gate: GateResult): string {
+  const rows = (gate.items ?? []).map((item) => [
+    item.url ? `[${escapeCell(item.name)}](${encodeURI(item.url)})` : escapeCell(item.name),
+    VERDICT[item.verdict],
+    escapeCell(item.detail ?? ''),
+  ]);
+  // Names are escaped above so the link syntax survives; the rest goes through table()'s escaping.
+  const header = '| Item | Verdict | Detail |\n| --- | --- | --- |';
+  return [header, ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+}
+
+/** The items of each gate, folded; those of gates that did not pass are open. */
+export function itemDetails(report: GatesReport): string {
+  return report.gates
+    .filter((gate) => (gate.items ?? []).length > 0)
+    .map((gate) => {
+      const open = gate.verdict === 'fail' || gate.verdict === 'error' ? ' open' : '';
+      const count = gate.items!.length;
+      return [
+        `<details${open}><summary><b>${escapeCell(gate.gate)}</b>: ${count} item${count === 1 ? '' : 's'}</summary>`,
+        '',
+        itemsTable(gate),
+        '',
+        '</details>',
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+function targetLine(report: GatesReport): string {
+  const { target } = report;
+  const parts = [
+    `commit \`${target.sha.slice(0, 7)}\``,
+    `ref \`${escapeCell(target.ref)}\``,
+    target.environment ? `environment **${escapeCell(target.environment)}**` : 'no environment given',
+    target.pullNumber !== undefined ? `pull request #${target.pullNumber}` : `${target.eventName} event`,
+  ];
+  return parts.join(' · ');
+}
+
+function overrides(report: GatesReport): string {
+  const lines = report.gates
+    .filter((gate) => gate.override)
+    .map((gate) => `> **Override of ${gate.gate}:** ${escapeCell(gate.override!)}`);
+  return lines.length > 0 ? `${lines.join('\n>\n')}\n` : '';
+}
+
+export function jobSummary(report: GatesReport, facts: string[]): string {
+  const icon = report.passed ? '✅' : '❌';
+  return [
+    `### ${icon} Preflight gates: ${escapeCell(headline(report))}`,
+    '',
+    targetLine(report),
+    '',
+    gatesTable(report),
+    '',
+    overrides(report),
+    itemDetails(report),
+    '',
+    footer('preflight-gates', [...facts, `${formatDuration(report.durationMs)} in all`]),
+    '',
+  ].join('\n');
+}
+
+function clip(text: string): string {
+  if (text.length <= CHECK_RUN_TEXT_LIMIT) return text;
+  const note = '\n\n… cut to fit the check run; the job summary has it all.';
+  return text.slice(0, CHECK_RUN_TEXT_LIMIT - note.length) + note;
+}
+
+/** The check run's output: the same table as the job summary, and the items as its text. */
+export function checkRunOutput(
+  report: GatesReport,
+  runUrl: string,
+): { title: string; summary: string; text?: string } {
+  const link = runUrl ? `\n\n[The run's log and job summary](${runUrl})` : '';
+  const summary = clip(`${targetLine(report)}\n\n${gatesTable(report)}\n\n${overrides(report)}${link}`);
+  const details = itemDetails(report);
+  return { title: headline(report), summary, ...(details ? { text: clip(details) } : {}) };
+}
+
+/** The error annotation of a gate that did not pass. */
+export function annotationOf(gate: GateResult): { title: string; message: string } {
+  const what = gate.verdict === 'error' ? 'could not be evaluated' : 'failed';
+  const failedItems = (gate.items ?? []).filter(
+    (item) => item.verdict === 'fail' || item.verdict === 'error',
+  );
+  const listed = failedItems
+    .slice(0, 10)
+    .map((item) => `${item.name}${item.detail ? ` (${item.detail})` : ''}`)
+    .join(', ');
+  const more = failedItems.length > 10 ? ` and ${failedItems.length - 10} more` : '';
+  return {
+    title: `preflight gate ${gate.gate} ${what}`,
+    message: `${gate.gate}: ${gate.detail}${listed ? ` — ${listed}${more}` : ''}`,
+  };
+}
