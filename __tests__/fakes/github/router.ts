@@ -9,7 +9,9 @@ export type PermissionArea =
   | 'statuses'
   | 'pull-requests'
   | 'administration'
-  | 'metadata';
+  | 'metadata'
+  /** Dependabot alerts (a GitHub App's `vulnerability_alerts`); a workflow's GITHUB_TOKEN cannot be granted it. */
+  | 'vulnerability-alerts';
 export type Access = 'read' | 'write';
 
 /** Base URLs the fake answers on, used in `url`/`html_url` fields. */

@@ -22,6 +22,7 @@ import {
   type Urls,
 } from './router.js';
 import { checkRoutes } from './routes/checks.js';
+import { dependabotRoutes } from './routes/dependabot.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { gitRoutes } from './routes/git.js';
 import { pullRoutes } from './routes/pulls.js';
@@ -105,6 +106,7 @@ const ROUTES: CompiledRoute[] = compileRoutes([
   ...gitRoutes,
   ...releaseRoutes,
   ...pullRoutes,
+  ...dependabotRoutes,
 ]);
 
 export class FakeGitHubServer {
@@ -330,7 +332,10 @@ export class FakeGitHubServer {
 
     const can = (area: PermissionArea, access: Access): boolean => {
       if (area === 'metadata' && access === 'read') return true;
-      const granted = config.permissions?.[area] ?? 'write';
+      // A workflow's GITHUB_TOKEN (the default login) cannot be granted Dependabot alerts; other tokens can.
+      const fallback =
+        area === 'vulnerability-alerts' && user.login === 'github-actions[bot]' ? 'none' : 'write';
+      const granted = config.permissions?.[area] ?? fallback;
       return granted === 'write' || (granted === 'read' && access === 'read');
     };
 

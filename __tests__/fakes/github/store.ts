@@ -186,6 +186,26 @@ export interface BranchProtection {
   requiredApprovingReviewCount: number;
 }
 
+export type AdvisorySeverity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface DependabotAlertRecord {
+  number: number;
+  state: 'open' | 'dismissed' | 'fixed' | 'auto_dismissed';
+  ecosystem: string;
+  packageName: string;
+  manifestPath: string;
+  scope: 'development' | 'runtime';
+  ghsaId: string;
+  cveId: string | null;
+  summary: string;
+  severity: AdvisorySeverity;
+  cvssScore: number;
+  vulnerableVersionRange: string;
+  firstPatchedVersion: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface RepoRecord {
   id: number;
   nodeId: string;
@@ -207,6 +227,9 @@ export interface RepoRecord {
   pulls: Map<number, PullRequestRecord>;
   reviews: ReviewRecord[];
   protection: Map<string, BranchProtection>;
+  dependabotAlerts: DependabotAlertRecord[];
+  /** Whether Dependabot alerts are turned on (GitHub answers 403 "disabled" otherwise). */
+  dependabotAlertsEnabled: boolean;
 }
 
 /** GitHub's legacy global node id: base64 of `0<len>:<Type><id>` (e.g. `MDEwOkRlcGxveW1lbnQx`). */
@@ -322,6 +345,8 @@ export class Store {
       pulls: new Map(),
       reviews: [],
       protection: new Map(),
+      dependabotAlerts: [],
+      dependabotAlertsEnabled: true,
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     this.addCommit(repo.fullName, { branch: repo.defaultBranch, message: 'Initial commit', parents: [] });
@@ -732,6 +757,51 @@ export class Store {
     const read = (this.checkReads.get(key) ?? 0) + 1;
     this.checkReads.set(key, read);
     for (const hook of this.checkReadHooks) if (hook.key === key && hook.read === read) hook.change();
+  }
+
+  /** A Dependabot alert (open unless said), numbered in order like GitHub's. */
+  addDependabotAlert(
+    fullName: string,
+    opts: {
+      packageName: string;
+      severity: AdvisorySeverity;
+      ecosystem?: string;
+      ghsaId?: string;
+      cveId?: string | null;
+      summary?: string;
+      state?: DependabotAlertRecord['state'];
+      manifestPath?: string;
+      scope?: DependabotAlertRecord['scope'];
+      cvssScore?: number;
+      vulnerableVersionRange?: string;
+      firstPatchedVersion?: string | null;
+    },
+  ): DependabotAlertRecord {
+    const repo = this.repo(fullName);
+    const number = repo.dependabotAlerts.length + 1;
+    const ghsaChars = '23456789cfghjmpqrvwx';
+    const ghsaPart = (seed: number) =>
+      Array.from({ length: 4 }, (_, i) => ghsaChars[(seed * 7 + i * 3) % ghsaChars.length]).join('');
+    const at = this.timestamp();
+    const alert: DependabotAlertRecord = {
+      number,
+      state: opts.state ?? 'open',
+      ecosystem: opts.ecosystem ?? 'npm',
+      packageName: opts.packageName,
+      manifestPath: opts.manifestPath ?? 'package-lock.json',
+      scope: opts.scope ?? 'runtime',
+      ghsaId: opts.ghsaId ?? `GHSA-${ghsaPart(number)}-${ghsaPart(number + 1)}-${ghsaPart(number + 2)}`,
+      cveId: opts.cveId === undefined ? null : opts.cveId,
+      summary: opts.summary ?? `Vulnerability in ${opts.packageName}`,
+      severity: opts.severity,
+      cvssScore: opts.cvssScore ?? { low: 3.1, medium: 5.3, high: 7.5, critical: 9.8 }[opts.severity],
+      vulnerableVersionRange: opts.vulnerableVersionRange ?? '< 1.0.0',
+      firstPatchedVersion: opts.firstPatchedVersion === undefined ? '1.0.0' : opts.firstPatchedVersion,
+      createdAt: at,
+      updatedAt: at,
+    };
+    repo.dependabotAlerts.push(alert);
+    return alert;
   }
 
   // ---- reading ----
