@@ -72,3 +72,33 @@ describe('the design layering', () => {
     }
   });
 });
+
+describe('the root action.yml (uses: <owner>/deploy-kit@v1)', () => {
+  const manifest = readManifest(repoRoot);
+
+  it("parses with GitHub's action parser, runs on node24 from dist/release with a post step", () => {
+    const result = parseAction(
+      { name: 'action.yml', content: readFileSync(join(repoRoot, 'action.yml'), 'utf8') },
+      new NoOperationTraceWriter(),
+    );
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    expect(manifest.runs).toMatchObject({
+      using: 'node24',
+      main: 'dist/release/index.js',
+      post: 'dist/release/index.js',
+      postIf: 'always()',
+    });
+    for (const entry of [...manifest.inputs, ...manifest.outputs]) {
+      expect(entry.description, entry.name).toMatch(/\S{3,}/);
+    }
+  });
+
+  it('reads exactly the inputs it declares, only through the input reader', () => {
+    const declared = manifest.inputs.map((input) => input.name).sort();
+    expect([...inputsReadBy('release')].sort()).toEqual(declared);
+    for (const fileName of readdirSync(join(repoRoot, 'src/actions/release'))) {
+      const source = readFileSync(join(repoRoot, 'src/actions/release', fileName), 'utf8');
+      expect(source, fileName).not.toMatch(/INPUT_|getInput\(/);
+    }
+  });
+});

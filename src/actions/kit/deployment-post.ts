@@ -17,6 +17,11 @@ export function rememberFinished(): void {
   core.saveState(STATE_FINISHED, 'true');
 }
 
+/** Before a step records a second deployment (the root action's rollback), so post watches that one too. */
+export function rememberUnfinished(): void {
+  core.saveState(STATE_FINISHED, '');
+}
+
 export async function closeLeftOpen(action: string): Promise<void> {
   const id = core.getState(STATE_ID);
   if (!id || core.getState(STATE_FINISHED) === 'true') return;
