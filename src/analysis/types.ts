@@ -24,6 +24,16 @@ export interface AnalysisSettings {
   minSamples: number;
   /** Where the sequential test has spent all its error budget: the look at this size is final. */
   maxSamples: number;
+  /**
+   * The error-rate comparison's max-samples, counted in requests per side (default maxSamples): rare errors
+   * need more requests than latencies need samples.
+   */
+  maxRequests?: number;
+  /**
+   * The share of the false-abort budget 1 - confidence given to the error-rate comparison (default 0.5);
+   * latency gets the rest, so a judgment falsely aborts at most 1 - confidence however the metrics fall.
+   */
+  errorRateShare?: number;
 }
 
 export interface Statistic {

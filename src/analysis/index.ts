@@ -1,0 +1,31 @@
+// The canary analysis: what the rollout engine and the canary-promote action import.
+
+export type { MannWhitneyResult, ShiftEstimate } from './mann-whitney.js';
+export {
+  hodgesLehmann,
+  hodgesLehmannSorted,
+  kthDifference,
+  mannWhitney,
+  mannWhitneySorted,
+} from './mann-whitney.js';
+export { DEFAULT_POLICIES, decide, POLICIES, policyFor } from './policy.js';
+export type { Counts, TwoProportionResult } from './proportions.js';
+export { differenceInterval, twoProportionTest, wilsonInterval } from './proportions.js';
+export type { BoundaryLook, SequentialLook, SpendingFunction } from './sequential.js';
+export {
+  GroupSequentialBoundary,
+  obrienFlemingSpending,
+  powerSpending,
+  SequentialTest,
+} from './sequential.js';
+export type { ResolvedSettings, StepAnalysisOptions } from './step-analysis.js';
+export { combine, createStepAnalysis, LATENCY_FLOOR_MS, resolveSettings } from './step-analysis.js';
+export type { ThresholdCheck, ThresholdName } from './thresholds.js';
+export {
+  checkErrorRateThreshold,
+  checkLatencyThresholds,
+  formatMs,
+  formatRate,
+  quantileSorted,
+} from './thresholds.js';
+export type * from './types.js';
