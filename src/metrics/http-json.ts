@@ -6,6 +6,8 @@
 //   errors     failed requests in the window, or
 //   errorRate  the error rate (a fraction 0..1, or a percentage with errorRateUnit: percent) × requests
 // A field that is null, or an empty array, is no data (a note); a path that is not there is an error.
+
+import { isHeaderName, isHeaderValue } from '../common/units.js';
 import { getJsonPath, parseJsonPath } from '../probe/assertions.js';
 import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
@@ -95,7 +97,12 @@ export function createHttpJsonMetricSource(settings: HttpJsonMetricsSettings): M
   const latencyScale = (settings.latencyUnit ?? 'ms') === 's' ? 1000 : 1;
   const rateScale = (settings.errorRateUnit ?? 'fraction') === 'percent' ? 0.01 : 1;
   const headers: Record<string, string> = { accept: 'application/json' };
-  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(settings.headers ?? {})) {
+    // The value may be a token: only the header's name is ever shown.
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
+    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    headers[name.toLowerCase()] = value;
+  }
   const client = new HttpClient({ maxSockets: 2, maxBodyBytes: 8 * 1024 * 1024 });
   let closed = false;
 

@@ -4,6 +4,7 @@
 // (answered requests, whatever their status); an error is a connection failure, a timeout or a status
 // outside the expected ranges. Needs no monitoring at all.
 import { setMaxListeners } from 'node:events';
+import { isHeaderName, isHeaderValue } from '../common/units.js';
 import { formatStatusRanges, statusAccepted } from '../probe/assertions.js';
 import { HttpClient, type ProbeResult, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import { describeResult } from '../probe/readiness.js';
@@ -101,13 +102,20 @@ export function createProbeMetricSource(settings: ProbeMetricsSettings): MetricS
   const concurrency = Math.floor(settings.concurrency ?? 4);
   if (!(perSide >= 1)) fail(`requests per look must be at least 1, got ${settings.requestsPerLook}`);
   if (!(concurrency >= 1)) fail(`concurrency must be at least 1, got ${settings.concurrency}`);
+  const timeoutMs = settings.timeoutMs ?? 5000;
+  if (!(timeoutMs > 0)) fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`);
+  for (const [name, value] of Object.entries(settings.headers ?? {})) {
+    // The value may be a token: only the header's name is ever shown.
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
+    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+  }
   const expect = settings.expectStatus ?? [{ min: 200, max: 299 }];
   const spec = (url: string): RequestSpec => ({
     url,
     method: settings.method ?? 'GET',
     headers: settings.headers ?? {},
     body: settings.body,
-    timeoutMs: settings.timeoutMs ?? 5000,
+    timeoutMs,
     followRedirects: settings.followRedirects ?? false,
     maxRedirects: 5,
     tls: settings.tls ?? { insecure: false },

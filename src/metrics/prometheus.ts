@@ -15,6 +15,7 @@
 // error: a side that served nothing has no series. NaN points (0/0 when nothing was served) are dropped
 // and counted in a note, and so are ±Inf ones.
 import { setMaxListeners } from 'node:events';
+import { isHeaderName, isHeaderValue } from '../common/units.js';
 import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
 import { escapePromQLString, fillTemplate, templateValues, unknownPlaceholders } from './template.js';
@@ -176,7 +177,12 @@ export function createPrometheusMetricSource(
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
   };
-  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(settings.headers ?? {})) {
+    // The value may be a token: only the header's name is ever shown.
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
+    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    headers[name.toLowerCase()] = value;
+  }
   const client = new HttpClient({ maxSockets: 4, maxBodyBytes: 8 * 1024 * 1024 });
   let closed = false;
 
@@ -248,7 +254,8 @@ export function createPrometheusMetricSource(
     signal: AbortSignal,
     notes: string[],
   ): Promise<SideObservation> => {
-    const windowMs = Math.max(request.windowMs, settings.minWindowMs ?? 0);
+    const minWindowMs = settings.minWindowMs ?? 0;
+    const windowMs = Math.max(request.windowMs, minWindowMs);
     const fill = (name: QueryName, window: number) =>
       fillTemplate(queries[name]!, templateValues(side, request, window), escapePromQLString);
     const range = mode === 'range' ? { start: end - windowMs, end } : undefined;
@@ -257,7 +264,8 @@ export function createPrometheusMetricSource(
         ? query(name, side, fill(name, window), asRange ? range : undefined, end, signal)
         : undefined;
     const [latency, requests, errors, errorRate] = await Promise.all([
-      run('latency', range ? stepMs : windowMs, true),
+      // A range point covers one step, and no less than rate() needs.
+      run('latency', range ? Math.max(stepMs, minWindowMs) : windowMs, true),
       run('requests', windowMs, false),
       run('errors', windowMs, false),
       run('errorRate', windowMs, false),
