@@ -1,0 +1,403 @@
+// Runner-contract tests: the built canary-promote bundle, run as the GitHub runner runs it, against two real
+// test apps on loopback — behind a real nginx (router nginx) or moved by a command (router command) —
+// judged with the built-in probe. Aborts, promotion, dry run, bad inputs, cancellation (main and post) and
+// rollback: true on the fake GitHub and on the file ledger.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RolloutReport } from '../../src/canary/report.js';
+import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
+import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { startTestApp, type TestApp } from '../fakes/test-app.js';
+import { NGINX_MISSING, nginxAvailable, type RunningNginx, startNginx } from '../helpers/nginx.js';
+import { nodeBinaries, repoRoot } from '../helpers/repo.js';
+
+const node = nodeBinaries().at(-1)!.path;
+const action = join(repoRoot, 'canary-promote');
+const nginxPresent = nginxAvailable();
+if (!nginxPresent) console.warn(`skipping the canary-promote tests behind nginx: ${NGINX_MISSING}`);
+
+/** Short steps and small samples: each rollout takes a second or two. */
+const FAST = {
+  environment: 'production',
+  'baseline-version': 'v1',
+  'canary-version': 'v2',
+  steps: '25,50,100',
+  hold: '300ms',
+  interval: '100ms',
+  'max-duration': '30s',
+  'probe-requests': '20',
+  'min-samples': '10',
+  'max-samples': '60',
+};
+
+function hostOf(app: TestApp): string {
+  return new URL(app.url).host;
+}
+
+/** Sends `n` GETs through `url` and counts the versions that answered. */
+async function served(url: string, n: number): Promise<Map<string, number>> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const counts = new Map<string, number>();
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(`${url}/`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          const version = String(res.headers['x-app-version']);
+          counts.set(version, (counts.get(version) ?? 0) + 1);
+          resolve();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    for (let i = 0; i < n; i++) await one();
+  } finally {
+    agent.destroy();
+  }
+  return counts;
+}
+
+function reportOf(outputs: Record<string, string>): RolloutReport {
+  return JSON.parse(outputs.report!) as RolloutReport;
+}
+
+function savedState(workspace: string): Record<string, { status: string; weight: number; steps: unknown[] }> {
+  const file = JSON.parse(readFileSync(join(workspace, '.deploy-kit/canary-state.json'), 'utf8'));
+  return file.rollouts;
+}
+
+/** The weights the command router was given, in order. */
+function weights(workspace: string): number[] {
+  const file = join(workspace, 'weights.txt');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number);
+}
+
+const RECORD_WEIGHT = 'echo "$DEPLOY_KIT_CANARY_WEIGHT" >> weights.txt';
+
+let baseline: TestApp;
+let canary: TestApp;
+
+beforeAll(async () => {
+  baseline = await startTestApp({ version: 'v1', delayMs: 5 });
+  canary = await startTestApp({ version: 'v2', delayMs: 5 });
+});
+afterAll(async () => {
+  await baseline?.close();
+  await canary?.close();
+});
+beforeEach(() => {
+  baseline.set({ delayMs: 5, failRate: 0 });
+  canary.set({ delayMs: 5, failRate: 0 });
+});
+
+describe.skipIf(!nginxPresent)('canary-promote behind a real nginx, judged by the probe', () => {
+  let nginx: RunningNginx;
+  let workspace: string;
+  const run = (inputs: Record<string, string> = {}, extra: Partial<RunActionOptions> = {}) =>
+    runAction({
+      action,
+      node,
+      workspace,
+      inputs: {
+        ...FAST,
+        router: 'nginx',
+        'nginx-config': nginx.upstreamFile,
+        'nginx-upstream': nginx.upstreamName,
+        'nginx-baseline': hostOf(baseline),
+        'nginx-canary': hostOf(canary),
+        'nginx-args': nginx.nginxArgs.join(' '),
+        'nginx-pid-file': nginx.pidFile,
+        'baseline-url': baseline.url,
+        'canary-url': canary.url,
+        ...inputs,
+      },
+      ...extra,
+    });
+
+  beforeEach(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'canary-nginx-'));
+    nginx = await startNginx({ servers: [baseline.url] });
+  });
+  afterEach(async () => {
+    await nginx.close();
+  });
+
+  it('promotes a good canary to 100%: nginx then sends everything to it', async () => {
+    const result = await run();
+    expect(result.main.stderr).toBe('');
+    expect(result.outputs).toMatchObject({
+      promoted: 'true',
+      aborted: 'false',
+      'final-weight': '100',
+      verdict: 'pass',
+    });
+    expect(result.conclusion).toBe('success');
+    const report = reportOf(result.outputs);
+    expect(report.steps.map((step) => [step.weight, step.outcome])).toEqual([
+      [25, 'passed'],
+      [50, 'passed'],
+      [100, 'passed'],
+    ]);
+    for (const step of report.steps.slice(0, 2)) {
+      expect(step.metrics.map((metric) => metric.metric).sort()).toEqual(['error-rate', 'latency']);
+      for (const metric of step.metrics) expect(metric.samples.canary).toBeGreaterThanOrEqual(10);
+    }
+    const upstream = readFileSync(nginx.upstreamFile, 'utf8');
+    expect(upstream).toContain(`server ${hostOf(canary)} weight=100;`);
+    expect(upstream).not.toContain(hostOf(baseline));
+    expect(await served(nginx.url, 10)).toEqual(new Map([['v2', 10]]));
+    expect(result.summary).toContain('Canary promoted: v2 in production');
+    expect(result.summary).toContain('xychart-beta');
+    expect(result.main.log.groups).toEqual([
+      'Step 1 of 3: 25% for at least 300 ms',
+      'Step 2 of 3: 50% for at least 300 ms',
+      'Step 3 of 3: 100% (promotion)',
+    ]);
+    // main finished with traffic where it belongs: post has nothing to clean up.
+    expect(result.post?.stdout ?? '').not.toContain('weight was set back to 0');
+  });
+
+  it('aborts a slow canary: its weight goes back to 0 and nginx serves only the baseline', async () => {
+    canary.set({ delayMs: 60 });
+    const result = await run();
+    expect(result.outputs).toMatchObject({
+      promoted: 'false',
+      aborted: 'true',
+      'final-weight': '0',
+      verdict: 'fail',
+    });
+    expect(result.conclusion).toBe('failure');
+    const report = reportOf(result.outputs);
+    expect(report.steps).toHaveLength(1);
+    const latency = report.steps[0]!.metrics.find((metric) => metric.metric === 'latency')!;
+    expect(latency.verdict).toBe('fail');
+    expect(latency.canary!).toBeGreaterThan(latency.baseline! * 2);
+    const upstream = readFileSync(nginx.upstreamFile, 'utf8');
+    expect(upstream).toContain(`server ${hostOf(baseline)} weight=100;`);
+    expect(upstream).not.toContain(hostOf(canary));
+    expect(await served(nginx.url, 10)).toEqual(new Map([['v1', 10]]));
+    const error = result.annotations.find((annotation) => annotation.level === 'error');
+    expect(error?.message).toMatch(/^canary-promote: v2 aborted at step 1 \(25%\)/);
+    expect(savedState(workspace)['canary-production-v2']).toMatchObject({ status: 'aborted', weight: 0 });
+    expect(result.summary).toContain('Canary aborted');
+  });
+
+  it('aborts a failing canary on its error rate', async () => {
+    canary.set({ failRate: 0.5 });
+    const result = await run();
+    expect(result.outputs).toMatchObject({ aborted: 'true', 'final-weight': '0', verdict: 'fail' });
+    const errors = reportOf(result.outputs).steps[0]!.metrics.find(
+      (metric) => metric.metric === 'error-rate',
+    )!;
+    expect(errors.verdict).toBe('fail');
+    expect(errors.canary!).toBeGreaterThan(0.3);
+    expect(errors.baseline).toBe(0);
+    expect(await served(nginx.url, 6)).toEqual(new Map([['v1', 6]]));
+  });
+
+  it('refuses a bad nginx setting before touching the upstream file', async () => {
+    const before = readFileSync(nginx.upstreamFile, 'utf8');
+    const result = await run({ 'nginx-canary': 'evil; include /etc/passwd' });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.at(-1)?.message).toMatch(
+      /^canary-promote: 'nginx-canary' \(router: nginx\): canary address must be/,
+    );
+    expect(readFileSync(nginx.upstreamFile, 'utf8')).toBe(before);
+  });
+});
+
+describe('canary-promote with router command', () => {
+  let workspace: string;
+  const run = (inputs: Record<string, string> = {}, extra: Partial<RunActionOptions> = {}) =>
+    runAction({
+      action,
+      node,
+      workspace,
+      inputs: {
+        ...FAST,
+        router: 'command',
+        'router-command': RECORD_WEIGHT,
+        'baseline-url': baseline.url,
+        'canary-url': canary.url,
+        ...inputs,
+      },
+      ...extra,
+    });
+  beforeEach(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'canary-command-'));
+  });
+
+  it('gives the command each weight in DEPLOY_KIT_CANARY_WEIGHT, and 0 on an abort', async () => {
+    const good = await run();
+    expect(good.outputs.promoted).toBe('true');
+    expect(weights(workspace)).toEqual([25, 50, 100]);
+
+    const again = mkdtempSync(join(tmpdir(), 'canary-command-'));
+    workspace = again;
+    canary.set({ failRate: 0.5 });
+    const bad = await run({ 'canary-version': 'v3' });
+    expect(bad.outputs.aborted).toBe('true');
+    expect(weights(workspace)).toEqual([25, 0]);
+  });
+
+  it('judges on a dry run without moving any traffic', async () => {
+    canary.set({ delayMs: 60 });
+    const result = await run({ 'dry-run': 'true' });
+    expect(weights(workspace)).toEqual([]);
+    expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'fail', 'final-weight': '0' });
+    expect(reportOf(result.outputs).dryRun).toBe(true);
+    expect(result.summary).toContain('dry run: no traffic moved');
+    expect(result.main.stdout).toContain("dry run: the canary's weight would be set to 25%");
+  });
+
+  it.each([
+    [{ steps: '5,50,25' }, "'steps' must increase step by step"],
+    [{ router: '' }, "'router' is required"],
+    [{ router: 'haproxy' }, "'router' must be one of nginx, command, http, got 'haproxy'"],
+    [{ 'router-command': '' }, "'router-command' is required with router: command"],
+    [{ interval: 'fast' }, "'interval' must be a duration like 200ms or 1.5s, got 'fast'"],
+    [{ confidence: '101%' }, "'confidence' must be a percentage"],
+    [{ 'on-error': 'retry' }, "'on-error' must be one of hold, extend, abort, promote, got 'retry'"],
+    [{ 'canary-url': 'not a url' }, "'canary-url' must be"],
+    [{ 'max-duration': '500ms' }, "'max-duration' (500 ms) is shorter than the steps' holds together"],
+    [{ 'canary-version': 'v1' }, "'canary-version' must differ from baseline-version"],
+    [
+      { metrics: 'prometheus', 'prometheus-url': 'http://127.0.0.1:1' },
+      "'prometheus-queries' is required with metrics: prometheus",
+    ],
+  ])('refuses %o before anything changes', async (inputs, message) => {
+    const result = await run(inputs as Record<string, string>);
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.at(-1)?.message).toContain(`canary-promote: ${message}`);
+    expect(weights(workspace)).toEqual([]);
+    expect(existsSync(join(workspace, '.deploy-kit/canary-state.json'))).toBe(false);
+  });
+
+  it('returns traffic to the baseline when the job is cancelled mid-rollout', async () => {
+    const result = await run(
+      { steps: '25,100', hold: '30s' },
+      { cancel: { when: (out) => out.includes('weight is now 25%'), graceMs: 7500 } },
+    );
+    expect(result.conclusion).toBe('cancelled');
+    expect(weights(workspace)).toEqual([25, 0]);
+    expect(savedState(workspace)['canary-production-v2']).toMatchObject({ status: 'cancelled', weight: 0 });
+    expect(result.outputs).toMatchObject({ verdict: 'cancelled', 'final-weight': '0' });
+  });
+
+  it('returns traffic from the post step when main was killed mid-rollout', async () => {
+    const result = await run(
+      { steps: '25,100', hold: '30s' },
+      { cancel: { when: (out) => out.includes('weight is now 25%'), kill: true } },
+    );
+    expect(result.main.signal).toBe('SIGKILL');
+    expect(result.post?.exitCode).toBe(0);
+    expect(weights(workspace)).toEqual([25, 0]);
+    expect(savedState(workspace)['canary-production-v2']).toMatchObject({ status: 'cancelled', weight: 0 });
+    expect(result.post?.summary).toContain('cleaned up after the step did not finish');
+  });
+
+  it('rolls the file ledger back to the baseline after an abort with rollback: true', async () => {
+    const ledger = 'file:ledger.json';
+    const github = { sha: 'a'.repeat(40), repository: 'octo/app' };
+    for (const [version, sha] of [
+      ['v1', 'a'.repeat(40)],
+      ['v2', 'b'.repeat(40)],
+    ] as const) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: { environment: 'production', version, ref: sha, ledger },
+        github,
+      });
+      expect(deployed.outputs.result).toBe('success');
+    }
+    canary.set({ failRate: 0.5 });
+    const result = await run(
+      {
+        rollback: 'true',
+        ledger,
+        'rollback-command': 'echo "redeploying $DEPLOY_KIT_VERSION at $DEPLOY_KIT_SHA"',
+      },
+      { github },
+    );
+    expect(result.outputs.aborted).toBe('true');
+    expect(result.main.stdout).toContain(`redeploying v1 at ${'a'.repeat(40)}`);
+    const file = JSON.parse(readFileSync(join(workspace, 'ledger.json'), 'utf8'));
+    const last = file.deployments.at(-1);
+    expect(last.task).toBe('deploy:rollback');
+    expect(last.sha).toBe('a'.repeat(40));
+    expect(result.summary).toContain('Rollback of production: v2 → v1 (success)');
+  });
+});
+
+describe('canary-promote rollback on GitHub Deployments', () => {
+  let gh: FakeGitHub;
+  let workspace: string;
+  const shas: Record<string, string> = {};
+  beforeEach(async () => {
+    gh = await startFakeGitHub();
+    gh.store.addRepo({ owner: 'octo', name: 'app' });
+    for (const version of ['v1', 'v2']) {
+      shas[version] = gh.store.addCommit('octo/app', { branch: 'main', message: `feat: ${version}` });
+    }
+    workspace = mkdtempSync(join(tmpdir(), 'canary-github-'));
+  });
+  afterEach(async () => {
+    assertConformance(gh.requests);
+    await gh.close();
+  });
+
+  it('redeploys the baseline and records the rollback after an abort', async () => {
+    const github = {
+      token: gh.token,
+      repository: 'octo/app',
+      sha: shas.v2,
+      ref: 'refs/heads/main',
+      runId: '7',
+    };
+    for (const version of ['v1', 'v2']) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        env: gh.env(),
+        github,
+        inputs: { environment: 'production', version, ref: shas[version]! },
+      });
+      expect(deployed.outputs.result).toBe('success');
+    }
+    canary.set({ delayMs: 60 });
+    const result = await runAction({
+      action,
+      node,
+      workspace,
+      env: gh.env(),
+      github,
+      inputs: {
+        ...FAST,
+        router: 'command',
+        'router-command': RECORD_WEIGHT,
+        'baseline-url': baseline.url,
+        'canary-url': canary.url,
+        rollback: 'true',
+        'rollback-command': 'echo "redeploying $DEPLOY_KIT_VERSION"',
+      },
+    });
+    expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'fail' });
+    expect(weights(workspace)).toEqual([25, 0]);
+    expect(result.main.stdout).toContain('redeploying v1');
+    const deployments = gh.store.repo('octo/app').deployments;
+    const rollback = deployments.at(-1)!;
+    expect(rollback.task).toBe('deploy:rollback');
+    expect(rollback.sha).toBe(shas.v1);
+    expect(rollback.statuses.at(-1)?.state).toBe('success');
+    expect(deployments[1]!.statuses.at(-1)?.state).toBe('inactive');
+  });
+});

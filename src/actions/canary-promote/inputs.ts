@@ -1,0 +1,382 @@
+// Every canary-promote input parsed and validated into one typed settings object, before any traffic moves.
+// The router and the metric source are built here too (building changes nothing), so their own checks
+// surface as errors naming the input at fault.
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { POLICIES } from '../../analysis/policy.js';
+import type { AnalysisSettings, OutcomePolicies } from '../../analysis/types.js';
+import type { RolloutSettings } from '../../canary/rollout.js';
+import { stateKey } from '../../canary/state.js';
+import { leastDuration, parseSteps } from '../../canary/steps.js';
+import {
+  describe,
+  formatDuration,
+  InputError,
+  parseEnvironmentName,
+  parseUrl,
+  quote,
+} from '../../common/units.js';
+import {
+  createMetricSource,
+  type HttpJsonFields,
+  METRIC_SOURCE_KINDS,
+  type MetricSource,
+  type MetricSourceKind,
+  type PrometheusQueries,
+} from '../../metrics/index.js';
+import { createRouter, ROUTER_KINDS, type Router, type RouterKind } from '../../traffic/index.js';
+import { runContext, runInfo } from '../kit/context.js';
+import * as core from '../kit/core.js';
+import { InputReader, withoutInputs } from '../kit/inputs.js';
+import { parseLedgerSpec } from '../kit/ledger.js';
+import { maskUrlCredentials } from '../kit/secrets.js';
+import type { RollbackSettings } from '../rollback/inputs.js';
+
+type RouterChoice =
+  | { kind: 'nginx'; settings: Parameters<typeof createRouter<'nginx'>>[1] }
+  | { kind: 'command'; settings: Parameters<typeof createRouter<'command'>>[1] }
+  | { kind: 'http'; settings: Parameters<typeof createRouter<'http'>>[1] };
+
+type MetricsChoice =
+  | { kind: 'probe'; settings: Parameters<typeof createMetricSource<'probe'>>[1] }
+  | { kind: 'prometheus'; settings: Parameters<typeof createMetricSource<'prometheus'>>[1] }
+  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] };
+
+export interface CanarySettings {
+  rollout: RolloutSettings;
+  analysis: AnalysisSettings;
+  router: RouterChoice;
+  metrics: MetricsChoice;
+  /** The file the rollout state is saved in. */
+  stateFile: string;
+  /** stateKey(environment, canary version). */
+  key: string;
+  /** `<run id>.<attempt>`. */
+  run: string;
+  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version. */
+  rollback?: RollbackSettings;
+}
+
+/** `'router-command' is required with router: command (...)`. */
+function requiredFor(name: string, value: string | undefined, what: string, why: string): string {
+  if (value === undefined) throw new InputError(name, `'${name}' is required with ${what} (${why})`);
+  return value;
+}
+
+const QUERY_KEYS: Record<string, keyof PrometheusQueries & keyof HttpJsonFields> = {
+  latency: 'latency',
+  requests: 'requests',
+  errors: 'errors',
+  'error-rate': 'errorRate',
+};
+
+/** A YAML mapping of latency, requests, errors and error-rate to strings (PromQL or field paths). */
+function parseQueryMap(name: string, text: string, what: string): PrometheusQueries {
+  const form = `a YAML mapping of ${what} by latency, requests, errors and error-rate, like 'latency: <${what}>'`;
+  let parsed: unknown;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    throw new InputError(
+      name,
+      describe(name, `must be ${form}; the YAML does not parse: ${(error as Error).message.split('\n')[0]}`),
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InputError(name, describe(name, `must be ${form}, got ${quote(text)}`));
+  const queries: PrometheusQueries = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const field = QUERY_KEYS[key];
+    if (!field)
+      throw new InputError(
+        name,
+        describe(name, `has '${key}'; the keys are ${Object.keys(QUERY_KEYS).join(', ')}`),
+      );
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new InputError(
+        name,
+        describe(name, `'${key}' must be a non-empty string, got ${quote(String(value))}`),
+      );
+    queries[field] = value.trim();
+  }
+  return queries;
+}
+
+function readRouter(
+  input: InputReader,
+  cwd: string,
+  baseEnv: Record<string, string | undefined>,
+): RouterChoice {
+  const kind = input.choice('router', ROUTER_KINDS);
+  if (kind === undefined) throw new InputError('router', "'router' is required: one of nginx, command, http");
+  switch (kind) {
+    case 'command':
+      return {
+        kind,
+        settings: {
+          script: requiredFor(
+            'router-command',
+            input.string('router-command'),
+            'router: command',
+            'the script that sets DEPLOY_KIT_CANARY_WEIGHT',
+          ),
+          cwd,
+          env: baseEnv,
+        },
+      };
+    case 'http': {
+      const url = parseUrl(
+        'router-url',
+        requiredFor('router-url', input.string('router-url'), 'router: http', 'where the weight is sent'),
+      );
+      maskUrlCredentials(url);
+      return { kind, settings: { url, headers: input.headers('router-headers') } };
+    }
+    case 'nginx': {
+      const why = 'the nginx router writes an upstream block of the baseline and the canary';
+      const args = input.string('nginx-args');
+      const reload = input.string('nginx-reload-command');
+      const pidFile = input.string('nginx-pid-file');
+      const config = requiredFor('nginx-config', input.string('nginx-config'), 'router: nginx', why);
+      return {
+        kind,
+        settings: {
+          configPath: isAbsolute(config) ? config : resolve(cwd, config),
+          upstream: requiredFor('nginx-upstream', input.string('nginx-upstream'), 'router: nginx', why),
+          baseline: requiredFor('nginx-baseline', input.string('nginx-baseline'), 'router: nginx', why),
+          canary: requiredFor('nginx-canary', input.string('nginx-canary'), 'router: nginx', why),
+          ...(args ? { nginxArgs: args.split(/\s+/).filter(Boolean) } : {}),
+          ...(reload ? { reloadCommand: { script: reload } } : {}),
+          ...(pidFile ? { pidFile: resolve(cwd, pidFile) } : {}),
+          cwd,
+          env: baseEnv,
+        },
+      };
+    }
+  }
+}
+
+function readMetrics(input: InputReader): MetricsChoice {
+  const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
+  switch (kind) {
+    case 'probe': {
+      const why = 'the probe sends requests to each side';
+      const baselineUrl = parseUrl(
+        'baseline-url',
+        requiredFor('baseline-url', input.string('baseline-url'), 'metrics: probe', why),
+      );
+      const canaryUrl = parseUrl(
+        'canary-url',
+        requiredFor('canary-url', input.string('canary-url'), 'metrics: probe', why),
+      );
+      maskUrlCredentials(baselineUrl);
+      maskUrlCredentials(canaryUrl);
+      const requestsPerLook = input.integer('probe-requests', { min: 1, max: 10_000 }) ?? 50;
+      return { kind, settings: { baselineUrl, canaryUrl, requestsPerLook } };
+    }
+    case 'prometheus': {
+      const why = 'the PromQL queries for each side';
+      const url = parseUrl(
+        'prometheus-url',
+        requiredFor('prometheus-url', input.string('prometheus-url'), 'metrics: prometheus', why),
+      );
+      maskUrlCredentials(url);
+      const queries = parseQueryMap(
+        'prometheus-queries',
+        requiredFor('prometheus-queries', input.string('prometheus-queries'), 'metrics: prometheus', why),
+        'PromQL',
+      );
+      const mode = input.choice('prometheus-mode', ['instant', 'range'] as const) ?? 'instant';
+      return { kind, settings: { url, queries, mode, headers: input.headers('metrics-headers') } };
+    }
+    case 'http-json': {
+      const why = 'the JSON each side is read from';
+      const url = requiredFor('json-url', input.string('json-url'), 'metrics: http-json', why);
+      maskUrlCredentials(url);
+      const fields = parseQueryMap(
+        'json-fields',
+        requiredFor('json-fields', input.string('json-fields'), 'metrics: http-json', why),
+        'field paths',
+      );
+      return {
+        kind,
+        settings: { baselineUrl: url, canaryUrl: url, fields, headers: input.headers('metrics-headers') },
+      };
+    }
+  }
+}
+
+function readPolicies(input: InputReader): OutcomePolicies {
+  return {
+    onNoData: input.choice('on-no-data', POLICIES) ?? 'hold',
+    onInconclusive: input.choice('on-inconclusive', POLICIES) ?? 'extend',
+    onError: input.choice('on-error', POLICIES) ?? 'hold',
+  };
+}
+
+function readAnalysis(input: InputReader, minSamples: number): AnalysisSettings {
+  const confidence = input.fraction('confidence') ?? 0.99;
+  if (!(confidence > 0.5 && confidence < 1))
+    throw new InputError(
+      'confidence',
+      `'confidence' must be a percentage above 50% and below 100% like 99%, got ${confidence * 100}%`,
+    );
+  const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;
+  if (maxSamples < minSamples)
+    throw new InputError(
+      'max-samples',
+      `'max-samples' must be at least min-samples (${minSamples}), got ${maxSamples}`,
+    );
+  return {
+    confidence,
+    allowedIncrease: {
+      latency: input.fraction('max-latency-increase') ?? 0.1,
+      errorRate: input.fraction('max-error-rate-increase') ?? 0.5,
+    },
+    thresholds: {
+      latencyP95Ms: input.duration('latency-p95'),
+      latencyP99Ms: input.duration('latency-p99'),
+      maxErrorRate: input.fraction('max-error-rate'),
+    },
+    minSamples,
+    maxSamples,
+  };
+}
+
+export function readSettings(
+  input = new InputReader(),
+  env: NodeJS.ProcessEnv = process.env,
+): CanarySettings {
+  const context = runContext(env);
+  const environment = parseEnvironmentName('environment', input.required('environment'));
+  const baselineVersion = input.required('baseline-version');
+  const canaryVersion = input.required('canary-version');
+  for (const [name, version] of [
+    ['baseline-version', baselineVersion],
+    ['canary-version', canaryVersion],
+  ] as const) {
+    if (!/^[\w.+\-/@:]{1,128}$/.test(version))
+      throw new InputError(
+        name,
+        `'${name}' must be a version like v1.2.3 or a commit SHA, got ${quote(version)}`,
+      );
+  }
+  if (baselineVersion === canaryVersion)
+    throw new InputError(
+      'canary-version',
+      `'canary-version' must differ from baseline-version, both are '${canaryVersion}'`,
+    );
+  const token = input.secret('token');
+  const holdMs = input.duration('hold') ?? 5 * 60_000;
+  const steps = parseSteps('steps', input.string('steps') ?? '5,25,50,100', holdMs);
+  const intervalMs = input.duration('interval') ?? 30_000;
+  if (intervalMs < 10)
+    throw new InputError('interval', `'interval' must be a duration of at least 10ms, got ${intervalMs} ms`);
+  const maxDurationMs = input.duration('max-duration') ?? 60 * 60_000;
+  if (leastDuration(steps) > maxDurationMs)
+    throw new InputError(
+      'max-duration',
+      `'max-duration' (${formatDuration(maxDurationMs)}) is shorter than the steps' holds together (${formatDuration(leastDuration(steps))}): the rollout could never finish`,
+    );
+  const workingDirectory = resolve(context.workspace, input.string('working-directory') ?? '.');
+  if (!existsSync(workingDirectory))
+    throw new InputError(
+      'working-directory',
+      `'working-directory' must be an existing folder, got '${workingDirectory}'`,
+    );
+  const baseEnv = withoutInputs(env);
+  const router = readRouter(input, workingDirectory, baseEnv);
+  const metrics = readMetrics(input);
+  const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
+  const analysis = readAnalysis(input, minSamples);
+  const dryRun = input.boolean('dry-run') ?? false;
+  const stateFile = resolve(context.workspace, input.string('state-file') ?? '.deploy-kit/canary-state.json');
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const rollbackCommand = input.string('rollback-command');
+  const wantsRollback = input.boolean('rollback') ?? false;
+  const run = runInfo(context);
+  const rollback: RollbackSettings | undefined = wantsRollback
+    ? {
+        environment,
+        to: baselineVersion,
+        reason: `canary ${canaryVersion} aborted`,
+        dryRun,
+        command: rollbackCommand,
+        workingDirectory,
+        onConcurrent: { mode: 'wait', timeoutMs: 15 * 60_000 },
+        ledger,
+        token,
+        owner: context.owner,
+        repo: context.repo,
+        workspace: context.workspace,
+        run,
+        baseEnv,
+      }
+    : undefined;
+  return {
+    rollout: {
+      environment,
+      baselineVersion,
+      canaryVersion,
+      steps,
+      intervalMs,
+      maxDurationMs,
+      policies: readPolicies(input),
+      minSamples,
+      dryRun,
+    },
+    analysis,
+    router,
+    metrics,
+    stateFile,
+    key: stateKey(environment, canaryVersion),
+    run: `${run.id}.${run.attempt}`,
+    ...(rollback ? { rollback } : {}),
+  };
+}
+
+/** Which input a router's complaint is about. */
+function routerInput(kind: RouterKind, message: string): string {
+  if (kind === 'command') return 'router-command';
+  if (kind === 'http') return /header/i.test(message) ? 'router-headers' : 'router-url';
+  if (/upstream/.test(message)) return 'nginx-upstream';
+  if (/baseline address/.test(message)) return 'nginx-baseline';
+  if (/canary address/.test(message)) return 'nginx-canary';
+  if (/reload/.test(message)) return 'nginx-reload-command';
+  return 'nginx-config';
+}
+
+/** Which input a metric source's complaint is about. */
+function metricsInput(kind: MetricSourceKind, message: string): string {
+  if (kind === 'probe') return /canary/.test(message) ? 'canary-url' : 'baseline-url';
+  if (kind === 'prometheus') return /URL/.test(message) ? 'prometheus-url' : 'prometheus-queries';
+  return /URL/.test(message) ? 'json-url' : 'json-fields';
+}
+
+/** The router the settings name; its own checks become errors naming the input. */
+export function openRouter(settings: CanarySettings): Router {
+  const { kind, settings: given } = settings.router;
+  try {
+    return createRouter(kind, given as never, { log: core });
+  } catch (error) {
+    const message = (error as Error).message;
+    const name = routerInput(kind, message);
+    throw new InputError(name, `'${name}' (router: ${kind}): ${message.replace(/^[a-z]+ router: /, '')}`);
+  }
+}
+
+/** The metric source the settings name; its own checks become errors naming the input. */
+export function openMetricSource(settings: CanarySettings): MetricSource {
+  const { kind, settings: given } = settings.metrics;
+  try {
+    return createMetricSource(kind, given as never);
+  } catch (error) {
+    const message = (error as Error).message;
+    const name = metricsInput(kind, message);
+    throw new InputError(
+      name,
+      `'${name}' (metrics: ${kind}): ${message.replace(/^[a-z-]+( metrics)?: /, '')}`,
+    );
+  }
+}

@@ -1,0 +1,88 @@
+// canary-promote: build the router, the metric source and the state store from the inputs, run (or resume)
+// the rollout engine, then outputs, the job summary and, after an abort with `rollback: true`, the rollback
+// engine. `post` returns traffic to the baseline when main did not finish (a cancelled job, a killed step).
+import { createStepAnalysis } from '../../analysis/index.js';
+import { returnTrafficAfterCancel, runRollout } from '../../canary/rollout.js';
+import { FileStateStore } from '../../canary/state.js';
+import { RollbackRefused } from '../../rollback/plan.js';
+import * as core from '../kit/core.js';
+import { closeLeftOpen } from '../kit/deployment-post.js';
+import { openLedger } from '../kit/ledger.js';
+import type { StepContext } from '../kit/run.js';
+import { type RollbackRun, rollBack } from '../rollback/main.js';
+import { openMetricSource, openRouter, readSettings } from './inputs.js';
+import { abortMessage, cleanupSummary, rolloutSummary } from './summary.js';
+
+/** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
+const STATE_STARTED = 'canary-started';
+const STATE_FINISHED = 'canary-finished';
+
+export async function main({ signal }: StepContext): Promise<void> {
+  const settings = readSettings();
+  const router = openRouter(settings);
+  const source = openMetricSource(settings);
+  const rollbackLedger = settings.rollback
+    ? await openLedger(settings.rollback.ledger, settings.rollback)
+    : undefined;
+  const store = new FileStateStore(settings.stateFile);
+  core.saveState(STATE_STARTED, 'true');
+
+  const report = await runRollout(settings.rollout, {
+    router,
+    source,
+    createAnalysis: () => createStepAnalysis(settings.analysis),
+    store,
+    key: settings.key,
+    signal,
+    run: settings.run,
+    log: core,
+    onWeight: (weight) => core.info(`the canary's weight is now ${weight}%`),
+  }).finally(() => source.close());
+  if (report.trafficRestored) core.saveState(STATE_FINISHED, 'true');
+
+  core.setOutput('promoted', String(report.status === 'promoted'));
+  core.setOutput('aborted', String(report.status === 'aborted'));
+  core.setOutput('final-weight', String(report.finalWeight));
+  core.setOutput('verdict', report.verdict);
+  core.setOutput('report', JSON.stringify(report));
+
+  let rollback: RollbackRun | { refused: string } | undefined;
+  if (report.status === 'aborted' && settings.rollback && rollbackLedger) {
+    rollback = await core.group(`Rollback of ${settings.rollout.environment}`, () =>
+      rollBack(settings.rollback!, rollbackLedger, signal).catch((error: unknown) => {
+        if (error instanceof RollbackRefused) return { refused: error.message };
+        throw error;
+      }),
+    );
+    if ('refused' in rollback) core.warning(`canary-promote: no rollback: ${rollback.refused}`);
+  }
+
+  const facts = [store.describe, router.kind, source.kind, rollbackLedger?.describe ?? ''];
+  await core.summary.addRaw(rolloutSummary(report, rollback, settings.rollback, facts)).write();
+  if (report.status !== 'promoted') core.setFailed(abortMessage(report));
+  if (rollback && 'outcome' in rollback && rollback.outcome && rollback.outcome.result !== 'success')
+    core.setFailed(
+      `canary-promote: the rollback to ${settings.rollout.baselineVersion} ended ${rollback.outcome.result}: ${rollback.outcome.reason}`,
+    );
+}
+
+/** After a cancelled or killed main: the canary's weight back to 0 from the saved state, and no deployment left open. */
+export async function post(): Promise<void> {
+  if (core.getState(STATE_STARTED) === 'true' && core.getState(STATE_FINISHED) !== 'true') {
+    const settings = readSettings();
+    const result = await returnTrafficAfterCancel(
+      settings.rollout,
+      {
+        router: openRouter(settings),
+        store: new FileStateStore(settings.stateFile),
+        key: settings.key,
+        log: core,
+        run: settings.run,
+      },
+      'the job was cancelled or the canary-promote step ended before the rollout finished',
+    );
+    await core.summary.addRaw(cleanupSummary(settings.rollout, result)).write();
+    if (!result.restored) core.setFailed("canary-promote: the canary's weight could not be set back to 0");
+  }
+  await closeLeftOpen('canary-promote');
+}

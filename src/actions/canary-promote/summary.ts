@@ -1,0 +1,246 @@
+// The canary's job summary: the outcome, every step's judgment per metric (samples, values, statistic,
+// interval or p-value, threshold, verdict and reason), Mermaid charts of p95 latency and error rate across
+// the steps, and the rollback when one ran.
+import type { MetricJudgment, Statistic } from '../../analysis/types.js';
+import type { RolloutReport, StepReport } from '../../canary/report.js';
+import type { CleanupResult, RolloutSettings } from '../../canary/rollout.js';
+import { describeSteps } from '../../canary/steps.js';
+import { formatDuration } from '../../common/units.js';
+import { footer, table } from '../kit/markdown.js';
+import type { RollbackSettings } from '../rollback/inputs.js';
+import type { RollbackRun } from '../rollback/main.js';
+import { dryRunSummary, outcomeSummary } from '../rollback/summary.js';
+
+const HEADING: Record<RolloutReport['status'], string> = {
+  promoted: '✅ Canary promoted',
+  aborted: '❌ Canary aborted',
+  cancelled: '⏹️ Canary cancelled',
+};
+
+const VERDICT_ICON: Record<string, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  continue: '⏳ continue',
+  inconclusive: '❔ inconclusive',
+  'no-data': '∅ no data',
+  error: '⚠️ error',
+  'not-judged': '– not judged',
+};
+
+function round(value: number, digits = 3): string {
+  return String(Number(value.toPrecision(digits)));
+}
+
+/** A side's value: p95 in ms for latency, a percentage for the error rate. */
+function value(metric: MetricJudgment, side: number | null): string {
+  if (side === null || !Number.isFinite(side)) return '–';
+  return metric.metric === 'latency' ? `${round(side)} ms` : `${round(side * 100)}%`;
+}
+
+function statistic(stat: Statistic | undefined): string {
+  if (!stat) return '–';
+  const parts = [stat.test];
+  if (stat.value !== undefined && Number.isFinite(stat.value)) parts.push(`z = ${round(stat.value)}`);
+  if (stat.boundary !== undefined && Number.isFinite(stat.boundary))
+    parts.push(`boundary ${round(stat.boundary)}`);
+  return parts.join(', ');
+}
+
+/** The interval of the effect (a ratio for latency, a difference of rates for errors), else the p-value. */
+function interval(metric: MetricJudgment): string {
+  const stat = metric.statistic;
+  if (!stat) return '–';
+  const shown: string[] = [];
+  const effect = (x: number) =>
+    metric.metric === 'latency' ? `${round(x)}×` : `${x >= 0 ? '+' : ''}${round(x * 100)} pt`;
+  if (stat.estimate !== undefined && Number.isFinite(stat.estimate)) shown.push(effect(stat.estimate));
+  if (stat.interval) shown.push(`[${effect(stat.interval[0])}, ${effect(stat.interval[1])}]`);
+  if (stat.pValue !== undefined && Number.isFinite(stat.pValue)) shown.push(`p = ${round(stat.pValue, 2)}`);
+  return shown.length > 0 ? shown.join(' ') : '–';
+}
+
+function stepName(step: StepReport): string {
+  return `${step.index + 1} (${step.weight}%)`;
+}
+
+export function stepRows(steps: StepReport[]): string[][] {
+  const rows: string[][] = [];
+  for (const step of steps) {
+    const outcome = `${step.outcome}: ${step.reason}`;
+    if (step.metrics.length === 0) {
+      rows.push([
+        stepName(step),
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        '–',
+        VERDICT_ICON[step.verdict] ?? step.verdict,
+        outcome,
+      ]);
+      continue;
+    }
+    for (const [i, metric] of step.metrics.entries()) {
+      rows.push([
+        i === 0 ? stepName(step) : '',
+        metric.metric,
+        `${metric.samples.baseline} / ${metric.samples.canary}`,
+        value(metric, metric.baseline),
+        value(metric, metric.canary),
+        statistic(metric.statistic),
+        interval(metric),
+        metric.threshold,
+        VERDICT_ICON[metric.verdict] ?? metric.verdict,
+        i === 0 ? `${metric.reason} — step ${outcome}` : metric.reason,
+      ]);
+    }
+  }
+  return rows;
+}
+
+function metricOf(step: StepReport, name: MetricJudgment['metric']): MetricJudgment | undefined {
+  return step.metrics.find((metric) => metric.metric === name);
+}
+
+/** A Mermaid xychart of one metric, baseline and canary per judged step; empty when nothing was measured. */
+function chart(steps: StepReport[], name: MetricJudgment['metric'], title: string, scale: number): string {
+  const judged = steps.filter((step) => {
+    const metric = metricOf(step, name);
+    return metric && (metric.baseline !== null || metric.canary !== null);
+  });
+  if (judged.length === 0) return '';
+  const series = (side: 'baseline' | 'canary') =>
+    judged.map((step) => {
+      const v = metricOf(step, name)![side];
+      return v === null || !Number.isFinite(v) ? 0 : Number((v * scale).toPrecision(4));
+    });
+  const baseline = series('baseline');
+  const canary = series('canary');
+  const top = Math.max(...baseline, ...canary) * 1.2 || 1;
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${title} (line 1 baseline, line 2 canary)"`,
+    `  x-axis [${judged.map((step) => `"${step.weight}%"`).join(', ')}]`,
+    `  y-axis "${name === 'latency' ? 'p95 (ms)' : 'errors (%)'}" 0 --> ${Number(top.toPrecision(3))}`,
+    `  line [${baseline.join(', ')}]`,
+    `  line [${canary.join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
+export function abortMessage(report: RolloutReport): string {
+  const last = report.steps.at(-1);
+  const where = last ? ` at step ${stepName(last)}` : '';
+  const dry = report.dryRun ? ' (dry run)' : '';
+  return `canary-promote: ${report.canaryVersion} ${report.status}${where}${dry}: ${report.reason}`;
+}
+
+function factRows(report: RolloutReport): string[][] {
+  const { settings } = report;
+  return [
+    ['Environment', report.environment],
+    ['Baseline → canary', `${report.baselineVersion} → ${report.canaryVersion}`],
+    ['Steps', describeSteps(settings.steps)],
+    ['Verdict', report.verdict],
+    ['Why', report.reason],
+    ['Canary weight now', report.dryRun ? '0% (dry run: traffic was not moved)' : `${report.finalWeight}%`],
+    ...(report.trafficRestored ? [] : [['⚠️ Traffic', "the canary's weight could not be set back to 0"]]),
+    ...(report.resumed ? [['Resumed', report.resumed.note]] : []),
+    [
+      'Policies',
+      `on-no-data: ${settings.policies.onNoData}, on-inconclusive: ${settings.policies.onInconclusive}, on-error: ${settings.policies.onError}`,
+    ],
+    [
+      'Interval / max-duration',
+      `${formatDuration(settings.intervalMs)} / ${formatDuration(settings.maxDurationMs)}`,
+    ],
+    ['Duration', formatDuration(report.durationMs)],
+  ];
+}
+
+function notesOf(steps: StepReport[]): string[] {
+  const lines: string[] = [];
+  for (const step of steps) {
+    for (const policy of step.policies) lines.push(`- step ${stepName(step)}: ${policy.reason}`);
+    for (const note of step.notes) lines.push(`- step ${stepName(step)}: ${note}`);
+  }
+  return lines;
+}
+
+function rollbackSection(
+  run: RollbackRun | { refused: string } | undefined,
+  settings: RollbackSettings | undefined,
+): string {
+  if (!run || !settings) return '';
+  if ('refused' in run) return `#### Rollback\n\nNo rollback: ${run.refused}\n`;
+  const who = settings.run.actor;
+  return run.outcome
+    ? outcomeSummary(settings.environment, run.plan, run.history, run.outcome, who, settings.reason, [])
+    : dryRunSummary(settings.environment, run.plan, run.history, who, settings.reason, []);
+}
+
+export function rolloutSummary(
+  report: RolloutReport,
+  rollback: RollbackRun | { refused: string } | undefined,
+  rollbackSettings: RollbackSettings | undefined,
+  facts: string[],
+): string {
+  const dry = report.dryRun ? ' (dry run: no traffic moved)' : '';
+  const notes = notesOf(report.steps);
+  const charts = [
+    chart(report.steps, 'latency', 'p95 latency by step', 1),
+    chart(report.steps, 'error-rate', 'Error rate by step', 100),
+  ].filter(Boolean);
+  return [
+    `### ${HEADING[report.status]}: ${report.canaryVersion} in ${report.environment}${dry}`,
+    '',
+    table(['', ''], factRows(report)),
+    '',
+    '#### Steps',
+    '',
+    report.steps.length === 0
+      ? 'No step was judged in this run.'
+      : table(
+          [
+            'Step',
+            'Metric',
+            'Samples (baseline / canary)',
+            'Baseline',
+            'Canary',
+            'Statistic',
+            'Effect, interval, p',
+            'Threshold',
+            'Verdict',
+            'Reason',
+          ],
+          stepRows(report.steps),
+        ),
+    '',
+    ...charts.flatMap((text) => [text, '']),
+    ...(notes.length > 0 ? ['#### Policies and notes', '', ...notes, ''] : []),
+    rollbackSection(rollback, rollbackSettings),
+    footer('canary-promote', facts.filter(Boolean)),
+    '',
+  ].join('\n');
+}
+
+export function cleanupSummary(
+  settings: Pick<RolloutSettings, 'environment' | 'canaryVersion' | 'baselineVersion'>,
+  result: CleanupResult,
+): string {
+  const where = result.found
+    ? `the saved rollout was ${result.found.status} at step ${result.found.step + 1} (${result.found.weight}%)`
+    : 'no saved rollout state was found';
+  const outcome = result.restored
+    ? `the canary's weight was set back to 0: ${settings.baselineVersion} serves all traffic`
+    : `⚠️ the canary's weight could not be set back to 0: ${settings.canaryVersion} may still serve traffic`;
+  return [
+    `### ⏹️ Canary ${settings.canaryVersion} in ${settings.environment}: cleaned up after the step did not finish`,
+    '',
+    `${where}; ${outcome}.`,
+    '',
+  ].join('\n');
+}
