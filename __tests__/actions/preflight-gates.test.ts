@@ -140,6 +140,27 @@ function seedMergedPull(f: Fixture, state: 'APPROVED' | 'CHANGES_REQUESTED' = 'A
   f.gh.store.addReview(REPO, 7, { user: 'alice', state });
 }
 
+/** The bundle cancelled (SIGINT, as the runner does) once the checks gate is waiting. */
+function runActionCancelled(f: Fixture, gates: string): Promise<ActionRun> {
+  return runAction({
+    action: join(repoRoot, 'preflight-gates'),
+    node: node24,
+    workspace: f.workspace,
+    inputs: { gates },
+    env: f.gh.env(),
+    github: {
+      token: f.gh.token,
+      repository: REPO,
+      sha: f.sha,
+      ref: 'refs/heads/main',
+      eventName: 'push',
+      runId: '4242',
+    },
+    cancel: { when: (stdout) => stdout.includes('looking again') },
+    timeoutMs: 60_000,
+  });
+}
+
 const ALL_GATES = [
   'branch',
   'freeze',
@@ -538,6 +559,44 @@ describe('preflight-gates on the fake GitHub', () => {
     const warning = run.annotations.find((a) => a.level === 'warning' && a.message.includes(CHECK_RUN));
     expect(warning?.message).toContain('checks: write');
     expect(run.outputs.passed).toBe('true');
+  });
+
+  it("reads Dependabot alerts with a token that may, and says which token when the workflow's may not", async () => {
+    f.gh.store.addDependabotAlert(REPO, {
+      packageName: 'lodash',
+      severity: 'critical',
+      ghsaId: 'GHSA-jf85-cpcp-j695',
+      cveId: 'CVE-2019-10744',
+    });
+    f.gh.store.addDependabotAlert(REPO, { packageName: 'debug', severity: 'low' });
+    const gates = 'vulnerabilities: { fail-on: high, dependabot: true }';
+    const denied = await f.run({ 'check-run': 'false', gates });
+    expect(denied.conclusion).toBe('failure');
+    const refused = gateOf(denied, 'vulnerabilities')!;
+    expect(refused.verdict).toBe('error');
+    expect(refused.detail).toContain('Dependabot alerts: read');
+    expect(refused.detail).toContain('GitHub App installation token');
+
+    f.gh.addToken('ghs_app_token', { login: 'deploy-kit-ci[bot]' });
+    const read = await f.run({ 'check-run': 'false', gates, token: 'ghs_app_token' });
+    expect(read.conclusion).toBe('failure');
+    const found = gateOf(read, 'vulnerabilities')!;
+    expect(found.verdict).toBe('fail');
+    expect(found.detail).toContain('CVE-2019-10744 (critical, npm:lodash)');
+    expect(found.detail).not.toContain('debug');
+    expect(read.masks).toContain('ghs_app_token');
+  });
+
+  it('cancelled while waiting on checks: ends the check run cancelled and reports the gate not evaluated', async () => {
+    f.gh.store.addCheckRun(REPO, { headSha: f.sha, name: 'e2e', status: 'in_progress' });
+    const run = await runActionCancelled(f, `checks: { mode: all, ${FAST_CHECKS} }`);
+    expect(run.conclusion).toBe('cancelled');
+    const [checkRun] = f.preflightRuns();
+    expect(checkRun).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    expect(checkRun!.output.summary).toMatch(/\| checks \| ⚠️ not evaluated \|/);
+    expect(run.outputs.passed).toBe('false');
+    expect(JSON.parse(run.outputs['failed-gates']!)).toEqual(['checks']);
+    expect(gateOf(run, 'checks')!.detail).toContain('cancelled');
   });
 
   it.each([
