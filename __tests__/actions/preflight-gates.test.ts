@@ -587,6 +587,31 @@ describe('preflight-gates on the fake GitHub', () => {
     expect(read.masks).toContain('ghs_app_token');
   });
 
+  it("keeps the env gate's secrets out of the check run, the summary and the report, though a command prints one", async () => {
+    const secret = 's3cr3t-deploy-key';
+    const run = await f.run(
+      {
+        gates:
+          'env: { secrets: [DEPLOY_KEY] }\ncommand: [{ name: leaky, run: echo "using key $DEPLOY_KEY" && exit 3 }]',
+      },
+      { env: { DEPLOY_KEY: secret } },
+    );
+    expect(run.conclusion).toBe('failure');
+    expect(run.masks).toContain(secret);
+    expect(run.main.stdout).toContain('using key');
+    const [checkRun] = f.preflightRuns();
+    const published = [
+      checkRun!.output.summary,
+      checkRun!.output.text,
+      run.summary,
+      run.outputs.report,
+      readFileSync(run.outputs['report-path']!, 'utf8'),
+    ].join('\n');
+    expect(published).toContain('using key ***');
+    expect(published).not.toContain(secret);
+    expect(JSON.stringify(f.gh.requests.map((r) => r.body))).not.toContain(secret);
+  });
+
   it('cancelled while waiting on checks: ends the check run cancelled and reports the gate not evaluated', async () => {
     f.gh.store.addCheckRun(REPO, { headSha: f.sha, name: 'e2e', status: 'in_progress' });
     const run = await runActionCancelled(f, `checks: { mode: all, ${FAST_CHECKS} }`);

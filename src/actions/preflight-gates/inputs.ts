@@ -5,6 +5,7 @@ import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError, parseEnvironmentName } from '../../common/units.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import { eventCommit, type RunContext, runContext } from '../kit/context.js';
+import { setSecret } from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 
 /** The name of the check run this action publishes (and never waits on). */
@@ -24,6 +25,8 @@ export interface PreflightSettings {
   now: () => Date;
   /** Where the run's log is, for the check run's details link. */
   runUrl: string;
+  /** The token and the values of the env gate's secrets (masked), kept out of the report and check run. */
+  secretValues: string[];
 }
 
 /**
@@ -140,6 +143,12 @@ export async function readSettings(
     ...(onPullRequest && pull?.head?.ref ? { headRef: pull.head.ref } : {}),
   };
 
+  // The env gate's secrets are masked as soon as their names are known: a command may print one.
+  const secretValues = [token, ...(config.env?.secrets ?? []).map((name) => env[name])].filter(
+    (value): value is string => value !== undefined && value.trim() !== '',
+  );
+  for (const value of secretValues) setSecret(value);
+
   const temp = env.RUNNER_TEMP ?? join(workspace, '.deploy-kit');
   const overrideReason = input.string('override-freeze');
   return {
@@ -156,5 +165,6 @@ export async function readSettings(
     env: withoutInputs(env),
     now,
     runUrl: context.runUrl,
+    secretValues,
   };
 }

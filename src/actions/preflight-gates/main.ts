@@ -11,36 +11,15 @@ import * as core from '../kit/core.js';
 import { githubClient } from '../kit/github.js';
 import type { StepContext } from '../kit/run.js';
 import { CHECK_RUN_NAME, type PreflightSettings, readSettings } from './inputs.js';
-import { annotationOf, checkRunOutput, failedGates, headline, jobSummary } from './summary.js';
+import { annotationOf, checkRunOutput, failedGates, headline, jobSummary, redact } from './summary.js';
 
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = await readSettings();
   const github = await clientFor(settings);
   const checkRunId = settings.checkRun ? await startCheckRun(github, settings) : undefined;
-
-  const context: GateContext = {
-    target: settings.target,
-    ...(github ? { github } : {}),
-    env: settings.env,
-    workspace: settings.workspace,
-    log: gateLog,
-    signal,
-    now: settings.now,
-    sleep: (ms, abort) => delay(ms, undefined, abort ? { signal: abort } : {}),
-    ...(settings.overrideReason !== undefined ? { overrideReason: settings.overrideReason } : {}),
-  };
   let report: GatesReport;
   try {
-    report = await evaluateGates(settings.config, context, {
-      // One log group per gate; what a gate groups itself (a command's output) is titled inside it.
-      onGateStart: (gate) => core.startGroup(`${gate} gate`),
-      onGateResult: (result) => {
-        core.info(
-          `${result.gate}: ${result.verdict}: ${result.detail} (${formatDuration(result.durationMs)})`,
-        );
-        core.endGroup();
-      },
-    });
+    report = redact(await evaluate(settings, github, signal), settings.secretValues);
   } catch (error) {
     // Never leave the check run in progress on a pull request.
     if (github && checkRunId !== undefined) await abandonCheckRun(github, settings, checkRunId, error);
@@ -58,7 +37,6 @@ export async function main({ signal }: StepContext): Promise<void> {
     const { title, message } = annotationOf(gate);
     core.error(message, { title });
   }
-
   if (github && checkRunId !== undefined) {
     await finishCheckRun(github, settings, checkRunId, report, signal.aborted);
   }
@@ -66,6 +44,32 @@ export async function main({ signal }: StepContext): Promise<void> {
   const facts = calls ? [`${calls.rest + calls.graphql} API calls`] : ['no API calls'];
   await core.summary.addRaw(jobSummary(report, facts)).write();
   if (!report.passed) core.setFailed(`preflight-gates: ${headline(report)}`);
+}
+
+/** Every configured gate, each in its own log group. */
+function evaluate(
+  settings: PreflightSettings,
+  github: GitHubClient | undefined,
+  signal: AbortSignal,
+): Promise<GatesReport> {
+  const context: GateContext = {
+    target: settings.target,
+    ...(github ? { github } : {}),
+    env: settings.env,
+    workspace: settings.workspace,
+    log: gateLog,
+    signal,
+    now: settings.now,
+    sleep: (ms, abort) => delay(ms, undefined, abort ? { signal: abort } : {}),
+    ...(settings.overrideReason !== undefined ? { overrideReason: settings.overrideReason } : {}),
+  };
+  return evaluateGates(settings.config, context, {
+    onGateStart: (gate) => core.startGroup(`${gate} gate`),
+    onGateResult: (result) => {
+      core.info(`${result.gate}: ${result.verdict}: ${result.detail} (${formatDuration(result.durationMs)})`);
+      core.endGroup();
+    },
+  });
 }
 
 /** The gates' log. GitHub does not nest groups: a gate's own group becomes a titled part of the gate's group. */

@@ -11,6 +11,27 @@ const VERDICT: Record<GateVerdict, string> = {
   skipped: '➖ skipped',
 };
 
+/**
+ * The report with every secret value replaced by ***. A command's output is kept in the report, and the check
+ * run and job summary are not masked as logs are: a check run of a public pull request is public.
+ */
+export function redact<T>(value: T, secrets: readonly string[]): T {
+  const values = [...new Set(secrets.filter((secret) => secret.length >= 4))].sort(
+    (a, b) => b.length - a.length,
+  );
+  if (values.length === 0) return value;
+  const clean = (text: string) => values.reduce((out, secret) => out.split(secret).join('***'), text);
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return clean(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, walk(inner)]));
+    }
+    return node;
+  };
+  return walk(value) as T;
+}
+
 /** A check run's output.summary and output.text are each limited to 65535 characters. */
 export const CHECK_RUN_TEXT_LIMIT = 65_535;
 
