@@ -228,6 +228,43 @@ describe('checks, statuses, pull requests', () => {
     expect(reviews.json[1]).toMatchObject({ user: { login: 'alice' }, commit_id: head, body: 'lgtm' });
     expect((await call(gh, 'GET', `/repos/${repo}/pulls/8`)).status).toBe(404);
   });
+
+  it('answers the required status checks of a protected branch, 404 for one without protection', async () => {
+    gh.store.protectBranch(repo, 'main', { requiredContexts: ['test', 'ci/e2e'] });
+    const required = await call(gh, 'GET', `/repos/${repo}/branches/main/protection/required_status_checks`);
+    expect(required.status).toBe(200);
+    expect(required.json).toMatchObject({
+      contexts: ['test', 'ci/e2e'],
+      checks: [
+        { context: 'test', app_id: null },
+        { context: 'ci/e2e', app_id: null },
+      ],
+    });
+    const unprotected = await call(
+      gh,
+      'GET',
+      `/repos/${repo}/branches/feature/protection/required_status_checks`,
+    );
+    expect(unprotected.json).toMatchObject({ message: 'Branch not protected' });
+    expect(unprotected.status).toBe(404);
+  });
+
+  it('changes checks at the read a test chooses (checks that appear or finish late)', async () => {
+    const late = gh.store.addCommit(repo, { branch: 'late', message: 'feat: late checks' });
+    let build: ReturnType<typeof gh.store.addCheckRun> | undefined;
+    gh.store.onChecksRead(repo, late, 2, () => {
+      build = gh.store.addCheckRun(repo, { headSha: late, name: 'build', status: 'in_progress' });
+    });
+    gh.store.onChecksRead(repo, late, 3, () => gh.store.completeCheckRun(build!, 'success'));
+    const runs = async () =>
+      (await call(gh, 'GET', `/repos/${repo}/commits/${late}/check-runs`)).json.check_runs.map(
+        (r: { name: string; status: string; conclusion: string | null }) => [r.name, r.status, r.conclusion],
+      );
+    expect(await runs()).toEqual([]);
+    expect(await runs()).toEqual([['build', 'in_progress', null]]);
+    expect(await runs()).toEqual([['build', 'completed', 'success']]);
+    expect(gh.store.checksReadCount(repo, late)).toBe(3);
+  });
 });
 
 it('sent and answered only what GitHub describes', () => {
