@@ -26,7 +26,7 @@
 //     - { name: plan, run: terraform plan -detailed-exitcode, cwd: infra, timeout: 10m }
 //   checks: required                     # all | required | [test, 'build (*)'] | a mapping:
 //   # checks: { names: [test], ignore: [lint], allowed-conclusions: [success], grace: 60s,
-//   #           interval: 10s, max-interval: 60s, timeout: 15m }
+//   #           interval: 10s, max-interval: 60s, timeout: 15m, fail-fast: true }
 //
 // Freeze times: `from`/`to` are a weekday and a 24-hour time (`Fri 16:00`, `friday 08:30`) or a date
 // (`2026-12-20`), optionally with a time (`2026-12-20T18:00`). A date alone as `to` includes that whole day.
@@ -461,6 +461,7 @@ interface RawGates {
         interval?: string;
         'max-interval'?: string;
         timeout?: string;
+        'fail-fast'?: boolean;
       };
 }
 
@@ -782,5 +783,6 @@ function checksConfig(
     intervalMs,
     maxIntervalMs,
     timeoutMs: duration(['checks', 'timeout'], raw.timeout, CHECKS_DEFAULTS.timeoutMs),
+    ...(raw['fail-fast'] !== undefined ? { failFast: raw['fail-fast'] } : {}),
   };
 }
