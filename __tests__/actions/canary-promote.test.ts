@@ -2,8 +2,11 @@
 // test apps on loopback — behind a real nginx (router nginx) or moved by a command (router command) —
 // judged with the built-in probe. Aborts, promotion, dry run, bad inputs, cancellation (main and post) and
 // rollback: true on the fake GitHub and on the file ledger.
+
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -279,6 +282,25 @@ describe('canary-promote with router command', () => {
     expect(existsSync(join(workspace, '.deploy-kit/canary-state.json'))).toBe(false);
   });
 
+  it('does not judge an aborted canary again on a re-run: its weight is set to 0 again', async () => {
+    canary.set({ delayMs: 60 });
+    const first = await run();
+    expect(first.outputs.aborted).toBe('true');
+    canary.set({ delayMs: 5 });
+    const again = await run();
+    expect(again.outputs).toMatchObject({ aborted: 'true', verdict: 'fail', 'final-weight': '0' });
+    expect(reportOf(again.outputs).reason).toMatch(/^aborted in an earlier run: /);
+    expect(again.summary).toContain('Resumed');
+    expect(weights(workspace)).toEqual([25, 0, 0]);
+  });
+
+  it('aborts with verdict router when the command cannot set a weight', async () => {
+    const result = await run({ 'router-command': `${RECORD_WEIGHT}; [ "$DEPLOY_KIT_CANARY_WEIGHT" != 50 ]` });
+    expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'router', 'final-weight': '0' });
+    expect(weights(workspace)).toEqual([25, 50, 0]);
+    expect(result.annotations.at(-1)?.message).toContain("could not set the canary's weight to 50%");
+  });
+
   it('returns traffic to the baseline when the job is cancelled mid-rollout', async () => {
     const result = await run(
       { steps: '25,100', hold: '30s' },
@@ -334,6 +356,48 @@ describe('canary-promote with router command', () => {
     expect(last.task).toBe('deploy:rollback');
     expect(last.sha).toBe('a'.repeat(40));
     expect(result.summary).toContain('Rollback of production: v2 → v1 (success)');
+  });
+});
+
+describe('canary-promote with router http', () => {
+  it('sends each weight as JSON with the headers, which never reach the log', async () => {
+    const received: { weight: number; authorization?: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ ...JSON.parse(body), authorization: req.headers.authorization });
+        res.writeHead(204).end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const workspace = mkdtempSync(join(tmpdir(), 'canary-http-'));
+      const result = await runAction({
+        action,
+        node,
+        workspace,
+        inputs: {
+          ...FAST,
+          router: 'http',
+          'router-url': `http://127.0.0.1:${port}/weights`,
+          'router-headers': 'Authorization: Bearer s3cret-token',
+          'baseline-url': baseline.url,
+          'canary-url': canary.url,
+        },
+      });
+      expect(result.outputs.promoted).toBe('true');
+      expect(received.map((r) => r.weight)).toEqual([25, 50, 100]);
+      expect(received.every((r) => r.authorization === 'Bearer s3cret-token')).toBe(true);
+      expect(result.masks).toContain('Bearer s3cret-token');
+      expect(result.main.stdout).not.toContain('s3cret');
+    } finally {
+      server.close();
+    }
   });
 });
 

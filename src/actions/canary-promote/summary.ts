@@ -52,7 +52,7 @@ function interval(metric: MetricJudgment): string {
   if (!stat) return '–';
   const shown: string[] = [];
   const effect = (x: number) =>
-    metric.metric === 'latency' ? `${round(x)}×` : `${x >= 0 ? '+' : ''}${round(x * 100)} pt`;
+    metric.metric === 'latency' ? `${x.toFixed(2)}×` : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pt`;
   if (stat.estimate !== undefined && Number.isFinite(stat.estimate)) shown.push(effect(stat.estimate));
   if (stat.interval) shown.push(`[${effect(stat.interval[0])}, ${effect(stat.interval[1])}]`);
   if (stat.pValue !== undefined && Number.isFinite(stat.pValue)) shown.push(`p = ${round(stat.pValue, 2)}`);
@@ -63,25 +63,42 @@ function stepName(step: StepReport): string {
   return `${step.index + 1} (${step.weight}%)`;
 }
 
+const OUTCOME_ICON: Record<StepReport['outcome'], string> = {
+  passed: '✅ passed',
+  failed: '❌ aborted',
+  cancelled: '⏹️ cancelled',
+};
+
+/** A judgment's reason reads `<verdict in words> — <every metric's sentence>`; the metrics table has those. */
+function headline(reason: string): string {
+  const cut = reason.indexOf(' — ');
+  return cut > 0 ? reason.slice(0, cut) : reason;
+}
+
+/** One row per step: how it went and why. */
 export function stepRows(steps: StepReport[]): string[][] {
+  return steps.map((step) => {
+    const samples = step.metrics.find((metric) => metric.metric === 'latency')?.samples;
+    const share = step.traffic
+      ? `${Math.round(step.traffic.observed * 1000) / 10}%${step.traffic.far ? ' ⚠️' : ''}`
+      : '–';
+    return [
+      stepName(step),
+      step.holdMs > 0 ? formatDuration(step.holdMs) : '–',
+      String(step.looks),
+      samples ? `${samples.baseline} / ${samples.canary}` : '–',
+      share,
+      formatDuration(step.durationMs),
+      OUTCOME_ICON[step.outcome],
+      headline(step.reason),
+    ];
+  });
+}
+
+/** One row per step and metric: the judgment with its numbers. */
+export function judgmentRows(steps: StepReport[]): string[][] {
   const rows: string[][] = [];
   for (const step of steps) {
-    const outcome = `${step.outcome}: ${step.reason}`;
-    if (step.metrics.length === 0) {
-      rows.push([
-        stepName(step),
-        '–',
-        '–',
-        '–',
-        '–',
-        '–',
-        '–',
-        '–',
-        VERDICT_ICON[step.verdict] ?? step.verdict,
-        outcome,
-      ]);
-      continue;
-    }
     for (const [i, metric] of step.metrics.entries()) {
       rows.push([
         i === 0 ? stepName(step) : '',
@@ -93,7 +110,7 @@ export function stepRows(steps: StepReport[]): string[][] {
         interval(metric),
         metric.threshold,
         VERDICT_ICON[metric.verdict] ?? metric.verdict,
-        i === 0 ? `${metric.reason} — step ${outcome}` : metric.reason,
+        metric.reason,
       ]);
     }
   }
@@ -190,6 +207,7 @@ export function rolloutSummary(
 ): string {
   const dry = report.dryRun ? ' (dry run: no traffic moved)' : '';
   const notes = notesOf(report.steps);
+  const judged = judgmentRows(report.steps);
   const charts = [
     chart(report.steps, 'latency', 'p95 latency by step', 1),
     chart(report.steps, 'error-rate', 'Error rate by step', 100),
@@ -206,19 +224,39 @@ export function rolloutSummary(
       : table(
           [
             'Step',
-            'Metric',
+            'Hold',
+            'Looks',
             'Samples (baseline / canary)',
-            'Baseline',
-            'Canary',
-            'Statistic',
-            'Effect, interval, p',
-            'Threshold',
-            'Verdict',
+            'Canary share seen',
+            'Duration',
+            'Outcome',
             'Reason',
           ],
           stepRows(report.steps),
         ),
     '',
+    ...(judged.length === 0
+      ? []
+      : [
+          '#### Judgments (the last look of each step)',
+          '',
+          table(
+            [
+              'Step',
+              'Metric',
+              'Samples (baseline / canary)',
+              'Baseline',
+              'Canary',
+              'Statistic',
+              'Effect, interval, p',
+              'Threshold',
+              'Verdict',
+              'Reason',
+            ],
+            judged,
+          ),
+          '',
+        ]),
     ...charts.flatMap((text) => [text, '']),
     ...(notes.length > 0 ? ['#### Policies and notes', '', ...notes, ''] : []),
     rollbackSection(rollback, rollbackSettings),
