@@ -9,7 +9,7 @@
 //     (03:00 CEST): the window starts, or ends, when the gap ends; one that lies wholly inside the gap is
 //     empty that day.
 // So a weekly window lasts its nominal length in wall-clock time, and an hour more or less in elapsed time
-// across a change (Fri 16:00 → Mon 08:00 is 63 hours, 62 over a spring-forward weekend in March).
+// across a change (Fri 16:00 → Mon 08:00 is 64 hours, 63 over the spring-forward weekend, 65 over the autumn one).
 //
 // An override lets a frozen deploy through: the `override-label` on the pull request, or the
 // `override-freeze` input (its reason). The gate then passes and records what it overrode.
