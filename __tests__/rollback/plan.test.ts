@@ -220,6 +220,19 @@ describe('planRollback without `to`', () => {
     ]);
   });
 
+  it('retries a rollback that failed: the failed one is neither current nor a guard against its from-version', () => {
+    // The rollback of v2 to v1 failed before it changed anything (GitHub refused its status writes); v2 is
+    // still live, and the retry must plan v2 → v1 again rather than refuse.
+    const h = history(
+      { version: 'v1', states: ERRORED, rollbackFrom: 'v2' },
+      { version: 'v2', states: LIVE },
+      { version: 'v1', states: SUPERSEDED },
+    );
+    const plan = planRollback(h);
+    expect(plan.current).toBe(h[1]);
+    expect(plan.target).toBe(h[2]);
+  });
+
   it('keeps the loop guard for rollbacks further back than the current one', () => {
     const h = history(
       { version: 'v5', states: LIVE },

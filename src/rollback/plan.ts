@@ -53,8 +53,12 @@ export function findTarget(history: DeploymentEntry[], to: string): DeploymentEn
 export function planRollback(fullHistory: DeploymentEntry[], to?: string): RollbackPlan {
   // GitHub opens a deployment (no deploy-kit record) for every job that names an environment, the rollback
   // job included: while open it says nothing about what is live.
+  // A rollback that ended without reaching success changed nothing for sure: the next rollback retries it,
+  // rather than taking it for the current release or letting its 'from' version guard against the retry.
   const history = fullHistory.filter(
-    (entry) => entry.record !== undefined || !OPEN_STATES.includes(entry.state),
+    (entry) =>
+      (entry.record !== undefined || !OPEN_STATES.includes(entry.state)) &&
+      !(entry.record?.rollback && !everSucceeded(entry) && !OPEN_STATES.includes(entry.state)),
   );
   const current = history[0];
   if (!current) {

@@ -1,0 +1,416 @@
+// The actions the reliability tests cover, as one table: how to set up a world where a run of the action
+// does real work, what its records are and how to judge them, which inputs carry secrets or commands, and
+// at which phases it can be cancelled. Adding an action to every concern is adding one entry here.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPEN_STATES } from '../../src/ledger/types.js';
+import { readManifest } from '../../src/runner/manifest.js';
+import {
+  type ActionRun,
+  type CancelOptions,
+  type RunActionOptions,
+  runAction,
+} from '../../src/runner/runner.js';
+import type { FaultOptions } from '../fakes/github/faults.js';
+import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { startTestApp, type TestApp } from '../fakes/test-app.js';
+import { nodeBinaries, repoRoot } from '../helpers/repo.js';
+import { cleanup as cleanupRepos, Repo } from '../release/repo.js';
+
+export const node = nodeBinaries().at(-1)!.path;
+
+/**
+ * The client's budgets for these tests (kit/github.ts reads them): 2 retries 20 ms apart, 2 rate-limit
+ * retries of at most 5 s, 500 ms per attempt. Small, so a fault that outlasts them fails within seconds.
+ */
+export const BUDGETS = {
+  retries: 2,
+  rateLimitRetries: 2,
+  maxRateLimitWaitSeconds: 5,
+  timeoutMs: 500,
+};
+export const BUDGET_ENV: Record<string, string> = {
+  DEPLOY_KIT_GITHUB_RETRIES: String(BUDGETS.retries),
+  DEPLOY_KIT_GITHUB_RETRY_BASE: '20ms',
+  DEPLOY_KIT_GITHUB_RATE_LIMIT_RETRIES: String(BUDGETS.rateLimitRetries),
+  DEPLOY_KIT_GITHUB_MAX_RATE_LIMIT_WAIT: `${BUDGETS.maxRateLimitWaitSeconds}s`,
+  DEPLOY_KIT_GITHUB_TIMEOUT: `${BUDGETS.timeoutMs}ms`,
+};
+
+/** What an action leaves behind: deployments, tags and releases on the fake GitHub. */
+export interface Records {
+  deployments: { id: number; environment: string; task: string; sha: string; state: string }[];
+  tags: Record<string, string>;
+  releases: { tagName: string; draft: boolean }[];
+}
+
+export interface World {
+  readonly action: ActionCase;
+  readonly gh?: FakeGitHub;
+  readonly app?: TestApp;
+  readonly workspace: string;
+  /** Valid inputs that make a run do real work (deploy, roll back, publish, probe). */
+  readonly inputs: Record<string, string>;
+  run(inputs?: Record<string, string>, extra?: Partial<RunActionOptions>): Promise<ActionRun>;
+  records(): Records;
+  close(): Promise<void>;
+}
+
+export interface CancelPhase {
+  /** Where main is when the cancel comes. */
+  name: string;
+  inputs?: (world: World) => Record<string, string>;
+  /** Faults that hold main in the phase (a slow API answer). */
+  prepare?: (world: World) => void;
+  cancel: CancelOptions;
+}
+
+export interface ActionCase {
+  name: string;
+  /** Where its faults come from: the GitHub API it writes records to, or the target it probes. */
+  talksTo: 'github' | 'target';
+  /** Declared inputs and outputs, read from <action>/action.yml. */
+  inputs: string[];
+  outputs: string[];
+  world(): Promise<World>;
+  /** The fake GitHub routes that create the action's record and that finish it (talksTo github). */
+  routes?: { create: string; finish: string };
+  /** How many records one successful run adds (deployments, or releases). */
+  recordsPerRun: number;
+  /** Inputs whose value is a shell command by design: the only inputs allowed to run anything. */
+  shellInputs: string[];
+  /** Inputs that carry secrets, as the inputs to give for a secret value. */
+  secretInputs: Record<string, (secret: string, world: World) => Record<string, string>>;
+  cancelPhases: CancelPhase[];
+  /**
+   * Fault kinds this action is known not to survive yet, with what goes wrong: their cells are expected to
+   * fail (it.fails), so the day the bug is fixed the cell says so.
+   */
+  knownFaultBugs?: Record<string, string>;
+  /**
+   * Everything wrong with the records after runs, judged against those before: anything left open, any
+   * record made twice. Empty when all is well.
+   */
+  problems(before: Records, after: Records, runs: number): string[];
+  /** Everything wrong with one run's own outputs and files (a report that contradicts the conclusion…). */
+  runProblems?(run: ActionRun): string[];
+}
+
+const REPO = 'octo/app';
+
+function githubRecords(gh: FakeGitHub): Records {
+  const repo = gh.store.repo(REPO);
+  return {
+    deployments: repo.deployments.map((d) => ({
+      id: d.id,
+      environment: d.environment,
+      task: d.task,
+      sha: d.sha,
+      state: d.statuses.at(-1)?.state ?? 'pending',
+    })),
+    tags: Object.fromEntries([...repo.refs].filter(([ref]) => ref.startsWith('refs/tags/'))),
+    releases: repo.releases.map((r) => ({ tagName: r.tagName, draft: r.draft })),
+  };
+}
+
+const EMPTY: Records = { deployments: [], tags: {}, releases: [] };
+
+function deploymentProblems(before: Records, after: Records, runs: number, perRun: number): string[] {
+  const problems: string[] = [];
+  for (const d of after.deployments) {
+    if ((OPEN_STATES as readonly string[]).includes(d.state))
+      problems.push(`deployment ${d.id} (${d.task}) left ${d.state}`);
+  }
+  const added = after.deployments.length - before.deployments.length;
+  if (added > runs * perRun) problems.push(`${added} deployments made by ${runs} run(s): duplicates`);
+  const live = new Map<string, number[]>();
+  for (const d of after.deployments.filter((x) => x.state === 'success'))
+    live.set(d.environment, [...(live.get(d.environment) ?? []), d.id]);
+  for (const [environment, ids] of live)
+    if (ids.length > 1) problems.push(`${environment} has ${ids.length} live deployments: ${ids.join(', ')}`);
+  return problems;
+}
+
+function releaseProblems(before: Records, after: Records, runs: number): string[] {
+  const problems: string[] = [];
+  const byTag = new Map<string, number>();
+  for (const r of after.releases) byTag.set(r.tagName, (byTag.get(r.tagName) ?? 0) + 1);
+  for (const [tag, n] of byTag) if (n > 1) problems.push(`${n} releases for ${tag}`);
+  for (const r of after.releases)
+    if (!after.tags[`refs/tags/${r.tagName}`]) problems.push(`release ${r.tagName} has no tag`);
+  const added = after.releases.length - before.releases.length;
+  if (added > runs) problems.push(`${added} releases made by ${runs} run(s)`);
+  return problems;
+}
+
+function manifestOf(name: string): { inputs: string[]; outputs: string[] } {
+  const manifest = readManifest(join(repoRoot, name));
+  return { inputs: manifest.inputs.map((i) => i.name), outputs: manifest.outputs.map((o) => o.name) };
+}
+
+interface GitHubWorldOptions {
+  action: ActionCase;
+  workspace: string;
+  inputs: Record<string, string>;
+  gh: FakeGitHub;
+  sha: string;
+  onClose?: () => void;
+}
+
+function githubWorld(options: GitHubWorldOptions): World {
+  const { action, gh, workspace } = options;
+  return {
+    action,
+    gh,
+    workspace,
+    inputs: options.inputs,
+    run: (inputs = {}, extra = {}) =>
+      runAction({
+        action: join(repoRoot, action.name),
+        node,
+        workspace,
+        ...extra,
+        inputs: { ...options.inputs, ...inputs },
+        env: { ...gh.env(), ...BUDGET_ENV, ...extra.env },
+        github: {
+          token: gh.token,
+          repository: REPO,
+          sha: options.sha,
+          ref: 'refs/heads/main',
+          runId: '77',
+          actor: 'carol',
+          eventName: 'push',
+          ...extra.github,
+        },
+      }),
+    records: () => githubRecords(gh),
+    close: async () => {
+      await gh.close();
+      options.onClose?.();
+    },
+  };
+}
+
+async function fakeGitHubWithCommits(versions: string[]): Promise<{ gh: FakeGitHub; shas: string[] }> {
+  const gh = await startFakeGitHub();
+  gh.store.addRepo({ owner: 'octo', name: 'app' });
+  const shas = versions.map((v) => gh.store.addCommit(REPO, { branch: 'main', message: `feat: ${v}` }));
+  return { gh, shas };
+}
+
+const DEPLOYMENTS = 'POST /repos/{owner}/{repo}/deployments';
+const STATUSES = 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses';
+/** The deploy command holds here until cancelled; `started` is the line to cancel on. */
+const LONG_COMMAND = 'echo started; sleep 60';
+const cancelOnStarted: CancelOptions = { when: (out) => out.includes('started'), graceMs: 7500 };
+
+const deployEnv: ActionCase = {
+  name: 'deploy-env',
+  talksTo: 'github',
+  ...manifestOf('deploy-env'),
+  routes: { create: DEPLOYMENTS, finish: STATUSES },
+  recordsPerRun: 1,
+  shellInputs: ['command'],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const { gh, shas } = await fakeGitHubWithCommits(['v1', 'v2']);
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-deploy-'));
+    return githubWorld({
+      action: this,
+      gh,
+      workspace,
+      sha: shas[1]!,
+      inputs: {
+        environment: 'production',
+        version: 'v2',
+        ref: shas[1]!,
+        command: 'echo "deploying $DEPLOY_KIT_VERSION"',
+      },
+    });
+  },
+  cancelPhases: [
+    { name: 'deploy command running', inputs: () => ({ command: LONG_COMMAND }), cancel: cancelOnStarted },
+    {
+      name: 'recording the deployment (a slow API answer)',
+      prepare: (world) => world.gh!.faults.slow(STATUSES, { ms: 400, times: 1 }),
+      cancel: { afterMs: 150, graceMs: 7500 },
+    },
+    {
+      name: 'killed mid-deploy (only post can clean up)',
+      inputs: () => ({ command: LONG_COMMAND }),
+      cancel: { ...cancelOnStarted, kill: true },
+    },
+  ],
+  knownFaultBugs: {
+    'slow answers past the timeout':
+      'a create that GitHub answers after the client timeout is retried and GitHub applies both: duplicate deployments, the orphans left pending (no idempotency key on POST /deployments; src/ledger/github.ts create)',
+  },
+  problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
+};
+
+const rollback: ActionCase = {
+  name: 'rollback',
+  talksTo: 'github',
+  ...manifestOf('rollback'),
+  routes: { create: DEPLOYMENTS, finish: STATUSES },
+  recordsPerRun: 1,
+  shellInputs: ['command'],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const { gh, shas } = await fakeGitHubWithCommits(['v1', 'v2']);
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-rollback-'));
+    // History made by the real deploy-env bundle: v1 then v2 live.
+    for (const [i, version] of ['v1', 'v2'].entries()) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: { environment: 'production', version, ref: shas[i]! },
+        env: gh.env(),
+        github: { token: gh.token, repository: REPO, sha: shas[i]! },
+      });
+      if (deployed.conclusion !== 'success')
+        throw new Error(`seeding ${version} failed: ${deployed.main.stdout}`);
+    }
+    gh.requests.length = 0;
+    return githubWorld({
+      action: this,
+      gh,
+      workspace,
+      sha: shas[1]!,
+      inputs: {
+        environment: 'production',
+        reason: 'smoke test failed',
+        command: 'echo "redeploying $DEPLOY_KIT_VERSION"',
+      },
+    });
+  },
+  cancelPhases: [
+    { name: 'redeploy command running', inputs: () => ({ command: LONG_COMMAND }), cancel: cancelOnStarted },
+    {
+      name: 'killed mid-redeploy (only post can clean up)',
+      inputs: () => ({ command: LONG_COMMAND }),
+      cancel: { ...cancelOnStarted, kill: true },
+    },
+  ],
+  knownFaultBugs: {
+    'slow answers past the timeout':
+      'a create that GitHub answers after the client timeout is retried and GitHub applies both: duplicate deployments, the orphans left pending (no idempotency key on POST /deployments; src/ledger/github.ts create)',
+  },
+  problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
+};
+
+const REFS = 'POST /repos/{owner}/{repo}/git/refs';
+const RELEASES = 'POST /repos/{owner}/{repo}/releases';
+
+const tagRelease: ActionCase = {
+  name: 'tag-release',
+  talksTo: 'github',
+  ...manifestOf('tag-release'),
+  routes: { create: REFS, finish: RELEASES },
+  recordsPerRun: 1,
+  shellInputs: [],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const { gh } = await fakeGitHubWithCommits([]);
+    const repo = Repo.init();
+    repo.commit('feat: first');
+    repo.git('tag', 'v1.0.0');
+    const first = repo.git('rev-parse', 'HEAD');
+    gh.store.addCommit(REPO, { branch: 'main', sha: first, message: 'feat: first' });
+    gh.store.addTag(REPO, 'v1.0.0', { sha: first });
+    const sha = repo.commit('feat: a new endpoint');
+    gh.store.addCommit(REPO, { branch: 'main', sha, message: 'feat: a new endpoint' });
+    return githubWorld({ action: this, gh, workspace: repo.dir, sha, inputs: {}, onClose: cleanupRepos });
+  },
+  cancelPhases: [
+    {
+      name: 'tag being published',
+      prepare: (world) => world.gh!.faults.slow(REFS, { ms: 1500, times: 1 }),
+      cancel: { when: (out) => out.includes('::group::Publishing'), graceMs: 7500 },
+    },
+    {
+      name: 'release being published',
+      prepare: (world) => world.gh!.faults.slow(RELEASES, { ms: 1500, times: 1 }),
+      cancel: { when: (out) => out.includes('::group::Publishing'), graceMs: 7500 },
+    },
+  ],
+  problems: (before, after, runs) => releaseProblems(before, after, runs),
+};
+
+const smokeTest: ActionCase = {
+  name: 'smoke-test',
+  talksTo: 'target',
+  ...manifestOf('smoke-test'),
+  recordsPerRun: 0,
+  shellInputs: [],
+  secretInputs: {
+    headers: (secret) => ({ headers: `Authorization: Bearer ${secret}\nX-Api-Key: ${secret}-key` }),
+    url: (secret, world) => ({ url: `http://deployer:${secret}@127.0.0.1:${world.app!.port}/health` }),
+  },
+  async world() {
+    const app = await startTestApp({ version: 'v2' });
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-smoke-'));
+    return {
+      action: this,
+      app,
+      workspace,
+      inputs: { url: `${app.url}/health`, 'wait-timeout': '5s', 'request-timeout': '300ms', samples: '3' },
+      run(inputs = {}, extra = {}) {
+        return runAction({
+          action: join(repoRoot, 'smoke-test'),
+          node,
+          workspace,
+          ...extra,
+          inputs: { ...this.inputs, ...inputs },
+        });
+      },
+      records: () => EMPTY,
+      close: () => app.close(),
+    };
+  },
+  cancelPhases: [
+    {
+      name: 'smoke test mid-run',
+      inputs: (world) => ({
+        url: `${world.app!.url}/slow?ms=100`,
+        samples: '40',
+        concurrency: '1',
+        'request-timeout': '2s',
+      }),
+      cancel: { afterMs: 800, graceMs: 7500 },
+    },
+  ],
+  problems: () => [],
+  runProblems(run) {
+    const problems: string[] = [];
+    const passed = run.outputs.passed;
+    if (run.conclusion === 'success' && passed !== 'true') problems.push(`success with passed=${passed}`);
+    if (run.conclusion !== 'success' && passed === 'true')
+      problems.push(`${run.conclusion} with passed=true`);
+    const report = run.outputs.report;
+    if (report) {
+      if (!existsSync(report)) problems.push(`report ${report} named but missing`);
+      else {
+        const parsed = JSON.parse(readFileSync(report, 'utf8')) as { passed?: boolean };
+        if (String(parsed.passed) !== passed)
+          problems.push(`report says passed=${parsed.passed}, output ${passed}`);
+      }
+    }
+    return problems;
+  },
+};
+
+/** Every finished action. canary-promote, preflight-gates and the root release join by adding an entry. */
+export const ACTIONS: ActionCase[] = [deployEnv, rollback, tagRelease, smokeTest];
+export const GITHUB_ACTIONS = ACTIONS.filter((a) => a.talksTo === 'github');
+
+/** Lines that look like a JavaScript stack frame: never for a user to see. */
+export const STACK_LINE = /^\s{4}at .+/m;
+
+export function everythingShown(run: ActionRun): string {
+  return [run.main.stdout, run.main.stderr, run.post?.stdout ?? '', run.post?.stderr ?? ''].join('\n');
+}
+
+export type { FaultOptions };
