@@ -37,7 +37,8 @@ export function wilsonInterval(events: number, trials: number, confidence: numbe
   const z2 = z * z;
   const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const half = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At 0 or n events the bound is exactly 0 or 1; rounding would leave a hair off it.
+  return [events === 0 ? 0 : Math.max(0, centre - half), events === trials ? 1 : Math.min(1, centre + half)];
 }
 
 /** Newcombe's hybrid score interval of canary − baseline, from the two Wilson intervals. */

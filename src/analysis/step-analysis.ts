@@ -30,8 +30,11 @@ import type {
 /** Latencies at or below this are taken as this for the log scale (a 0 ms latency has no log). */
 export const LATENCY_FLOOR_MS = 0.001;
 
+/** α·t²: see sequential.ts for why. */
+export const DEFAULT_SPENDING: SpendingFunction = powerSpending(2);
+
 export interface StepAnalysisOptions {
-  /** The α-spending function of both sequential tests (default O'Brien-Fleming-type). */
+  /** The α-spending function of both sequential tests (default DEFAULT_SPENDING). */
   spending?: SpendingFunction;
 }
 
@@ -187,7 +190,7 @@ class Analysis implements StepAnalysis {
 
   constructor(settings: AnalysisSettings, options: StepAnalysisOptions) {
     this.settings = resolveSettings(settings);
-    const spending = options.spending ?? obrienFlemingSpending;
+    const spending = options.spending ?? DEFAULT_SPENDING;
     this.latencyTest = new SequentialTest(this.settings.alpha.latency, spending);
     this.errorTest = new SequentialTest(this.settings.alpha.errorRate, spending);
   }
