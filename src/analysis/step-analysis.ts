@@ -4,12 +4,7 @@
 import type { Observation, Side, SideObservation } from '../metrics/types.js';
 import { hodgesLehmannSorted, mannWhitneySorted } from './mann-whitney.js';
 import { twoProportionTest } from './proportions.js';
-import {
-  obrienFlemingSpending,
-  type SequentialLook,
-  SequentialTest,
-  type SpendingFunction,
-} from './sequential.js';
+import { powerSpending, type SequentialLook, SequentialTest, type SpendingFunction } from './sequential.js';
 import {
   checkErrorRateThreshold,
   checkLatencyThresholds,
