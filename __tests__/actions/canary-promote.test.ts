@@ -15,12 +15,21 @@ import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { NGINX_MISSING, nginxAvailable, type RunningNginx, startNginx } from '../helpers/nginx.js';
+import {
+  PROMETHEUS_MISSING,
+  prometheusAvailable,
+  type RunningPrometheus,
+  startPrometheus,
+} from '../helpers/prometheus.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 
 const node = nodeBinaries().at(-1)!.path;
 const action = join(repoRoot, 'canary-promote');
 const nginxPresent = nginxAvailable();
 if (!nginxPresent) console.warn(`skipping the canary-promote tests behind nginx: ${NGINX_MISSING}`);
+const prometheusPresent = prometheusAvailable();
+if (!prometheusPresent)
+  console.warn(`skipping the canary-promote tests judged by Prometheus: ${PROMETHEUS_MISSING}`);
 
 /** Short steps and small samples: each rollout takes a second or two. */
 const FAST = {
@@ -214,6 +223,122 @@ describe.skipIf(!nginxPresent)('canary-promote behind a real nginx, judged by th
     expect(readFileSync(nginx.upstreamFile, 'utf8')).toBe(before);
   });
 });
+
+/** Users' traffic through nginx until stopped: 4 clients, a request each every few ms. */
+function loadThrough(url: string): { stop(): Promise<number> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  let running = true;
+  let sent = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = request(`${url}/`, { agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', () => resolve());
+      req.end();
+    });
+  const worker = async () => {
+    while (running) {
+      await one();
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const workers = Promise.all(Array.from({ length: 4 }, worker));
+  return {
+    async stop() {
+      running = false;
+      await workers;
+      agent.destroy();
+      return sent;
+    },
+  };
+}
+
+describe.skipIf(!nginxPresent || !prometheusPresent)(
+  'canary-promote behind a real nginx, judged by a real Prometheus scraping both versions',
+  () => {
+    let v1: TestApp;
+    let v2: TestApp;
+    let prometheus: RunningPrometheus;
+    let nginx: RunningNginx;
+    beforeAll(async () => {
+      v1 = await startTestApp({ version: 'v1', delayMs: 2 });
+      v2 = await startTestApp({ version: 'v2', delayMs: 2 });
+      prometheus = await startPrometheus({ targets: [v1.url, v2.url] });
+    });
+    afterAll(async () => {
+      await prometheus?.close();
+      await v1?.close();
+      await v2?.close();
+    });
+    beforeEach(async () => {
+      nginx = await startNginx({ servers: [v1.url] });
+    });
+    afterEach(async () => {
+      await nginx.close();
+    });
+    const run = async (canaryVersion: string) => {
+      v2.set({ version: canaryVersion });
+      const load = loadThrough(nginx.url);
+      try {
+        return await runAction({
+          action,
+          node,
+          workspace: mkdtempSync(join(tmpdir(), 'canary-prometheus-')),
+          inputs: {
+            ...FAST,
+            'canary-version': canaryVersion,
+            steps: '25,100',
+            hold: '5s',
+            interval: '2500ms',
+            'max-samples': '150',
+            router: 'nginx',
+            'nginx-config': nginx.upstreamFile,
+            'nginx-upstream': nginx.upstreamName,
+            'nginx-baseline': hostOf(v1),
+            'nginx-canary': hostOf(v2),
+            'nginx-args': nginx.nginxArgs.join(' '),
+            'nginx-pid-file': nginx.pidFile,
+            metrics: 'prometheus',
+            'prometheus-url': prometheus.url,
+            'prometheus-queries': [
+              'requests: sum(increase(http_requests_total{version="{{version}}"}[{{window}}]))',
+              'errors: sum(increase(http_requests_total{version="{{version}}",code=~"5.."}[{{window}}]))',
+            ].join('\n'),
+          },
+        });
+      } finally {
+        await load.stop();
+      }
+    };
+
+    it('promotes a good canary and sees it take the share of traffic it was given', async () => {
+      v2.set({ failRate: 0 });
+      const result = await run('v2');
+      expect(result.outputs).toMatchObject({ promoted: 'true', verdict: 'pass', 'final-weight': '100' });
+      const [first] = reportOf(result.outputs).steps;
+      const errors = first!.metrics.find((metric) => metric.metric === 'error-rate')!;
+      expect(errors.samples.canary).toBeGreaterThan(50);
+      expect(first!.traffic?.observed).toBeGreaterThan(0.1);
+      expect(first!.traffic?.observed).toBeLessThan(0.4);
+      expect(first!.traffic?.far).toBe(false);
+    });
+
+    it('aborts a canary whose error rate Prometheus sees rise', async () => {
+      v2.set({ failRate: 0.3 });
+      const result = await run('v3');
+      expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'fail', 'final-weight': '0' });
+      const errors = reportOf(result.outputs).steps[0]!.metrics.find(
+        (metric) => metric.metric === 'error-rate',
+      )!;
+      expect(errors.verdict).toBe('fail');
+      expect(errors.canary!).toBeGreaterThan(0.15);
+      expect(await served(nginx.url, 6)).toEqual(new Map([['v1', 6]]));
+    });
+  },
+);
 
 describe('canary-promote with router command', () => {
   let workspace: string;
