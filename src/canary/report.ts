@@ -84,3 +84,67 @@ export interface RolloutReport {
   durationMs: number;
   settings: { steps: CanaryStep[]; intervalMs: number; maxDurationMs: number; policies: OutcomePolicies };
 }
+
+function round(value: number, digits = 3): string {
+  return String(Number(value.toPrecision(digits)));
+}
+
+/** A side's value as the logs show it: p95 in ms for latency, a percentage for the error rate. */
+export function formatMetricValue(metric: MetricJudgment['metric'], value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'no data';
+  return metric === 'latency' ? `${round(value)} ms` : `${round(value * 100)}%`;
+}
+
+/** The statistic in words: `mann-whitney z = 2.1 (boundary 2.8), p = 0.04, shift 1.12× [1.05×, 1.2×]`. */
+export function formatStatistic(metric: MetricJudgment): string {
+  const stat = metric.statistic;
+  if (!stat) return 'no statistic';
+  const parts: string[] = [];
+  let head = stat.test;
+  if (stat.value !== undefined && Number.isFinite(stat.value)) head += ` z = ${round(stat.value)}`;
+  if (stat.boundary !== undefined && Number.isFinite(stat.boundary))
+    head += ` (boundary ${round(stat.boundary)})`;
+  parts.push(head);
+  if (stat.pValue !== undefined && Number.isFinite(stat.pValue)) parts.push(`p = ${round(stat.pValue, 2)}`);
+  const effect = (x: number) =>
+    metric.metric === 'latency' ? `${round(x)}×` : `${x >= 0 ? '+' : ''}${round(x * 100)} pt`;
+  if (stat.estimate !== undefined && Number.isFinite(stat.estimate)) {
+    const interval = stat.interval ? ` [${effect(stat.interval[0])}, ${effect(stat.interval[1])}]` : '';
+    parts.push(`${metric.metric === 'latency' ? 'shift' : 'difference'} ${effect(stat.estimate)}${interval}`);
+  }
+  return parts.join(', ');
+}
+
+/** The decision report for the log: the outcome, then per step its judgment and per metric its numbers. */
+export function reportLines(report: RolloutReport): string[] {
+  const mode = report.dryRun ? ' (dry run)' : '';
+  const lines = [
+    `canary ${report.canaryVersion} against ${report.baselineVersion} in ${report.environment}${mode}: ${report.status} (${report.verdict}): ${report.reason}`,
+  ];
+  if (report.resumed) lines.push(`  resumed: ${report.resumed.note}`);
+  for (const step of report.steps) {
+    const looks = `${step.looks} look${step.looks === 1 ? '' : 's'}${step.errors > 0 ? `, ${step.errors} failed` : ''}`;
+    const extended = step.extensions > 0 ? `, extended ${step.extensions}×` : '';
+    lines.push(
+      `  step ${step.index + 1} (${step.weight}%) ${step.outcome} after ${looks}${extended}: ${step.reason}`,
+    );
+    for (const metric of step.metrics) {
+      lines.push(
+        `    ${metric.metric}: baseline ${formatMetricValue(metric.metric, metric.baseline)}, canary ${formatMetricValue(metric.metric, metric.canary)} (${metric.samples.baseline} / ${metric.samples.canary} samples); ${formatStatistic(metric)}; limit ${metric.threshold} → ${metric.verdict}`,
+      );
+    }
+    for (const policy of step.policies)
+      lines.push(`    ${policy.input}: ${policy.policy} → ${policy.effect}`);
+    if (step.traffic?.far)
+      lines.push(
+        `    traffic: the canary served ${round(step.traffic.observed * 100)}% where ${round(step.traffic.asked * 100)}% was asked for`,
+      );
+  }
+  if (!report.dryRun)
+    lines.push(
+      report.trafficRestored
+        ? `  the canary's weight is ${report.finalWeight}%`
+        : `  the canary's weight could NOT be set back to 0: it may still serve ${report.finalWeight}% of traffic`,
+    );
+  return lines;
+}

@@ -18,8 +18,9 @@
 // Resume, from the state saved under environment + canary version after every change:
 //   none        a fresh rollout from the first step.
 //   running     the previous run ended without finishing (runner lost, job timed out before post ran):
-//               the steps it passed stand; the step it was judging starts over at its weight, with a new
-//               analysis. The max-duration budget is this run's own.
+//               the steps it passed stand (while they match this run's first steps); the step it was judging
+//               starts over at its weight, with a new analysis. The max-duration budget is this run's own.
+//               A failure mid-rollout (the state store) returns traffic to the baseline before it is thrown.
 //   cancelled   traffic is set back to 0 again (idempotent cleanup), then the rollout starts over from the
 //               first step: traffic went back to the baseline, so it ramps up again from the smallest weight.
 //   aborted     the canary was judged bad (or undecided by policy): traffic is set back to 0 again and the
@@ -33,7 +34,14 @@ import type { Judgment, OutcomePolicies, StepAnalysis } from '../analysis/types.
 import { formatDuration } from '../common/units.js';
 import type { MetricSource, Observation } from '../metrics/types.js';
 import type { Router } from '../traffic/types.js';
-import type { PolicyRecord, RolloutReport, RolloutVerdict, StepReport, TrafficCheck } from './report.js';
+import {
+  type PolicyRecord,
+  type RolloutReport,
+  type RolloutVerdict,
+  reportLines,
+  type StepReport,
+  type TrafficCheck,
+} from './report.js';
 import { type RolloutState, type RolloutStateStore, STATE_SCHEMA } from './state.js';
 import type { CanaryStep } from './steps.js';
 
@@ -110,7 +118,7 @@ export function storeKey(key: string, dryRun: boolean): string {
 
 /**
  * Whether the canary's observed share of traffic is far from the weight asked for: more than 2 points plus a
- * quarter of the weight away (5% asked: 0.75% to 9.25% is near; 50%: 35.5% to 64.5%).
+ * quarter of the weight away (5% asked: 1.75% to 8.25% is near; 50%: 35.5% to 64.5%).
  */
 export function checkTraffic(weight: number, observed: number): TrafficCheck {
   const asked = weight / 100;
@@ -135,6 +143,15 @@ type StepEnd =
   | { kind: 'passed'; reason: string }
   | { kind: 'abort'; verdict: RolloutVerdict; reason: string }
   | { kind: 'cancelled'; reason: string };
+
+/** Settings the engine cannot run with (the inputs check them first; this guards other callers). */
+function checkSettings(settings: RolloutSettings): void {
+  if (settings.steps.length === 0) throw new Error('canary rollout: no steps');
+  if (!(settings.intervalMs > 0))
+    throw new Error(`canary rollout: interval must be positive, got ${settings.intervalMs} ms`);
+  if (!(settings.maxDurationMs > 0))
+    throw new Error(`canary rollout: max-duration must be positive, got ${settings.maxDurationMs} ms`);
+}
 
 class Rollout {
   readonly clock: Clock;
@@ -282,7 +299,7 @@ class Rollout {
           previous.step,
           `${this.settings.canaryVersion} was promoted already (run ${previous.run}); traffic is left as it is`,
         );
-        return this.report('promoted', 'pass', previous.reason ?? 'promoted in an earlier run');
+        return this.logged(this.report('promoted', 'pass', previous.reason ?? 'promoted in an earlier run'));
       }
       case 'aborted': {
         this.state = { ...previous, status: 'aborted' };
@@ -294,10 +311,12 @@ class Rollout {
         await this.save();
         const last = previous.steps.at(-1);
         const verdict: RolloutVerdict = previous.verdict ?? (last?.verdict === 'fail' ? 'fail' : 'error');
-        return this.report(
-          'aborted',
-          verdict,
-          `aborted in an earlier run: ${previous.reason ?? 'no reason saved'}`,
+        return this.logged(
+          this.report(
+            'aborted',
+            verdict,
+            `aborted in an earlier run: ${previous.reason ?? 'no reason saved'}`,
+          ),
         );
       }
       case 'cancelled': {
@@ -310,8 +329,13 @@ class Rollout {
         return undefined;
       }
       case 'running': {
-        const passed = previous.steps.filter((step) => step.outcome === 'passed');
-        const at = Math.min(passed.length, this.settings.steps.length - 1);
+        // The steps passed stand while they are this run's first steps (the steps input may have changed).
+        const passed: StepReport[] = [];
+        for (const step of previous.steps) {
+          if (step.outcome !== 'passed' || this.settings.steps[passed.length]?.weight !== step.weight) break;
+          passed.push(step);
+        }
+        const at = passed.length;
         this.state = {
           ...this.fresh(),
           steps: passed,
@@ -320,9 +344,12 @@ class Rollout {
           startedAt: previous.startedAt,
         };
         const step = this.settings.steps[at];
+        const next = step
+          ? `step ${at + 1} (${step.weight}%) is judged again from the start`
+          : 'every step had passed, so the rollout ends promoted';
         from(
           at,
-          `resuming the rollout of ${this.settings.canaryVersion} left running by run ${previous.run}: ${passed.length} step${passed.length === 1 ? '' : 's'} passed; step ${at + 1} (${step?.weight}%) is judged again from the start`,
+          `resuming the rollout of ${this.settings.canaryVersion} left running by run ${previous.run}: ${passed.length} step${passed.length === 1 ? '' : 's'} passed; ${next}`,
         );
         return undefined;
       }
@@ -332,6 +359,19 @@ class Rollout {
   async execute(): Promise<RolloutReport> {
     const done = await this.begin();
     if (done) return done;
+    try {
+      return await this.walk();
+    } catch (error) {
+      // A state store that fails mid-rollout must not leave the canary holding traffic nobody judges.
+      if (this.state.status === 'running') {
+        this.log.warning(`the rollout failed (${errorMessage(error)}); returning traffic to the baseline`);
+        await this.returnToBaseline(this.state.step + 1);
+      }
+      throw error;
+    }
+  }
+
+  async walk(): Promise<RolloutReport> {
     await this.save();
     const { steps } = this.settings;
     for (let index = this.state.step; index < steps.length; index++) {
@@ -348,13 +388,20 @@ class Rollout {
       return this.finish(end, index);
     }
     this.state.status = 'promoted';
+    this.state.verdict = 'pass';
     const last = steps.at(-1)!;
     const reason = this.settings.dryRun
       ? `dry run: the canary passed every step (${steps.length}); traffic was not moved`
       : `the canary passed every step and stands at ${last.weight}%`;
     this.state.reason = reason;
     await this.save();
-    return this.report('promoted', 'pass', reason);
+    return this.logged(this.report('promoted', 'pass', reason));
+  }
+
+  /** The decision report in the log, once the rollout has ended. */
+  logged(report: RolloutReport): RolloutReport {
+    for (const line of reportLines(report)) this.log.info(line);
+    return report;
   }
 
   async finish(end: Exclude<StepEnd, { kind: 'passed' }>, index: number): Promise<RolloutReport> {
@@ -366,7 +413,7 @@ class Rollout {
     this.state.reason = end.reason + restored;
     this.state.verdict = verdict;
     await this.save();
-    return this.report(this.state.status, verdict, this.state.reason);
+    return this.logged(this.report(this.state.status, verdict, this.state.reason));
   }
 
   async runStep(step: CanaryStep, index: number): Promise<{ end: StepEnd; report: StepReport }> {
@@ -418,7 +465,6 @@ class Rollout {
     }
     try {
       await this.setWeight(step.weight, index + 1, this.deps.signal);
-      await this.save();
     } catch (error) {
       if (this.cancelled) return cancelled();
       return end(
@@ -430,6 +476,8 @@ class Rollout {
         'error',
       );
     }
+    // Outside the router's try: a store failure is not the router's, and execute() answers it.
+    await this.save();
     if (step.weight === 100) {
       return end(
         {
@@ -489,7 +537,10 @@ class Rollout {
           windowMs: lookedAt - lastLook,
           signal: this.deps.signal ?? new AbortController().signal,
         });
+        if (this.cancelled) return cancelled();
         lastError = undefined;
+        // The next window starts here; after a failed look it still covers that look's time.
+        lastLook = lookedAt;
       } catch (error) {
         if (this.cancelled) return cancelled();
         lastError = errorMessage(error);
@@ -517,7 +568,6 @@ class Rollout {
           report.extensions += 1;
         }
       }
-      lastLook = lookedAt;
 
       if (observation) {
         analysis.add(observation);
@@ -591,7 +641,8 @@ class Rollout {
 }
 
 /** Runs (or resumes) a rollout to its end: promoted, aborted or cancelled. Throws only on a state-store failure. */
-export function runRollout(settings: RolloutSettings, deps: RolloutDeps): Promise<RolloutReport> {
+export async function runRollout(settings: RolloutSettings, deps: RolloutDeps): Promise<RolloutReport> {
+  checkSettings(settings);
   return new Rollout(settings, deps).execute();
 }
 
@@ -606,7 +657,7 @@ export interface CleanupResult {
 /**
  * For a post step, after main did not finish (a cancelled job, a killed process): weight 0, and a running
  * state is recorded as cancelled. Asks for weight 0 even when no state was found (main may have died before
- * saving). Does nothing in a dry run.
+ * saving). A promoted rollout keeps its traffic. Does nothing in a dry run.
  */
 export async function returnTrafficAfterCancel(
   settings: Pick<RolloutSettings, 'environment' | 'baselineVersion' | 'canaryVersion' | 'dryRun'>,
@@ -630,7 +681,12 @@ export async function returnTrafficAfterCancel(
     rollout.log.warning(`could not read the saved rollout state: ${errorMessage(error)}`);
     return undefined;
   });
-  rollout.state = found ?? rollout.fresh();
+  if (found?.status === 'promoted') {
+    // main promoted the canary and was stopped before it could say so: its traffic stays.
+    rollout.log.info(`${settings.canaryVersion} was promoted; traffic is left as it is`);
+    return { found, returned: false, restored: true };
+  }
+  rollout.state = found ? structuredClone(found) : rollout.fresh();
   await rollout.returnToBaseline(rollout.state.step + 1);
   if (!found || found.status === 'running') {
     rollout.state.status = 'cancelled';

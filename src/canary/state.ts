@@ -1,7 +1,7 @@
 // The rollout's saved state: where a rollout of one canary version in one environment stands, saved after
 // every change so a re-run (or the post step of a cancelled job) knows what traffic looks like and what
 // was judged. Stores are small: in memory for tests, a JSON file for the CLI and the file ledger, and the
-// Actions cache on GitHub (src/actions/kit/cache-state.ts).
+// Actions cache on GitHub (the action glue provides that store).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RolloutStatus, RolloutVerdict, StepReport } from './report.js';
