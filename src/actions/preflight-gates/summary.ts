@@ -145,8 +145,9 @@ export function checkRunOutput(
 /** The error annotation of a gate that did not pass. */
 export function annotationOf(gate: GateResult): { title: string; message: string } {
   const what = gate.verdict === 'error' ? 'could not be evaluated' : 'failed';
+  // Items the detail does not already name (it lists a few; a gate with many failures says "and N more").
   const failedItems = (gate.items ?? []).filter(
-    (item) => item.verdict === 'fail' || item.verdict === 'error',
+    (item) => (item.verdict === 'fail' || item.verdict === 'error') && !gate.detail.includes(item.name),
   );
   const listed = failedItems
     .slice(0, 10)
