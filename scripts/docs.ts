@@ -5,13 +5,16 @@ import { withActionTables } from '../src/docs/action-tables.js';
 import { readManifest } from '../src/runner/manifest.js';
 
 const root = resolve(import.meta.dirname, '..');
-for (const entry of readdirSync(root, { withFileTypes: true })) {
-  if (!entry.isDirectory() || !existsSync(join(root, entry.name, 'action.yml'))) continue;
-  const readmePath = join(root, entry.name, 'README.md');
-  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : `# ${entry.name}\n`;
-  const updated = withActionTables(readme, readManifest(join(root, entry.name)));
+const folders = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'action.yml')))
+  .map((entry) => entry.name);
+// '' is the root action (uses: <owner>/deploy-kit@v1), documented in the repository's README.
+for (const folder of ['', ...folders]) {
+  const readmePath = join(root, folder, 'README.md');
+  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : `# ${folder}\n`;
+  const updated = withActionTables(readme, readManifest(join(root, folder)));
   if (updated !== readme) {
     writeFileSync(readmePath, updated);
-    console.log(`updated ${entry.name}/README.md`);
+    console.log(`updated ${join(folder, 'README.md')}`);
   }
 }

@@ -11,6 +11,12 @@ describe('action READMEs', () => {
     expect(withActionTables(readme, readManifest(join(repoRoot, action)))).toBe(readme);
   });
 
+  it('README.md has the tables of the root action.yml (run npm run docs)', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toContain('| `smoke-latency-p95` |');
+    expect(withActionTables(readme, readManifest(repoRoot))).toBe(readme);
+  });
+
   it('puts every input with required, default and description, escaping pipes', () => {
     const tables = actionTables({
       name: 'x',
