@@ -11,7 +11,7 @@ import * as core from '../kit/core.js';
 import { githubClient } from '../kit/github.js';
 import type { StepContext } from '../kit/run.js';
 import { CHECK_RUN_NAME, type PreflightSettings, readSettings } from './inputs.js';
-import { annotationOf, checkRunOutput, failedGates, headline, jobSummary, redact } from './summary.js';
+import { annotationOf, checkRunOutput, gatesNotPassed, headline, jobSummary, redact } from './summary.js';
 
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = await readSettings();
@@ -28,7 +28,7 @@ export async function main({ signal }: StepContext): Promise<void> {
 
   mkdirSync(dirname(settings.reportPath), { recursive: true });
   writeFileSync(settings.reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  const failed = failedGates(report);
+  const failed = gatesNotPassed(report);
   core.setOutput('passed', String(report.passed));
   core.setOutput('failed-gates', JSON.stringify(failed.map((gate) => gate.gate)));
   core.setOutput('report', JSON.stringify(report));

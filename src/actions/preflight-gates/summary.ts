@@ -36,12 +36,12 @@ export function redact<T>(value: T, secrets: readonly string[]): T {
 export const CHECK_RUN_TEXT_LIMIT = 65_535;
 
 /** The gates that did not pass: failed, or could not be evaluated. */
-export function failedGates(report: GatesReport): GateResult[] {
+export function gatesNotPassed(report: GatesReport): GateResult[] {
   return report.gates.filter((gate) => gate.verdict === 'fail' || gate.verdict === 'error');
 }
 
 export function headline(report: GatesReport): string {
-  const failed = failedGates(report);
+  const failed = gatesNotPassed(report);
   const total = report.gates.length;
   if (failed.length === 0) return `All ${total} gate${total === 1 ? '' : 's'} passed`;
   const names = failed.map((gate) => (gate.verdict === 'error' ? `${gate.gate} (not evaluated)` : gate.gate));
