@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RolloutReport } from '../../src/canary/report.js';
 import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
+import { startFakeCacheService } from '../fakes/cache/index.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { NGINX_MISSING, nginxAvailable, type RunningNginx, startNginx } from '../helpers/nginx.js';
@@ -447,6 +448,36 @@ describe('canary-promote with router command', () => {
     expect(weights(workspace)).toEqual([25, 0]);
     expect(savedState(workspace)['canary-production-v2']).toMatchObject({ status: 'cancelled', weight: 0 });
     expect(result.post?.summary).toContain('cleaned up after the step did not finish');
+  });
+
+  it('resumes on a re-run on a fresh runner from the state the Actions cache kept', async () => {
+    const cache = await startFakeCacheService();
+    try {
+      const first = await run(
+        { steps: '25,100', hold: '30s' },
+        {
+          env: cache.env(),
+          github: { runId: '5', runAttempt: '1' },
+          cancel: { when: (out) => out.includes('weight is now 25%'), kill: true },
+        },
+      );
+      expect(first.post?.exitCode).toBe(0);
+      expect(weights(workspace)).toEqual([25, 0]);
+
+      workspace = mkdtempSync(join(tmpdir(), 'canary-rerun-'));
+      const rerun = await run(
+        { steps: '25,100' },
+        { env: cache.env(), github: { runId: '5', runAttempt: '2' } },
+      );
+      expect(rerun.main.stdout).toContain('state of attempt 1 restored from the Actions cache');
+      expect(rerun.main.stdout).toContain('was cancelled in run 5.1');
+      // The cancelled rollout's weight is set to 0 again, then it starts over from the first step.
+      expect(weights(workspace)).toEqual([0, 25, 100]);
+      expect(rerun.outputs.promoted).toBe('true');
+      expect(reportOf(rerun.outputs).resumed?.previousStatus).toBe('cancelled');
+    } finally {
+      await cache.close();
+    }
   });
 
   it('rolls the file ledger back to the baseline after an abort with rollback: true', async () => {

@@ -54,6 +54,8 @@ export interface CanarySettings {
   key: string;
   /** `<run id>.<attempt>`. */
   run: string;
+  /** Where the workspace is and which attempt of which run this is (for the state kept in the Actions cache). */
+  job: { workspace: string; runId: string; attempt: number };
   /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version. */
   rollback?: RollbackSettings;
 }
@@ -332,6 +334,7 @@ export function readSettings(
     stateFile,
     key: stateKey(environment, canaryVersion),
     run: `${run.id}.${run.attempt}`,
+    job: { workspace: context.workspace, runId: run.id, attempt: Number(run.attempt) || 1 },
     ...(rollback ? { rollback } : {}),
   };
 }

@@ -5,17 +5,29 @@ import { createStepAnalysis } from '../../analysis/index.js';
 import { returnTrafficAfterCancel, runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
 import { RollbackRefused } from '../../rollback/plan.js';
+import {
+  restoreStateFile,
+  type StateCacheOptions,
+  saveStateFile,
+  stateCacheAvailable,
+} from '../kit/cache-state.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
 import { type RollbackRun, rollBack } from '../rollback/main.js';
-import { openMetricSource, openRouter, readSettings } from './inputs.js';
+import { type CanarySettings, openMetricSource, openRouter, readSettings } from './inputs.js';
 import { abortMessage, cleanupSummary, rolloutSummary } from './summary.js';
 
 /** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
 const STATE_STARTED = 'canary-started';
 const STATE_FINISHED = 'canary-finished';
+
+/** On GitHub, the state file also travels to a re-run's fresh runner through the Actions cache. */
+function stateCache(settings: CanarySettings): StateCacheOptions | undefined {
+  if (!stateCacheAvailable()) return undefined;
+  return { key: settings.key, path: settings.stateFile, ...settings.job, log: core };
+}
 
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
@@ -24,6 +36,8 @@ export async function main({ signal }: StepContext): Promise<void> {
   const rollbackLedger = settings.rollback
     ? await openLedger(settings.rollback.ledger, settings.rollback)
     : undefined;
+  const cache = stateCache(settings);
+  if (cache) await restoreStateFile(cache);
   const store = new FileStateStore(settings.stateFile);
   core.saveState(STATE_STARTED, 'true');
 
@@ -66,23 +80,32 @@ export async function main({ signal }: StepContext): Promise<void> {
     );
 }
 
-/** After a cancelled or killed main: the canary's weight back to 0 from the saved state, and no deployment left open. */
+/**
+ * After main, also when it was cancelled or killed: the canary's weight back to 0 from the saved state when
+ * main did not finish, the state kept for a re-run, and no deployment left open.
+ */
 export async function post(): Promise<void> {
-  if (core.getState(STATE_STARTED) === 'true' && core.getState(STATE_FINISHED) !== 'true') {
+  if (core.getState(STATE_STARTED) === 'true') {
     const settings = readSettings();
-    const result = await returnTrafficAfterCancel(
-      settings.rollout,
-      {
-        router: openRouter(settings),
-        store: new FileStateStore(settings.stateFile),
-        key: settings.key,
-        log: core,
-        run: settings.run,
-      },
-      'the job was cancelled or the canary-promote step ended before the rollout finished',
-    );
-    await core.summary.addRaw(cleanupSummary(settings.rollout, result)).write();
-    if (!result.restored) core.setFailed("canary-promote: the canary's weight could not be set back to 0");
+    if (core.getState(STATE_FINISHED) !== 'true') await returnTraffic(settings);
+    const cache = stateCache(settings);
+    if (cache) await saveStateFile(cache);
   }
   await closeLeftOpen('canary-promote');
+}
+
+async function returnTraffic(settings: CanarySettings): Promise<void> {
+  const result = await returnTrafficAfterCancel(
+    settings.rollout,
+    {
+      router: openRouter(settings),
+      store: new FileStateStore(settings.stateFile),
+      key: settings.key,
+      log: core,
+      run: settings.run,
+    },
+    'the job was cancelled or the canary-promote step ended before the rollout finished',
+  );
+  await core.summary.addRaw(cleanupSummary(settings.rollout, result)).write();
+  if (!result.restored) core.setFailed("canary-promote: the canary's weight could not be set back to 0");
 }
