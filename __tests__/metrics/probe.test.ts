@@ -185,6 +185,12 @@ describe('probe metric source', () => {
     );
   });
 
+  it('is one of the sources the metrics input names', () => {
+    expect(() => createMetricSource('datadog' as never, {} as never)).toThrow(
+      "unknown metric source 'datadog': expected one of probe, prometheus, http-json",
+    );
+  });
+
   it('interleaves the sides so neither always goes first', () => {
     expect(probeSchedule(3)).toEqual(['baseline', 'canary', 'canary', 'baseline', 'baseline', 'canary']);
   });

@@ -121,6 +121,12 @@ describe('command router', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('is one of the routers the router input names', () => {
+    expect(() => createRouter('gateway' as never, { script: 'true' } as never)).toThrow(
+      "unknown router 'gateway': expected one of nginx, command, http",
+    );
+  });
+
   it('reports a command that cannot start', async () => {
     const router = createCommandRouter({ script: 'true', cwd: join(cwd, 'missing-folder'), env });
     const error = await routerError(router.setWeight(change(5)));
