@@ -408,6 +408,45 @@ describe('canary-promote with router command', () => {
     expect(existsSync(join(workspace, '.deploy-kit/canary-state.json'))).toBe(false);
   });
 
+  it('aborts on an absolute threshold the canary breaks, though it is no slower than the baseline', async () => {
+    const result = await run({ 'latency-p95': '1ms' });
+    expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'fail' });
+    const latency = reportOf(result.outputs).steps[0]!.metrics.find((metric) => metric.metric === 'latency')!;
+    expect(latency.threshold).toContain('p95 ≤ 1 ms');
+    expect(latency.reason).toMatch(/p95 .* > 1 ms/);
+    expect(weights(workspace)).toEqual([25, 0]);
+  });
+
+  it('applies on-inconclusive when a step ends with too few samples', async () => {
+    const result = await run({
+      'probe-requests': '3',
+      'min-samples': '50',
+      'max-samples': '100',
+      'on-inconclusive': 'abort',
+    });
+    expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'inconclusive' });
+    const [step] = reportOf(result.outputs).steps;
+    expect(step!.policies.map((policy) => [policy.input, policy.policy])).toEqual([
+      ['on-inconclusive', 'abort'],
+    ]);
+    expect(result.summary).toContain('on-inconclusive: abort');
+  });
+
+  it.each([
+    ['abort', { aborted: 'true', verdict: 'error' }, [25, 0]],
+    ['promote', { promoted: 'true', verdict: 'pass' }, [25, 50, 100]],
+  ])('applies on-error: %s when the metric source cannot answer', async (policy, outputs, moved) => {
+    const result = await run({
+      metrics: 'http-json',
+      'json-url': `${canary.url}/status/503?side={{side}}`,
+      'json-fields': 'requests: requests',
+      'on-error': policy,
+    });
+    expect(result.outputs).toMatchObject(outputs);
+    expect(weights(workspace)).toEqual(moved);
+    expect(reportOf(result.outputs).steps[0]!.notes.join(' ')).toContain('answered HTTP 503');
+  });
+
   it('does not judge an aborted canary again on a re-run: its weight is set to 0 again', async () => {
     canary.set({ delayMs: 60 });
     const first = await run();
