@@ -76,8 +76,10 @@ export function mannWhitneySorted(
   }
   const u = rankSum2 - (n2 * (n2 + 1)) / 2;
   const meanU = (n1 * n2) / 2;
-  const variance = n < 2 ? 0 : ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
-  const sdU = variance > 0 ? Math.sqrt(variance) : 0;
+  const untied = ((n1 * n2) / 12) * (n + 1);
+  const variance = n < 2 ? 0 : untied - ((n1 * n2) / 12) * (tieTerm / (n * (n - 1)));
+  // All values equal: the tie term cancels the variance up to rounding, which must read as exactly 0.
+  const sdU = variance > untied * 1e-12 ? Math.sqrt(variance) : 0;
   const half = continuity ? 0.5 : 0;
   const deviation = u - meanU;
   const zGreater = sdU > 0 ? (deviation - half) / sdU : 0;

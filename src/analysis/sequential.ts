@@ -20,6 +20,7 @@ import { normalDensity, normalQuantile, normalSurvival } from './normal.js';
 
 /** Cumulative α that may be spent by information fraction t (0 at 0, α at 1, nondecreasing). */
 export interface SpendingFunction {
+  /** Names the function and its parameters uniquely: computed boundaries are cached by it. */
   readonly name: string;
   spent(t: number, alpha: number): number;
 }
@@ -58,6 +59,20 @@ export interface BoundaryLook {
   final: boolean;
 }
 
+interface CachedState {
+  look: BoundaryLook;
+  points: Float64Array;
+  masses: Float64Array;
+}
+
+/**
+ * Boundaries depend only on α, the spending and the information fractions of the looks, and rollouts (and
+ * simulations) repeat the same schedules, so computed looks are kept, least recently used dropped first.
+ * States are never changed after they are made, so sharing them is safe.
+ */
+const CACHE = new Map<string, CachedState>();
+const CACHE_SIZE = 512;
+
 const TAIL = 8.5; // standard deviations kept below the mean: the mass beyond is < 1e-16
 const MAX_GRID = 3000;
 
@@ -68,16 +83,19 @@ const MAX_GRID = 3000;
 export class GroupSequentialBoundary {
   private readonly looks: BoundaryLook[] = [];
   /** Grid of S values of the continuing paths and the probability mass at each. */
-  private points = new Float64Array(0);
-  private masses = new Float64Array(0);
+  private points: Float64Array = new Float64Array(0);
+  private masses: Float64Array = new Float64Array(0);
   private lastT = 0;
   private spentSoFar = 0;
+  /** Identifies α, the spending and the looks so far, for the cache. */
+  private key: string;
 
   constructor(
     readonly alpha: number,
     readonly spending: SpendingFunction = obrienFlemingSpending,
   ) {
     if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+    this.key = `${alpha}|${spending.name}`;
   }
 
   get history(): readonly BoundaryLook[] {
@@ -102,48 +120,80 @@ export class GroupSequentialBoundary {
     }
     const final = fraction >= 1 - 1e-12;
     const t = Math.min(1, fraction);
+    const key = `${this.key}|${t.toPrecision(15)}`;
+    const cached = CACHE.get(key);
+    if (cached) {
+      CACHE.delete(key); // most recently used goes last
+      CACHE.set(key, cached);
+      this.adopt(key, cached);
+      return cached.look;
+    }
     const cumulative = final ? this.alpha : Math.min(this.alpha, this.spending.spent(t, this.alpha));
     const target = Math.max(0, cumulative - this.spentSoFar);
-    const delta = t - this.lastT;
-    const sd = Math.sqrt(delta);
-
     let boundary: number;
-    if (target <= 1e-15) {
-      boundary = Number.POSITIVE_INFINITY;
-    } else if (this.looks.length === 0) {
-      boundary = normalQuantile(1 - target);
-    } else {
-      // Probability of first crossing at c (on the S scale) decreases in c: bisect.
-      const crossing = (c: number): number => {
-        let p = 0;
-        for (let i = 0; i < this.points.length; i++)
-          p += this.masses[i]! * normalSurvival((c - this.points[i]!) / sd);
-        return p;
-      };
-      let lo = -TAIL * Math.sqrt(t);
-      let hi = (TAIL + 4) * Math.sqrt(t);
-      if (crossing(lo) <= target) {
-        hi = lo; // everything left may be spent: nothing realistic gets past
-      } else {
-        for (let step = 0; step < 80 && hi - lo > 1e-10; step++) {
-          const mid = (lo + hi) / 2;
-          if (crossing(mid) > target) lo = mid;
-          else hi = mid;
-        }
-      }
-      boundary = hi / Math.sqrt(t);
-    }
+    if (target <= 1e-15) boundary = Number.POSITIVE_INFINITY;
+    else if (this.looks.length === 0) boundary = -normalQuantile(target);
+    else boundary = this.solve(t, Math.sqrt(t - this.lastT), target) / Math.sqrt(t);
 
-    this.spentSoFar = Math.min(this.alpha, this.spentSoFar + target);
-    const look: BoundaryLook = { index: this.looks.length + 1, t, boundary, spent: this.spentSoFar, final };
-    this.looks.push(look);
-    if (!final) this.carry(t, delta, boundary);
-    this.lastT = t;
+    const spent = Math.min(this.alpha, this.spentSoFar + target);
+    const look: BoundaryLook = { index: this.looks.length + 1, t, boundary, spent, final };
+    const state: CachedState = { look, points: this.points, masses: this.masses };
+    if (!final) Object.assign(state, this.carry(t, t - this.lastT, boundary, this.looks.length === 0));
+    CACHE.set(key, state);
+    if (CACHE.size > CACHE_SIZE) CACHE.delete(CACHE.keys().next().value!);
+    this.adopt(key, state);
     return look;
   }
 
+  private adopt(key: string, state: CachedState): void {
+    this.key = key;
+    this.looks.push(state.look);
+    this.points = state.points;
+    this.masses = state.masses;
+    this.spentSoFar = state.look.spent;
+    this.lastT = state.look.t;
+  }
+
+  /**
+   * The boundary c on the S scale where the continuing paths first cross with probability `target`: Newton
+   * on log P(cross | c), kept inside a bisection bracket. About five passes over the grid.
+   */
+  private solve(t: number, sd: number, target: number): number {
+    const logTarget = Math.log(target);
+    const evaluate = (c: number): { p: number; density: number } => {
+      let p = 0;
+      let density = 0;
+      for (let i = 0; i < this.points.length; i++) {
+        const u = (c - this.points[i]!) / sd;
+        p += this.masses[i]! * normalSurvival(u);
+        density += this.masses[i]! * normalDensity(u);
+      }
+      return { p, density: density / sd };
+    };
+    let lo = -TAIL * Math.sqrt(t);
+    let hi = (TAIL + 4) * Math.sqrt(t);
+    if (evaluate(lo).p <= target) return lo; // everything left may be spent: nothing realistic gets past
+    let c = Math.min(hi, Math.max(lo, -normalQuantile(target) * Math.sqrt(t)));
+    for (let step = 0; step < 100; step++) {
+      const { p, density } = evaluate(c);
+      if (p > target) lo = c;
+      else hi = c;
+      // d/dc log p = −density/p; a Newton step on log p − log target.
+      const next = p > 0 && density > 0 ? c + ((Math.log(p) - logTarget) * p) / density : Number.NaN;
+      const candidate = next > lo && next < hi ? next : (lo + hi) / 2;
+      if (Math.abs(candidate - c) < 1e-10 || hi - lo < 1e-10) return candidate;
+      c = candidate;
+    }
+    return c;
+  }
+
   /** The density of S on the continuing paths after a look at t with the given boundary. */
-  private carry(t: number, delta: number, boundary: number): void {
+  private carry(
+    t: number,
+    delta: number,
+    boundary: number,
+    first: boolean,
+  ): { points: Float64Array; masses: Float64Array } {
     const sdT = Math.sqrt(t);
     const low = -TAIL * sdT;
     const high = Number.isFinite(boundary) ? Math.max(low + 1e-9, boundary * sdT) : TAIL * sdT;
@@ -153,7 +203,6 @@ export class GroupSequentialBoundary {
     const h = (high - low) / intervals;
     const points = new Float64Array(intervals + 1);
     const masses = new Float64Array(intervals + 1);
-    const first = this.looks.length === 1;
     for (let j = 0; j <= intervals; j++) {
       const y = low + j * h;
       points[j] = y;
@@ -172,8 +221,7 @@ export class GroupSequentialBoundary {
       }
       masses[j] = density * h * (j === 0 || j === intervals ? 0.5 : 1);
     }
-    this.points = points;
-    this.masses = masses;
+    return { points, masses };
   }
 }
 

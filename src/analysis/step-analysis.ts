@@ -319,10 +319,13 @@ class Analysis implements StepAnalysis {
       estimate: ratio,
     };
     const perSide = `${Math.min(baseline.length, canary.length)} of ${settings.maxSamples} samples per side`;
-    const constant =
-      test.sdU === 0
+    const constantSides =
+      baseline[0] === baseline[baseline.length - 1] && canary[0] === canary[canary.length - 1];
+    const constant = !constantSides
+      ? ''
+      : baseline[0] === canary[0]
         ? `all ${baseline.length + canary.length} latencies are ${formatMs(baseline[0]!)}: nothing differs; `
-        : '';
+        : `each side is constant (${formatMs(canary[0]!)} vs ${formatMs(baseline[0]!)}); `;
     const estimate = `Hodges-Lehmann ratio ${fixed(ratio, 2)} (${ratioInterval(settings.confidence, interval)})`;
     const sequential = sequentialClause(look, perSide);
     let comparison: Comparison;
