@@ -206,7 +206,7 @@ export async function readChecks(
       );
     }
     const object = repository.object;
-    if (!object || object.__typename !== 'Commit') {
+    if (object?.__typename !== 'Commit') {
       throw new GitHubApiError(
         `GitHub refused to read the checks of ${short}: ${where} has no commit ${target.sha}`,
         'not-found',

@@ -405,7 +405,7 @@ interface DependabotAlert {
 
 const DEPENDABOT_PERMISSION =
   "the workflow's GITHUB_TOKEN cannot be granted it (`permissions:` has no key for Dependabot alerts, and `security-events: read` covers code scanning only). " +
-  'Pass a token that can read them as the github-token: a GitHub App installation token with the `vulnerability_alerts: read` ("Dependabot alerts: read") permission, ' +
+  'Give the action a token that can read them (its `token` input): a GitHub App installation token with the `vulnerability_alerts: read` ("Dependabot alerts: read") permission, ' +
   'a fine-grained personal access token with "Dependabot alerts: read" on this repository, or a classic one with the `security_events` scope (`public_repo` for a public repository)';
 
 function nextLink(link: string | undefined): string | undefined {
