@@ -519,6 +519,17 @@ describe('canary-promote with router command', () => {
     }
   });
 
+  it('warns, and changes nothing more, when rollback: true finds nothing to roll back to', async () => {
+    canary.set({ failRate: 0.5 });
+    const result = await run({ rollback: 'true', ledger: 'file:ledger.json' });
+    expect(result.outputs.aborted).toBe('true');
+    expect(weights(workspace)).toEqual([25, 0]);
+    const warning = result.annotations.find((a) => a.message.startsWith('canary-promote: no rollback:'));
+    expect(warning?.level).toBe('warning');
+    expect(result.summary).toContain('No rollback:');
+    expect(existsSync(join(workspace, 'ledger.json'))).toBe(false);
+  });
+
   it('rolls the file ledger back to the baseline after an abort with rollback: true', async () => {
     const ledger = 'file:ledger.json';
     const github = { sha: 'a'.repeat(40), repository: 'octo/app' };

@@ -62,13 +62,19 @@ export async function main({ signal }: StepContext): Promise<void> {
 
   let rollback: RollbackRun | { refused: string } | undefined;
   if (report.status === 'aborted' && settings.rollback && rollbackLedger) {
+    const rollbackSettings = settings.rollback;
     rollback = await core.group(`Rollback of ${settings.rollout.environment}`, () =>
-      rollBack(settings.rollback!, rollbackLedger, signal).catch((error: unknown) => {
-        if (error instanceof RollbackRefused) return { refused: error.message };
-        throw error;
+      rollBack(rollbackSettings, rollbackLedger, signal).catch((error: unknown) => {
+        // Refused (nothing to go back to) is a warning; anything else fails the step, after the summary.
+        const message = (error as Error).message;
+        if (error instanceof RollbackRefused) core.warning(`canary-promote: no rollback: ${message}`);
+        else
+          core.setFailed(
+            `canary-promote: the rollback to ${settings.rollout.baselineVersion} failed: ${message}`,
+          );
+        return { refused: message };
       }),
     );
-    if ('refused' in rollback) core.warning(`canary-promote: no rollback: ${rollback.refused}`);
   }
 
   const facts = [store.describe, router.kind, source.kind, rollbackLedger?.describe ?? ''];
