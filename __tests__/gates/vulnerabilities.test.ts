@@ -496,6 +496,17 @@ describe('parseSarif', () => {
     ]);
   });
 
+  it("reads Grype's severity from the rule's description when the match has no CVSS score", () => {
+    const sarif = structuredClone(GRYPE_SARIF);
+    for (const rule of sarif.runs[0]?.tool.driver.rules ?? [])
+      delete (rule.properties as Record<string, unknown>)['security-severity'];
+    const findings = parseSarif(JSON.stringify(sarif), 'grype.sarif');
+    expect(findings.map((f) => [f.id, f.severity, f.basis])).toEqual([
+      ['CVE-2022-42889', 'critical', 'described critical'],
+      ['GHSA-493p-pfq6-5258', 'medium', 'described medium'],
+    ]);
+  });
+
   it('refuses what is not a SARIF log', () => {
     expect(() => parseSarif('{"version":"2.1.0"}', 'x.sarif')).toThrow(
       "x.sarif is not a SARIF log: it has no 'runs' list",

@@ -496,7 +496,8 @@ export async function runChecksGate(config: ChecksGateConfig, context: GateConte
         log.warning(
           `checks: ${apiError.message}; waiting ${formatDuration(resumeAt - now)} (until ${iso(resumeAt)}) within the timeout`,
         );
-        if (!(await pause(context, resumeAt - now))) return cancelled(last?.judgement);
+        // At least a second: a reset already past by GitHub's clock must not turn into a tight loop.
+        if (!(await pause(context, Math.max(resumeAt - now, 1000)))) return cancelled(last?.judgement);
         continue;
       }
       const beyond =

@@ -7,7 +7,8 @@
 //      bands: 9.0+ critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low, 0 none. CodeQL's security queries,
 //      Trivy and Grype all set it.
 //   2. A severity word among the rule's or result's `tags` (Trivy: ["vulnerability", "security", "HIGH"]),
-//      or a `severity` property (critical, high, medium/moderate, low).
+//      or a `severity` property (critical, high, medium/moderate, low), or — Grype's way when a match has no
+//      CVSS score — the word in the rule's short description ('CVE-2022-42889 critical vulnerability for …').
 //   3. The SARIF `level` (the result's, else the rule's `defaultConfiguration.level`, else `warning` as the
 //      SARIF spec says): error → high, warning → medium, note → low, none → none. This is how GitHub ranks
 //      alerts that carry no security severity (Error, Warning, Note); error is not taken for critical.
@@ -214,6 +215,11 @@ export function sarifSeverity(
     }
   }
   if (best) return best;
+  const described = /\b(critical|high|medium|low|negligible)\s+vulnerability\b/i.exec(
+    rule?.shortDescription?.text ?? '',
+  );
+  const word = severityOfWord(described?.[1]);
+  if (word) return { severity: word, basis: `described ${described?.[1]}` };
   const level = result.level ?? rule?.defaultConfiguration?.level ?? 'warning';
   return { severity: LEVEL_SEVERITY[level] ?? 'medium', basis: `level ${level}` };
 }
