@@ -507,6 +507,23 @@ describe('parseSarif', () => {
     ]);
   });
 
+  it('refuses a log whose scanner says its run failed', () => {
+    const failed = {
+      version: '2.1.0',
+      runs: [
+        { tool: { driver: { name: 'CodeQL' } }, invocations: [{ executionSuccessful: false }], results: [] },
+      ],
+    };
+    expect(() => parseSarif(JSON.stringify(failed), 'codeql.sarif')).toThrow(
+      'codeql.sarif: CodeQL reports that its run did not succeed (executionSuccessful: false)',
+    );
+    const succeeded = {
+      ...failed,
+      runs: [{ ...failed.runs[0], invocations: [{ executionSuccessful: true }] }],
+    };
+    expect(parseSarif(JSON.stringify(succeeded), 'codeql.sarif')).toEqual([]);
+  });
+
   it('refuses what is not a SARIF log', () => {
     expect(() => parseSarif('{"version":"2.1.0"}', 'x.sarif')).toThrow(
       "x.sarif is not a SARIF log: it has no 'runs' list",

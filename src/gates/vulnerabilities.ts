@@ -12,6 +12,7 @@
 //   3. The SARIF `level` (the result's, else the rule's `defaultConfiguration.level`, else `warning` as the
 //      SARIF spec says): error → high, warning → medium, note → low, none → none. This is how GitHub ranks
 //      alerts that carry no security severity (Error, Warning, Note); error is not taken for critical.
+// A run whose `invocations` say `executionSuccessful: false` makes the file unreadable (an error), not clean.
 // Results whose `kind` is not `fail` (pass, notApplicable, informational…), that are suppressed (any
 // suppression not `rejected`), or whose `baselineState` is `absent`, are not findings.
 //
@@ -162,6 +163,7 @@ interface SarifResult {
 }
 interface SarifRun {
   tool?: { driver?: SarifComponent; extensions?: SarifComponent[] };
+  invocations?: { executionSuccessful?: boolean }[];
   results?: SarifResult[] | null;
 }
 
@@ -245,6 +247,12 @@ export function parseSarif(text: string, source: string): Finding[] {
   const findings: Finding[] = [];
   for (const run of log.runs as SarifRun[]) {
     const tool = run?.tool?.driver?.name;
+    // A scan that says it failed has no complete results: judging what it did find would pass too much.
+    if (run?.invocations?.some((i) => i?.executionSuccessful === false)) {
+      throw new SourceError(
+        `${source}: ${tool ?? 'the scanner'} reports that its run did not succeed (executionSuccessful: false)`,
+      );
+    }
     for (const result of run?.results ?? []) {
       if (!result || !counts(result)) continue;
       const rule = ruleOf(run, result);
