@@ -54,6 +54,18 @@ describe('step analysis', () => {
     expect(latency.reason).toMatch(/3 baseline and 3 canary samples, 20 per side needed before comparing/);
   });
 
+  it('is inconclusive when one side reached max-samples and the other is still short of min-samples', () => {
+    const analysis = createStepAnalysis(SETTINGS);
+    const many = Array.from({ length: 200 }, (_, i) => 100 + (i % 17));
+    analysis.add(observation(many, many.slice(0, 12)));
+    const latency = metric(analysis, 'latency');
+    expect(latency.verdict).toBe('inconclusive');
+    expect(latency.reason).toMatch(
+      /200 baseline and 12 canary samples, 20 per side needed before comparing \(one side reached max-samples 200\)/,
+    );
+    expect(analysis.judge().verdict).toBe('inconclusive');
+  });
+
   it('fails a clearly slower canary early with values, the ratio, its interval and the boundary in the reason', () => {
     const random = new Random(1);
     const analysis = createStepAnalysis(SETTINGS);

@@ -292,9 +292,11 @@ class Analysis implements StepAnalysis {
   ): Comparison {
     const { settings } = this;
     if (!enough) {
+      // One side at max-samples and the other still short: more of the same traffic split will not help.
+      const ended = Math.max(baseline.length, canary.length) >= settings.maxSamples;
       return {
-        verdict: 'continue',
-        sentence: `${values}; ${baseline.length} baseline and ${canary.length} canary samples, ${settings.minSamples} per side needed before comparing`,
+        verdict: ended ? 'inconclusive' : 'continue',
+        sentence: `${values}; ${baseline.length} baseline and ${canary.length} canary samples, ${settings.minSamples} per side needed before comparing${ended ? ` (one side reached max-samples ${settings.maxSamples})` : ''}`,
       };
     }
     const allowedRatio = 1 + settings.allowedIncrease.latency;
@@ -416,9 +418,10 @@ class Analysis implements StepAnalysis {
     const { settings } = this;
     const { baseline, canary } = this.sides;
     if (!enough) {
+      const ended = Math.max(baseline.requests, canary.requests) >= settings.maxRequests;
       return {
-        verdict: 'continue',
-        sentence: `${values}; ${settings.minSamples} requests per side needed before comparing`,
+        verdict: ended ? 'inconclusive' : 'continue',
+        sentence: `${values}; ${settings.minSamples} requests per side needed before comparing${ended ? ` (one side reached max-requests ${settings.maxRequests})` : ''}`,
       };
     }
     const test = twoProportionTest(
