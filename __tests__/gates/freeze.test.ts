@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGatesConfig } from '../../src/gates/config.js';
-import { evaluateFreeze, firstInstantAtOrAfter, windowState } from '../../src/gates/freeze.js';
+import { evaluateFreeze, firstInstantAtOrAfter, localParts, windowState } from '../../src/gates/freeze.js';
 import type { FreezeGateConfig, FreezeWindow, GateTarget } from '../../src/gates/types.js';
 import { gateTarget } from '../helpers/gates.js';
 
@@ -237,6 +238,80 @@ describe('environments and overrides', () => {
     );
     expect(evaluateFreeze(config, at(saturday)).detail).toMatch(
       /^frozen by 'launch' and 'weekend' until 2026-06-10 00:00 UTC/,
+    );
+  });
+});
+
+describe('weekly windows against a plain reading of the wall clock', () => {
+  it('in zones without DST, frozen exactly when the local minute of the week lies in [from, to), wrapping the week', () => {
+    const WEEK = 7 * 24 * 60;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('UTC', 'Asia/Tokyo', 'Asia/Kolkata', 'America/Phoenix', 'Pacific/Chatham'),
+        fc.integer({ min: 0, max: WEEK - 1 }),
+        fc.integer({ min: 1, max: WEEK - 1 }),
+        // Any instant in 2026 and 2027, to the minute.
+        fc.integer({
+          min: Date.parse('2026-01-01T00:00:00Z') / 60_000,
+          max: Date.parse('2027-12-31T00:00:00Z') / 60_000,
+        }),
+        (timezone, fromMinute, length, minute) => {
+          const toMinute = (fromMinute + length) % WEEK;
+          const window: FreezeWindow = {
+            kind: 'weekly',
+            timezone,
+            from: { day: Math.floor(fromMinute / 1440), minutes: fromMinute % 1440 },
+            to: { day: Math.floor(toMinute / 1440), minutes: toMinute % 1440 },
+            environments: [],
+          };
+          const instant = new Date(minute * 60_000);
+          const local = localParts(instant.getTime(), timezone);
+          const ofWeek = local.weekday * 1440 + local.minutes;
+          const inside = (ofWeek - fromMinute + WEEK) % WEEK < length;
+          expect(windowState(window, 'w', instant).active).toBe(inside);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('in zones with DST too, away from the changes themselves (where the repeated hour is read by its first pass)', () => {
+    const WEEK = 7 * 24 * 60;
+    const offset = (t: number, zone: string) => {
+      const p = localParts(t, zone);
+      return Date.UTC(p.year, p.month - 1, p.day, 0, p.minutes) - Math.floor(t / 60_000) * 60_000;
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'America/Santiago'),
+        fc.integer({ min: 0, max: WEEK - 1 }),
+        fc.integer({ min: 1, max: WEEK - 1 }),
+        fc.integer({
+          min: Date.parse('2026-01-01T00:00:00Z') / 60_000,
+          max: Date.parse('2027-12-31T00:00:00Z') / 60_000,
+        }),
+        (timezone, fromMinute, length, minute) => {
+          const t = minute * 60_000;
+          const hours = 3 * 3_600_000;
+          fc.pre(
+            offset(t - hours, timezone) === offset(t, timezone) &&
+              offset(t + hours, timezone) === offset(t, timezone),
+          );
+          const toMinute = (fromMinute + length) % WEEK;
+          const window: FreezeWindow = {
+            kind: 'weekly',
+            timezone,
+            from: { day: Math.floor(fromMinute / 1440), minutes: fromMinute % 1440 },
+            to: { day: Math.floor(toMinute / 1440), minutes: toMinute % 1440 },
+            environments: [],
+          };
+          const local = localParts(t, timezone);
+          const ofWeek = local.weekday * 1440 + local.minutes;
+          const inside = (ofWeek - fromMinute + WEEK) % WEEK < length;
+          expect(windowState(window, 'w', new Date(t)).active).toBe(inside);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
