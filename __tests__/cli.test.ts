@@ -1,5 +1,7 @@
 // The command line: the package's bin runs the bundled CLI, which runs the bundled action through the runner.
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +13,12 @@ import { repoRoot } from './helpers/repo.js';
 const exec = promisify(execFile);
 const bin = join(repoRoot, 'bin/deploy-kit.js');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  cwd = repoRoot,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: repoRoot });
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -88,5 +93,37 @@ describe('deploy-kit (the bin)', () => {
     const parsed = JSON.parse(result.stdout);
     expect(parsed.conclusion).toBe('failure');
     expect(parsed.outputs.passed).toBe('false');
+  });
+
+  it('runs the root action as `deploy-kit release`, and `deploy-kit status` then shows it live', async () => {
+    const help = await cli(['release', '--help']);
+    expect(help.stdout).toContain('--smoke-latency-p95 <value>');
+    const workspace = mkdtempSync(join(tmpdir(), 'cli-release-'));
+    const ledger = `file:${join(workspace, 'ledger.json')}`;
+    const release = await cli(
+      [
+        'release',
+        '--environment',
+        'staging',
+        '--version',
+        'v7',
+        '--ref',
+        'a'.repeat(40),
+        '--command',
+        'echo "deploying $DEPLOY_KIT_VERSION"',
+        '--smoke-url',
+        `${app.url}/health`,
+        '--smoke-samples',
+        '5',
+        '--ledger',
+        ledger,
+        '--json',
+      ],
+      workspace,
+    );
+    expect(release.code).toBe(0);
+    expect(JSON.parse(release.stdout).outputs).toMatchObject({ result: 'released', version: 'v7' });
+    const status = await cli(['status', '--ledger', ledger], workspace);
+    expect(status.stdout).toMatch(/^staging\n {2}live: v7 \(aaaaaaa\)/m);
   });
 });

@@ -51,11 +51,18 @@ function packageRoot(): string {
   return dir;
 }
 
+/** The root action (uses: <owner>/deploy-kit@v1) answers to this name on the command line. */
+export const ROOT_ACTION = 'release';
+
 export function listActions(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true })
+  const folders = readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'action.yml')))
-    .map((entry) => entry.name)
-    .sort();
+    .map((entry) => entry.name);
+  return [...folders, ...(existsSync(join(root, 'action.yml')) ? [ROOT_ACTION] : [])].sort();
+}
+
+function actionDir(root: string, action: string): string {
+  return action === ROOT_ACTION && !existsSync(join(root, action, 'action.yml')) ? root : join(root, action);
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -161,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!listActions(root).includes(args.action)) {
     throw new UsageError(`unknown action '${args.action}' (one of: ${listActions(root).join(', ')})`);
   }
-  const manifest = readManifest(join(root, args.action));
+  const manifest = readManifest(actionDir(root, args.action));
   if (args.help) {
     process.stdout.write(`${actionHelp(manifest, args.action)}\n`);
     return 0;

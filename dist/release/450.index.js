@@ -496,7 +496,7 @@ async function readChecks(client, target, mode, options = {}) {
             throw new github_errors/* GitHubApiError */.OS(`GitHub refused to read the checks of ${short}: no repository ${where}`, 'not-found', undefined);
         }
         const object = repository.object;
-        if (!object || object.__typename !== 'Commit') {
+        if (object?.__typename !== 'Commit') {
             throw new github_errors/* GitHubApiError */.OS(`GitHub refused to read the checks of ${short}: ${where} has no commit ${target.sha}`, 'not-found', undefined);
         }
         if (first && required) {
@@ -741,7 +741,8 @@ async function runChecksGate(config, context) {
             const resumeAt = rateLimitResumeAt(apiError, new Date(now));
             if (resumeAt !== undefined && resumeAt <= deadline) {
                 log.warning(`checks: ${apiError.message}; waiting ${(0,units/* formatDuration */.a3)(resumeAt - now)} (until ${iso(resumeAt)}) within the timeout`);
-                if (!(await pause(context, resumeAt - now)))
+                // At least a second: a reset already past by GitHub's clock must not turn into a tight loop.
+                if (!(await pause(context, Math.max(resumeAt - now, 1000))))
                     return cancelled(last?.judgement);
                 continue;
             }
@@ -1505,7 +1506,8 @@ var types = __webpack_require__(2301);
 //      bands: 9.0+ critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low, 0 none. CodeQL's security queries,
 //      Trivy and Grype all set it.
 //   2. A severity word among the rule's or result's `tags` (Trivy: ["vulnerability", "security", "HIGH"]),
-//      or a `severity` property (critical, high, medium/moderate, low).
+//      or a `severity` property (critical, high, medium/moderate, low), or — Grype's way when a match has no
+//      CVSS score — the word in the rule's short description ('CVE-2022-42889 critical vulnerability for …').
 //   3. The SARIF `level` (the result's, else the rule's `defaultConfiguration.level`, else `warning` as the
 //      SARIF spec says): error → high, warning → medium, note → low, none → none. This is how GitHub ranks
 //      alerts that carry no security severity (Error, Warning, Note); error is not taken for critical.
@@ -1637,6 +1639,10 @@ function sarifSeverity(result, rule) {
     }
     if (best)
         return best;
+    const described = /\b(critical|high|medium|low|negligible)\s+vulnerability\b/i.exec(rule?.shortDescription?.text ?? '');
+    const word = severityOfWord(described?.[1]);
+    if (word)
+        return { severity: word, basis: `described ${described?.[1]}` };
     const level = result.level ?? rule?.defaultConfiguration?.level ?? 'warning';
     return { severity: LEVEL_SEVERITY[level] ?? 'medium', basis: `level ${level}` };
 }
@@ -1664,6 +1670,10 @@ function parseSarif(text, source) {
     const findings = [];
     for (const run of log.runs) {
         const tool = run?.tool?.driver?.name;
+        // A scan that says it failed has no complete results: judging what it did find would pass too much.
+        if (run?.invocations?.some((i) => i?.executionSuccessful === false)) {
+            throw new SourceError(`${source}: ${tool ?? 'the scanner'} reports that its run did not succeed (executionSuccessful: false)`);
+        }
         for (const result of run?.results ?? []) {
             if (!result || !counts(result))
                 continue;
@@ -1779,7 +1789,7 @@ function parseNpmAudit(text, source) {
     throw new SourceError(`${source} is not an npm audit report: it has neither 'vulnerabilities' (npm 7+) nor 'advisories' (npm 6)`);
 }
 const DEPENDABOT_PERMISSION = "the workflow's GITHUB_TOKEN cannot be granted it (`permissions:` has no key for Dependabot alerts, and `security-events: read` covers code scanning only). " +
-    'Pass a token that can read them as the github-token: a GitHub App installation token with the `vulnerability_alerts: read` ("Dependabot alerts: read") permission, ' +
+    'Give the action a token that can read them (its `token` input): a GitHub App installation token with the `vulnerability_alerts: read` ("Dependabot alerts: read") permission, ' +
     'a fine-grained personal access token with "Dependabot alerts: read" on this repository, or a classic one with the `security_events` scope (`public_repo` for a public repository)';
 function nextLink(link) {
     if (!link)

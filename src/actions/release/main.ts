@@ -26,7 +26,7 @@ import { type ReleaseResult, type ReleaseStep, releaseSummary } from './summary.
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = await readSettings();
   const steps: ReleaseStep[] = [];
-  const { environment, version } = settings.deploy;
+  const { version } = settings.deploy;
   core.setOutput('version', version);
   core.setOutput('sha', settings.deploy.sha);
   core.setOutput('url', settings.deploy.url ?? '');
@@ -60,25 +60,7 @@ export async function main({ signal }: StepContext): Promise<void> {
     return finish(settings, steps, outcome.result, details);
   }
 
-  let smoke: SmokeReport | undefined;
-  if (outcome.result === 'success' && settings.smoke) {
-    const smoked = await timed(steps, 'smoke test', () => runSmoke(settings.smoke!, { log: core, signal }));
-    smoke = smoked.value;
-    const failed = smoke.checks.filter((check) => !check.passed);
-    smoked.step.result = smoke.passed ? 'success' : signal.aborted ? 'cancelled' : 'failure';
-    smoked.step.detail = smoke.passed
-      ? `${smoke.checks.length} of ${smoke.checks.length} checks passed`
-      : `${failed.length} of ${smoke.checks.length} checks failed: ${failed.map((c) => `${c.name} (${c.reasons.join('; ')})`).join(', ')}`;
-    for (const check of failed)
-      core.error(`${check.name}: ${check.reasons.join('; ')}`, { title: `smoke test: ${check.name} failed` });
-    const p95 = Math.max(0, ...smoke.checks.map((check) => check.latencyMs?.p95 ?? 0));
-    core.setOutput('smoke-passed', String(smoke.passed));
-    core.setOutput('p95-ms', String(Math.round(p95)));
-  } else if (outcome.result === 'success') {
-    core.notice(
-      `release: no smoke-url or smoke-checks given, so ${version} in ${environment} was not smoke-tested`,
-    );
-  }
+  const smoke = outcome.result === 'success' ? await smokeStage(settings, steps, signal) : undefined;
   if (signal.aborted) return finish(settings, steps, 'cancelled', { ...details, smoke });
 
   const why =
@@ -90,26 +72,62 @@ export async function main({ signal }: StepContext): Promise<void> {
   if (why === undefined) return finish(settings, steps, 'released', { ...details, smoke });
   if (!settings.autoRollback) return finish(settings, steps, 'failed', { ...details, smoke, why });
 
-  const rolled = await timed(steps, 'rollback', () => rollBackTo(settings, opened, signal, why));
-  const rollback = rolled.value;
-  const redeploy = 'outcome' in rollback ? rollback.outcome : undefined;
-  rolled.step.result = redeploy?.result ?? 'failure';
-  rolled.step.detail =
-    'plan' in rollback
-      ? `${versionOf(rollback.plan.target)} is live again (deployment ${redeploy?.deployment.id})`
-      : rollback.refused;
-  if (redeploy && 'plan' in rollback) {
-    core.setOutput('rolled-back-to-version', versionOf(rollback.plan.target));
-    core.setOutput('rollback-deployment-id', redeploy.deployment.id);
-    if (redeploy.result !== 'success') rolled.step.detail = redeploy.reason ?? redeploy.result;
+  const rollback = await timed(steps, 'rollback', () => rollBackTo(settings, opened, signal, why));
+  const result = rollbackResult(rollback.value, rollback.step);
+  return finish(settings, steps, result, { ...details, smoke, why, rollback: rollback.value });
+}
+
+/** The smoke test of the new release, when one is configured: outputs, annotations and its row. */
+async function smokeStage(
+  settings: ReleaseSettings,
+  steps: ReleaseStep[],
+  signal: AbortSignal,
+): Promise<SmokeReport | undefined> {
+  const { environment, version } = settings.deploy;
+  if (!settings.smoke) {
+    core.notice(
+      `release: no smoke-url or smoke-checks given, so ${version} in ${environment} was not smoke-tested`,
+    );
+    return undefined;
   }
-  const result: ReleaseResult =
+  const smoke = settings.smoke;
+  const { value: report, step } = await timed(steps, 'smoke test', () =>
+    runSmoke(smoke, { log: core, signal }),
+  );
+  const failed = report.checks.filter((check) => !check.passed);
+  step.result = report.passed ? 'success' : signal.aborted ? 'cancelled' : 'failure';
+  step.detail = report.passed
+    ? `${report.checks.length} of ${report.checks.length} checks passed`
+    : `${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => `${c.name} (${c.reasons.join('; ')})`).join(', ')}`;
+  for (const check of failed) {
+    core.error(`${check.name}: ${check.reasons.join('; ')}`, { title: `smoke test: ${check.name} failed` });
+  }
+  const p95 = Math.max(0, ...report.checks.map((check) => check.latencyMs?.p95 ?? 0));
+  core.setOutput('smoke-passed', String(report.passed));
+  core.setOutput('p95-ms', String(Math.round(p95)));
+  return report;
+}
+
+/** What the rollback leaves: outputs, its row, and the release's result. */
+function rollbackResult(rollback: RollbackRun | { refused: string }, step: ReleaseStep): ReleaseResult {
+  if (!('plan' in rollback)) {
+    step.result = 'failure';
+    step.detail = rollback.refused;
+    return 'failed';
+  }
+  const redeploy = rollback.outcome;
+  const target = versionOf(rollback.plan.target);
+  step.result = redeploy?.result ?? 'failure';
+  step.detail =
     redeploy?.result === 'success'
-      ? 'rolled-back'
-      : redeploy?.result === 'cancelled'
-        ? 'cancelled'
-        : 'failed';
-  return finish(settings, steps, result, { ...details, smoke, why, rollback });
+      ? `${target} is live again (deployment ${redeploy.deployment.id})`
+      : (redeploy?.reason ?? 'no redeploy');
+  if (redeploy) {
+    core.setOutput('rolled-back-to-version', target);
+    core.setOutput('rollback-deployment-id', redeploy.deployment.id);
+  }
+  if (redeploy?.result === 'success') return 'rolled-back';
+  return redeploy?.result === 'cancelled' ? 'cancelled' : 'failed';
 }
 
 /** Runs one stage, timing it into the steps table; its result is set by the caller from what it returns. */
