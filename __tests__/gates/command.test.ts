@@ -103,7 +103,7 @@ describe('command gate', () => {
     );
     expect(missing.verdict).toBe('error');
     expect(missing.detail).toBe(
-      `a its cwd 'nowhere' does not exist (${join(workspace, 'nowhere')}); b its cwd '../..' is outside the workspace (${workspace})`,
+      `a: its cwd 'nowhere' does not exist (${join(workspace, 'nowhere')}); b: its cwd '../..' is outside the workspace (${workspace})`,
     );
     expect(context.log.groups).toEqual([]);
   });

@@ -180,7 +180,7 @@ describe('evaluateGates', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(report.gates.map((g) => [g.gate, g.verdict, g.detail])).toEqual([
       ['env', 'pass', expect.any(String)],
-      ['command', 'error', expect.stringContaining('long was cancelled')],
+      ['command', 'error', expect.stringContaining('long: was cancelled')],
       ['checks', 'error', 'checks was not evaluated: the run was cancelled'],
     ]);
     expect(report.passed).toBe(false);

@@ -203,7 +203,7 @@ export async function runCommandGate(
     );
   }
   if (errors.length > 0) {
-    parts.push(`${errors.map((i) => `${i.name} ${i.detail}`).join('; ')}`);
+    parts.push(errors.map((i) => `${i.name}: ${i.detail}`).join('; '));
   }
   return { verdict: failed.length > 0 ? 'fail' : 'error', detail: parts.join('; '), items };
 }
