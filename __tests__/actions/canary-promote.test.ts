@@ -214,6 +214,22 @@ describe.skipIf(!nginxPresent)('canary-promote behind a real nginx, judged by th
     expect(await served(nginx.url, 6)).toEqual(new Map([['v1', 6]]));
   });
 
+  it('reloads through nginx-reload-command, which finds the files from DEPLOY_KIT_NGINX_CONFIG', async () => {
+    const result = await run({
+      steps: '50,100',
+      'nginx-test': 'false',
+      'nginx-reload-command': [
+        'prefix=$(dirname "$DEPLOY_KIT_NGINX_CONFIG")',
+        'echo "$DEPLOY_KIT_CANARY_WEIGHT" >> "$prefix/reloads"',
+        'nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" -t -q',
+        'nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" -s reload',
+      ].join('\n'),
+    });
+    expect(result.outputs.promoted).toBe('true');
+    expect(await served(nginx.url, 6)).toEqual(new Map([['v2', 6]]));
+    expect(readFileSync(join(nginx.prefix, 'reloads'), 'utf8')).toBe('50\n100\n');
+  });
+
   it('refuses a bad nginx setting before touching the upstream file', async () => {
     const before = readFileSync(nginx.upstreamFile, 'utf8');
     const result = await run({ 'nginx-canary': 'evil; include /etc/passwd' });

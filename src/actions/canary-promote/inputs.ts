@@ -140,6 +140,7 @@ function readRouter(
       const args = input.string('nginx-args');
       const reload = input.string('nginx-reload-command');
       const pidFile = input.string('nginx-pid-file');
+      const test = input.boolean('nginx-test') ?? true;
       const config = requiredFor('nginx-config', input.string('nginx-config'), 'router: nginx', why);
       return {
         kind,
@@ -151,6 +152,7 @@ function readRouter(
           ...(args ? { nginxArgs: args.split(/\s+/).filter(Boolean) } : {}),
           ...(reload ? { reloadCommand: { script: reload } } : {}),
           ...(pidFile ? { pidFile: resolve(cwd, pidFile) } : {}),
+          test,
           cwd,
           env: baseEnv,
         },
