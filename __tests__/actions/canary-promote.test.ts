@@ -391,6 +391,19 @@ describe('canary-promote with router command', () => {
     expect(weights(workspace)).toEqual([25, 0]);
   });
 
+  it('takes steps as a YAML list with a hold per step', async () => {
+    const result = await run({
+      steps: '- {weight: 30, hold: 200ms}\n- {weight: 60, hold: 400ms}\n- weight: 100',
+    });
+    expect(result.outputs.promoted).toBe('true');
+    expect(weights(workspace)).toEqual([30, 60, 100]);
+    expect(reportOf(result.outputs).settings.steps).toEqual([
+      { weight: 30, holdMs: 200 },
+      { weight: 60, holdMs: 400 },
+      { weight: 100, holdMs: 0 },
+    ]);
+  });
+
   it('judges on a dry run without moving any traffic', async () => {
     canary.set({ delayMs: 60 });
     const result = await run({ 'dry-run': 'true' });
