@@ -585,6 +585,11 @@ describe('globs', () => {
     ]);
     expect(await expandPattern(workspace, '**/*.sarif')).toEqual(['reports/b.sarif', 'reports/deep/a.sarif']);
     expect(await expandPattern(workspace, 'missing.sarif')).toEqual(['missing.sarif']);
+    expect(await expandPattern(workspace, './reports/*.sarif')).toEqual(['reports/b.sarif']);
+    expect(await expandPattern('/', `${workspace}/reports/**/*.sarif`)).toEqual([
+      `${workspace}/reports/b.sarif`,
+      `${workspace}/reports/deep/a.sarif`,
+    ]);
   });
 });
 

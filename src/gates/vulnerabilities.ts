@@ -28,7 +28,7 @@
 // A source that cannot be read (a file missing or not SARIF, a 403) makes the verdict `error` unless a finding
 // already fails the gate: a scan that did not run must not pass as a clean one.
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { GitHubClient } from '../github/client.js';
 import { toGitHubApiError } from '../github/errors.js';
 import type {
@@ -545,17 +545,22 @@ export function globPathRegExp(pattern: string): RegExp {
 const MAX_WALKED = 20_000;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 
-/** Files under the workspace matching a pattern (a plain path is returned as is, found or not). */
+/**
+ * Files matching a pattern, relative to the workspace (an absolute pattern gives absolute paths); a plain path
+ * is returned as is, found or not.
+ */
 export async function expandPattern(workspace: string, pattern: string): Promise<string[]> {
   if (!isGlob(pattern)) return [pattern];
-  const segments = pattern.replace(/^\.\//, '').split('/');
+  const absolute = isAbsolute(pattern);
+  const relativePattern = absolute ? pattern.replace(/^\/+/, '') : pattern.replace(/^\.\//, '');
+  const segments = relativePattern.split('/');
   const fixed: string[] = [];
   for (const segment of segments) {
     if (isGlob(segment)) break;
     fixed.push(segment);
   }
-  const regex = globPathRegExp(pattern);
-  const root = resolve(workspace);
+  const regex = globPathRegExp(relativePattern);
+  const root = absolute ? '/' : resolve(workspace);
   const matches: string[] = [];
   let walked = 0;
   const walk = async (dir: string): Promise<void> => {
@@ -574,7 +579,7 @@ export async function expandPattern(workspace: string, pattern: string): Promise
         if (SKIPPED_DIRS.has(entry.name) && !pattern.includes(entry.name)) continue;
         await walk(full);
       } else if (entry.isFile() && regex.test(rel)) {
-        matches.push(rel);
+        matches.push(absolute ? `/${rel}` : rel);
       }
     }
   };
