@@ -989,7 +989,7 @@ async function runCommandGate(commands, context) {
         parts.push(`${failed.length} of ${total} command${total === 1 ? '' : 's'} failed: ${failed.map((i) => `${i.name} (${i.detail})`).join('; ')}`);
     }
     if (errors.length > 0) {
-        parts.push(`${errors.map((i) => `${i.name} ${i.detail}`).join('; ')}`);
+        parts.push(errors.map((i) => `${i.name}: ${i.detail}`).join('; '));
     }
     return { verdict: failed.length > 0 ? 'fail' : 'error', detail: parts.join('; '), items };
 }
@@ -1511,6 +1511,7 @@ var types = __webpack_require__(2301);
 //   3. The SARIF `level` (the result's, else the rule's `defaultConfiguration.level`, else `warning` as the
 //      SARIF spec says): error → high, warning → medium, note → low, none → none. This is how GitHub ranks
 //      alerts that carry no security severity (Error, Warning, Note); error is not taken for critical.
+// A run whose `invocations` say `executionSuccessful: false` makes the file unreadable (an error), not clean.
 // Results whose `kind` is not `fail` (pass, notApplicable, informational…), that are suppressed (any
 // suppression not `rejected`), or whose `baselineState` is `absent`, are not findings.
 //
@@ -1909,19 +1910,24 @@ function globPathRegExp(pattern) {
 }
 const MAX_WALKED = 20_000;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-/** Files under the workspace matching a pattern (a plain path is returned as is, found or not). */
+/**
+ * Files matching a pattern, relative to the workspace (an absolute pattern gives absolute paths); a plain path
+ * is returned as is, found or not.
+ */
 async function expandPattern(workspace, pattern) {
     if (!isGlob(pattern))
         return [pattern];
-    const segments = pattern.replace(/^\.\//, '').split('/');
+    const absolute = (0,external_node_path_.isAbsolute)(pattern);
+    const relativePattern = absolute ? pattern.replace(/^\/+/, '') : pattern.replace(/^\.\//, '');
+    const segments = relativePattern.split('/');
     const fixed = [];
     for (const segment of segments) {
         if (isGlob(segment))
             break;
         fixed.push(segment);
     }
-    const regex = globPathRegExp(pattern);
-    const root = (0,external_node_path_.resolve)(workspace);
+    const regex = globPathRegExp(relativePattern);
+    const root = absolute ? '/' : (0,external_node_path_.resolve)(workspace);
     const matches = [];
     let walked = 0;
     const walk = async (dir) => {
@@ -1944,7 +1950,7 @@ async function expandPattern(workspace, pattern) {
                 await walk(full);
             }
             else if (entry.isFile() && regex.test(rel)) {
-                matches.push(rel);
+                matches.push(absolute ? `/${rel}` : rel);
             }
         }
     };

@@ -98,7 +98,7 @@ async function smokeStage(
   step.result = report.passed ? 'success' : signal.aborted ? 'cancelled' : 'failure';
   step.detail = report.passed
     ? `${report.checks.length} of ${report.checks.length} checks passed`
-    : `${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => `${c.name} (${c.reasons.join('; ')})`).join(', ')}`;
+    : `${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}`;
   for (const check of failed) {
     core.error(`${check.name}: ${check.reasons.join('; ')}`, { title: `smoke test: ${check.name} failed` });
   }
