@@ -186,6 +186,14 @@ describe('deploy-env on GitHub Deployments', () => {
     expect(gh.requests).toHaveLength(0);
   });
 
+  it('rejects a version of several lines, which the log would show as a workflow command', async () => {
+    const result = await run({ environment: 'staging', version: 'v1\n::error::forged' });
+    expect(result.annotations.map((a) => a.message)).toEqual([
+      expect.stringMatching(/^deploy-env: 'version' must be one line/),
+    ]);
+    expect(gh.requests).toHaveLength(0);
+  });
+
   it("is not held up by GitHub's own open deployment for the job's environment", async () => {
     // A job with `environment: production` gets a deployment from GitHub, open while the job runs.
     gh.store.addDeployment('octo/app', {

@@ -4,6 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputReader } from '../../src/actions/kit/inputs.js';
 import { OPEN_STATES } from '../../src/ledger/types.js';
 import { readManifest } from '../../src/runner/manifest.js';
 import {
@@ -74,6 +75,8 @@ export interface ActionCase {
   /** Declared inputs and outputs, read from <action>/action.yml. */
   inputs: string[];
   outputs: string[];
+  /** The literal defaults of action.yml (expressions unevaluated). */
+  defaults: Record<string, string>;
   world(): Promise<World>;
   /** The fake GitHub routes that create the action's record and that finish it (talksTo github). */
   routes?: { create: string; finish: string };
@@ -84,6 +87,10 @@ export interface ActionCase {
   /** Inputs that carry secrets, as the inputs to give for a secret value. */
   secretInputs: Record<string, (secret: string, world: World) => Record<string, string>>;
   cancelPhases: CancelPhase[];
+  /** The action's own input parser (src/actions/<action>/inputs.ts), for the bulk of hostile inputs. */
+  parseInputs(raw: (name: string) => string, env: NodeJS.ProcessEnv): Promise<unknown>;
+  /** Inputs that let parseInputs succeed without a world (no server, no repository). */
+  plainInputs: Record<string, string>;
   /**
    * Fault kinds this action is known not to survive yet, with what goes wrong: their cells are expected to
    * fail (it.fails), so the day the bug is fixed the cell says so.
@@ -145,9 +152,15 @@ function releaseProblems(before: Records, after: Records, runs: number): string[
   return problems;
 }
 
-function manifestOf(name: string): { inputs: string[]; outputs: string[] } {
+function manifestOf(name: string): Pick<ActionCase, 'inputs' | 'outputs' | 'defaults'> {
   const manifest = readManifest(join(repoRoot, name));
-  return { inputs: manifest.inputs.map((i) => i.name), outputs: manifest.outputs.map((o) => o.name) };
+  return {
+    inputs: manifest.inputs.map((i) => i.name),
+    outputs: manifest.outputs.map((o) => o.name),
+    defaults: Object.fromEntries(
+      manifest.inputs.filter((i) => i.default !== undefined).map((i) => [i.name, i.default!]),
+    ),
+  };
 }
 
 interface GitHubWorldOptions {
@@ -208,6 +221,9 @@ const cancelOnStarted: CancelOptions = { when: (out) => out.includes('started'),
 
 const deployEnv: ActionCase = {
   name: 'deploy-env',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/deploy-env/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: { environment: 'production', version: 'v2', ref: 'a'.repeat(40) },
   talksTo: 'github',
   ...manifestOf('deploy-env'),
   routes: { create: DEPLOYMENTS, finish: STATUSES },
@@ -252,6 +268,9 @@ const deployEnv: ActionCase = {
 
 const rollback: ActionCase = {
   name: 'rollback',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/rollback/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: { environment: 'production' },
   talksTo: 'github',
   ...manifestOf('rollback'),
   routes: { create: DEPLOYMENTS, finish: STATUSES },
@@ -307,6 +326,9 @@ const RELEASES = 'POST /repos/{owner}/{repo}/releases';
 
 const tagRelease: ActionCase = {
   name: 'tag-release',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/tag-release/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: { sha: 'a'.repeat(40) },
   talksTo: 'github',
   ...manifestOf('tag-release'),
   routes: { create: REFS, finish: RELEASES },
@@ -342,6 +364,9 @@ const tagRelease: ActionCase = {
 
 const smokeTest: ActionCase = {
   name: 'smoke-test',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/smoke-test/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: { url: 'http://127.0.0.1:9/health' },
   talksTo: 'target',
   ...manifestOf('smoke-test'),
   recordsPerRun: 0,

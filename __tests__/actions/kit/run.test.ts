@@ -69,4 +69,17 @@ describe('describeFailure', () => {
     );
     expect(describeFailure('smoke-test', 'plain')).toBe('smoke-test: plain');
   });
+
+  it('names a huge value by its length instead of echoing it, and bounds the whole message', () => {
+    const huge = 'x'.repeat(100_000);
+    const quoted = describeFailure('tag-release', new Error(`'sha' must be a commit SHA, got '${huge}'`));
+    expect(quoted).toBe(
+      `tag-release: 'sha' must be a commit SHA, got '${'x'.repeat(80)}…' (100000 characters)`,
+    );
+    const unquoted = describeFailure('deploy-env', new Error(`bad value ${huge} (add the scheme)`));
+    expect(unquoted.length).toBeLessThanOrEqual(2000);
+    expect(unquoted).toMatch(/^deploy-env: bad value x+ … \[\d+ characters cut\] … x+ \(add the scheme\)$/);
+    const short = "'url' must be an http or https URL, got 'ftp://x'";
+    expect(describeFailure('smoke-test', new Error(short))).toBe(`smoke-test: ${short}`);
+  });
 });

@@ -17,9 +17,24 @@ const POST_MARKER = 'isPost';
 /** After a cancel signal, how long a step may take to wind down before it is ended. */
 const CANCEL_GRACE_MS = 5000;
 
+/** A value quoted in a message is cut past this many characters; a whole message past MAX_MESSAGE. */
+const MAX_QUOTED = 160;
+const MAX_MESSAGE = 2000;
+
+/** Names a huge value instead of echoing it: a 100 kB input must not become a 100 kB annotation. */
+export function clipMessage(message: string): string {
+  const quoted = message.replace(
+    new RegExp(`'([^']{${MAX_QUOTED + 1},})'`, 'g'),
+    (_, value: string) => `'${value.slice(0, 80)}…' (${value.length} characters)`,
+  );
+  if (quoted.length <= MAX_MESSAGE) return quoted;
+  const cut = quoted.length - MAX_MESSAGE;
+  return `${quoted.slice(0, MAX_MESSAGE - 300)} … [${cut} characters cut] … ${quoted.slice(-250)}`;
+}
+
 /** Errors users cause carry the input's name; anything else is a bug and says so without a stack trace. */
 export function describeFailure(actionName: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = clipMessage(error instanceof Error ? error.message : String(error));
   const prefix = `${actionName}: `;
   return message.startsWith(prefix) ? message : prefix + message;
 }
