@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../bench/random.js';
-import { combine, createStepAnalysis, resolveSettings } from '../../src/analysis/index.js';
+import {
+  combine,
+  createStepAnalysis,
+  obrienFlemingSpending,
+  resolveSettings,
+} from '../../src/analysis/index.js';
 import type { AnalysisSettings, MetricJudgment, StepAnalysis } from '../../src/analysis/types.js';
 import type { Observation } from '../../src/metrics/types.js';
 
@@ -44,6 +49,22 @@ describe('step analysis', () => {
     expect(metric(analysis, 'error-rate').reason).toBe(
       'no requests counted for the canary (the baseline has 3)',
     );
+  });
+
+  it('leaves an infinite boundary and an unbounded interval out of the statistic, so the report is valid JSON', () => {
+    const random = new Random(9);
+    // O'Brien-Fleming-type spending spends nothing at all this early.
+    const analysis = createStepAnalysis(
+      { ...SETTINGS, minSamples: 2, maxSamples: 1000 },
+      { spending: obrienFlemingSpending },
+    );
+    analysis.add(observation(lognormals(random, 3, 100), lognormals(random, 3, 100)));
+    const latency = metric(analysis, 'latency');
+    expect(latency.reason).toMatch(/99% CI unbounded/);
+    expect(latency.reason).toMatch(/boundary ∞ \(nothing spent yet\)/);
+    expect(latency.statistic).not.toHaveProperty('boundary');
+    expect(latency.statistic).not.toHaveProperty('interval');
+    expect(JSON.parse(JSON.stringify(analysis.judge()))).toEqual(analysis.judge());
   });
 
   it('continues below min-samples, saying how many are needed', () => {

@@ -106,8 +106,8 @@ function plural(count: number, word: string): string {
 
 /** The two-sided interval the reason shows; `unbounded` when the samples are too few to bound it. */
 function ratioInterval(confidence: number, interval: [number, number]): string {
-  if (!Number.isFinite(interval[0]) && !Number.isFinite(interval[1]))
-    return `${level(confidence)} CI unbounded`;
+  // exp of an unbounded log interval is (0, ∞).
+  if (!(interval[0] > 0) || !Number.isFinite(interval[1])) return `${level(confidence)} CI unbounded`;
   return `${level(confidence)} CI ${fixed(interval[0], 2)}–${fixed(interval[1], 2)}`;
 }
 
@@ -316,8 +316,11 @@ class Analysis implements StepAnalysis {
       test: 'mann-whitney',
       value: test.zGreater,
       pValue: test.pGreater,
-      boundary: look.boundary,
-      interval,
+      // JSON has no Infinity: an unbounded boundary or interval is left out (the reason says why).
+      ...(Number.isFinite(look.boundary) ? { boundary: look.boundary } : {}),
+      ...(Number.isFinite(interval[0]) && Number.isFinite(interval[1]) && interval[0] > 0
+        ? { interval }
+        : {}),
       estimate: ratio,
     };
     const perSide = `${Math.min(baseline.length, canary.length)} of ${settings.maxSamples} samples per side`;
@@ -438,7 +441,7 @@ class Analysis implements StepAnalysis {
       test: 'two-proportion',
       value: test.z,
       pValue: test.pValue,
-      boundary: look.boundary,
+      ...(Number.isFinite(look.boundary) ? { boundary: look.boundary } : {}),
       interval: test.interval,
       estimate: test.difference,
     };
