@@ -209,6 +209,19 @@ describe('deploy-kit status on GitHub Deployments (the fake GitHub)', () => {
     ]);
   });
 
+  it('rides out a 502 and a rate limit from GitHub', async () => {
+    gh.faults.serverError('graphql', { times: 1, status: 502 });
+    gh.faults.tooManyRequests('graphql', { retryAfter: 1 });
+    const result = await status(['--repository', 'octo/app', '--environment', 'production', '--json'], {
+      cwd: workspace,
+      env: { GITHUB_TOKEN: gh.token, ...gh.env() },
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).environments[0].live.version).toBe('v2');
+    const answered = gh.requestsFor('graphql').map((request) => request.status);
+    expect(answered).toEqual(expect.arrayContaining([502, 429, 200]));
+  });
+
   it('fails clearly, without the token, when GitHub refuses it', async () => {
     const result = await status(['--repository', 'octo/app', '--token', 'ghp_wrong_token_1234'], {
       cwd: workspace,

@@ -342,6 +342,26 @@ describe('the root action on GitHub Deployments (the fake GitHub)', () => {
     expect(bad.summary).toMatch(/\d+ API calls/);
   });
 
+  it("asks GitHub for the commit's checks at the gates: a failed check stops the release before a deployment", async () => {
+    const gates =
+      'checks: { names: [lint, test], grace: 1s, interval: 100ms, max-interval: 200ms, timeout: 10s }';
+    gh.store.addCheckRun('octo/app', { headSha: shas.v2!, name: 'lint', conclusion: 'success' });
+    gh.store.addCheckRun('octo/app', { headSha: shas.v2!, name: 'test', conclusion: 'failure' });
+    const stopped = await release('v2', { gates });
+    expect(stopped.outputs.result).toBe('gates-failed');
+    expect(
+      stopped.annotations.some(
+        (a) => a.properties.title === 'gate checks: fail' && a.message.includes('test'),
+      ),
+    ).toBe(true);
+    expect(deployments()).toEqual([]);
+    gh.store.addCheckRun('octo/app', { headSha: shas.v1!, name: 'lint', conclusion: 'success' });
+    gh.store.addCheckRun('octo/app', { headSha: shas.v1!, name: 'test', conclusion: 'success' });
+    const passed = await release('v1', { gates });
+    expect(passed.outputs.result).toBe('released');
+    expect(deployments()).toHaveLength(1);
+  });
+
   it('leaves nothing in_progress when cancelled, through API faults', async () => {
     await release('v1');
     gh.faults.serverError('POST /repos/{owner}/{repo}/deployments', { times: 1, status: 502 });
