@@ -2,7 +2,7 @@
 // Bundles every action entry (and the CLI) with ncc into <out>/<name>/index.js.
 // Usage: node scripts/build.mjs [--out dist] [name...]
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,16 +20,19 @@ export function entries() {
   return [...actions, { name: 'cli', file: 'src/cli.ts' }];
 }
 
+// Each bundle is built beside its folder and swapped in only when ncc succeeds, so a build that fails
+// (a type error anywhere) leaves the last good bundle in place instead of an empty folder.
 function ncc(entry) {
   const target = join(out, entry.name);
-  rmSync(target, { recursive: true, force: true });
+  const staging = `${target}.building-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
   const bin = join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
   const argv = [
     bin,
     'build',
     entry.file,
     '-o',
-    target,
+    staging,
     '-m',
     '-q',
     '--target',
@@ -39,9 +42,15 @@ function ncc(entry) {
   ];
   return new Promise((resolveBuild, reject) => {
     const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code) =>
-      code === 0 ? resolveBuild() : reject(new Error(`ncc failed for ${entry.name} (exit ${code})`)),
-    );
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        rmSync(staging, { recursive: true, force: true });
+        return reject(new Error(`ncc failed for ${entry.name} (exit ${code})`));
+      }
+      rmSync(target, { recursive: true, force: true });
+      renameSync(staging, target);
+      resolveBuild();
+    });
   });
 }
 
