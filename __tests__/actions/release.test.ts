@@ -2,7 +2,7 @@
 // file ledger and on the fake GitHub. The "environment" is real: a loopback router in front of the test app's
 // versions, switched by the deploy command itself, so the smoke test probes what the deploy made live.
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FileLedger } from '../../src/ledger/file.js';
 import { OPEN_STATES } from '../../src/ledger/types.js';
 import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
+import { startFakeCacheService } from '../fakes/cache/index.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
@@ -380,6 +381,28 @@ describe('the root action on GitHub Deployments (the fake GitHub)', () => {
     const passed = await release('v1', { gates });
     expect(passed.outputs.result).toBe('released');
     expect(deployments()).toHaveLength(1);
+  });
+
+  it('rolls back to the same release bundle, restored from the Actions cache', async () => {
+    const cache = await startFakeCacheService();
+    try {
+      const env = { ...gh.env(), ...cache.env(), LIVE_FILE: router.liveFile };
+      mkdirSync(join(workspace, 'build'));
+      // The bundle names the version the router sends traffic to; the deploy ships the bundle.
+      const ship =
+        'cat "$DEPLOY_KIT_ARTIFACT_PATH/release" > "$LIVE_FILE"; echo "shipped $(cat "$DEPLOY_KIT_ARTIFACT_PATH/release")"';
+      writeFileSync(join(workspace, 'build/release'), 'v1');
+      const first = await release('v1', { command: ship, 'artifact-path': 'build' }, { env });
+      expect(first.outputs.result).toBe('released');
+      writeFileSync(join(workspace, 'build/release'), 'v3');
+      const bad = await release('v3', { command: ship, 'artifact-path': 'build' }, { env });
+      expect(bad.outputs).toMatchObject({ result: 'rolled-back', 'rolled-back-to-version': 'v1' });
+      expect(bad.main.stdout).toContain('shipped v1');
+      expect(readFileSync(join(workspace, 'build/release'), 'utf8')).toBe('v1');
+      expect(await served(router)).toBe('v1');
+    } finally {
+      await cache.close();
+    }
   });
 
   it('leaves nothing in_progress when cancelled, through API faults', async () => {
