@@ -19,7 +19,13 @@ export {
   SequentialTest,
 } from './sequential.js';
 export type { ResolvedSettings, StepAnalysisOptions } from './step-analysis.js';
-export { combine, createStepAnalysis, LATENCY_FLOOR_MS, resolveSettings } from './step-analysis.js';
+export {
+  combine,
+  createStepAnalysis,
+  DEFAULT_SPENDING,
+  LATENCY_FLOOR_MS,
+  resolveSettings,
+} from './step-analysis.js';
 export type { ThresholdCheck, ThresholdName } from './thresholds.js';
 export {
   checkErrorRateThreshold,

@@ -25,8 +25,8 @@ import type {
 /** Latencies at or below this are taken as this for the log scale (a 0 ms latency has no log). */
 export const LATENCY_FLOOR_MS = 0.001;
 
-/** α·t²: see sequential.ts for why. */
-export const DEFAULT_SPENDING: SpendingFunction = powerSpending(2);
+/** α·t^1.5: see sequential.ts for why. */
+export const DEFAULT_SPENDING: SpendingFunction = powerSpending(1.5);
 
 export interface StepAnalysisOptions {
   /** The α-spending function of both sequential tests (default DEFAULT_SPENDING). */
