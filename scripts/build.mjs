@@ -12,7 +12,7 @@ const outIndex = args.indexOf('--out');
 const out = resolve(root, outIndex >= 0 ? args[outIndex + 1] : 'dist');
 const only = args.filter((arg, i) => !arg.startsWith('--') && (outIndex < 0 || i !== outIndex + 1));
 
-/** Every src/actions/<name>/index.ts whose folder <name>/action.yml exists, plus the CLI. */
+/** Every src/actions/<name>/index.ts (release is the root action.yml's), plus the CLI. */
 export function entries() {
   const actions = readdirSync(join(root, 'src/actions'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, 'src/actions', d.name, 'index.ts')))
