@@ -67,6 +67,27 @@ describe('step analysis', () => {
     expect(JSON.parse(JSON.stringify(analysis.judge()))).toEqual(analysis.judge());
   });
 
+  it('a silent baseline does not hide a canary breaking an absolute threshold', () => {
+    const analysis = createStepAnalysis({
+      ...SETTINGS,
+      thresholds: { latencyP99Ms: 100, maxErrorRate: 0.05 },
+    });
+    const slow = Array.from({ length: 20 }, (_, i) => 150 + i);
+    analysis.add({
+      baseline: { latencyMs: [], requests: 0, errors: 0 },
+      canary: { latencyMs: slow, requests: 20, errors: 4 },
+      notes: [],
+    });
+    const judgment = analysis.judge();
+    expect(judgment.verdict).toBe('fail');
+    expect(metric(analysis, 'latency').reason).toBe(
+      'canary p99 169 ms > 100 ms (threshold); no latency observations from the baseline (the canary has 20)',
+    );
+    expect(metric(analysis, 'error-rate').reason).toBe(
+      'canary error rate 20.0% (4/20) > 5.0% (threshold); no requests counted for the baseline (the canary has 20)',
+    );
+  });
+
   it('continues below min-samples, saying how many are needed', () => {
     const analysis = createStepAnalysis(SETTINGS);
     analysis.add(observation([100, 101, 102], [300, 301, 302]));

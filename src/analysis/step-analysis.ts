@@ -255,13 +255,18 @@ class Analysis implements StepAnalysis {
           : baseline.length === 0
             ? `no latency observations from the baseline (the canary has ${canary.length})`
             : `no latency observations from the canary (the baseline has ${baseline.length})`;
+      // Absolute thresholds need only the canary: a silent baseline does not hide a breach.
+      const checks =
+        canary.length >= settings.minSamples ? checkLatencyThresholds(canary, settings.thresholds) : [];
+      const judged = withThresholds({ verdict: 'no-data', sentence: missing }, checks);
       return {
         metric: 'latency',
-        verdict: 'no-data',
-        reason: `${missing}${notes}`,
+        verdict: judged.verdict,
+        reason: `${judged.sentence}${notes}`,
         samples,
         baseline: baseline.length ? quantileSorted(baseline, 0.95) : null,
         canary: canary.length ? quantileSorted(canary, 0.95) : null,
+        ...(judged.statistic ? { statistic: judged.statistic } : {}),
         threshold,
       };
     }
@@ -386,13 +391,19 @@ class Analysis implements StepAnalysis {
           : baseline.requests === 0
             ? `no requests counted for the baseline (the canary has ${canary.requests})`
             : `no requests counted for the canary (the baseline has ${baseline.requests})`;
+      const check =
+        canary.requests >= settings.minSamples
+          ? checkErrorRateThreshold(canary.errors, canary.requests, settings.thresholds)
+          : undefined;
+      const judged = withThresholds({ verdict: 'no-data', sentence: missing }, check ? [check] : []);
       return {
         metric: 'error-rate',
-        verdict: 'no-data',
-        reason: `${missing}${notes}`,
+        verdict: judged.verdict,
+        reason: `${judged.sentence}${notes}`,
         samples,
         baseline: baseline.requests ? baseline.errors / baseline.requests : null,
         canary: canary.requests ? canary.errors / canary.requests : null,
+        ...(judged.statistic ? { statistic: judged.statistic } : {}),
         threshold,
       };
     }
