@@ -141,6 +141,18 @@ describe('Hodges-Lehmann shift', () => {
     expect(ms).toBeLessThan(50);
   });
 
+  it('heavy ties (latencies rounded to 3 values, 1000 per side) stay exact and fast', () => {
+    const first = Array.from({ length: 1000 }, (_, i) => 100 + (i % 3));
+    const second = Array.from({ length: 1000 }, (_, i) => 100 + ((i * 7) % 3));
+    const d = allDifferences(first, second);
+    const started = performance.now();
+    const shift = hodgesLehmann(first, second, 0.99);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(shift.estimate).toBe((d[499_999]! + d[500_000]!) / 2);
+    const rank = Math.floor(500_000 - 2.575829 * Math.sqrt((1e6 * 2001) / 12));
+    expect(shift.interval).toEqual([d[rank - 1], d[1e6 - rank]]);
+  });
+
   it('on log latencies the shift is the ratio canary/baseline', () => {
     const baseline = [100, 120, 90, 150, 200, 80, 110];
     const canary = baseline.map((ms) => ms * 1.25);

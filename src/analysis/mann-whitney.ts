@@ -155,6 +155,10 @@ export function kthDifference(first: Float64Array, second: Float64Array, k: numb
       lo = mid;
       below = count;
     }
+    // A run of tied differences: if the next difference above lo already reaches k, it is the answer
+    // (without this, bisecting onto a tie at 0 would walk down through every subnormal float).
+    const next = smallestDifferenceAbove(first, second, lo);
+    if (next <= hi && countDifferencesAtMost(first, second, next) >= k) return next;
   }
   // Collect the differences in (lo, hi] and pick among them.
   const window = new Float64Array(upTo - below);
@@ -169,6 +173,18 @@ export function kthDifference(first: Float64Array, second: Float64Array, k: numb
   }
   const picked = window.subarray(0, filled).sort();
   return picked[k - below - 1]!;
+}
+
+/** The smallest difference second[j] − first[i] greater than t (+Infinity if none); O(n1 + n2). */
+function smallestDifferenceAbove(first: Float64Array, second: Float64Array, t: number): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  let end = 0; // first i with y − first[i] ≤ t
+  for (let j = 0; j < second.length; j++) {
+    const y = second[j]!;
+    while (end < first.length && y - first[end]! > t) end++;
+    if (end > 0) smallest = Math.min(smallest, y - first[end - 1]!);
+  }
+  return smallest;
 }
 
 export interface ShiftEstimate {
