@@ -41,7 +41,16 @@ export const BUDGET_ENV: Record<string, string> = {
 
 /** What an action leaves behind: deployments, tags and releases on the fake GitHub. */
 export interface Records {
-  deployments: { id: number; environment: string; task: string; sha: string; state: string }[];
+  deployments: {
+    id: number;
+    environment: string;
+    task: string;
+    sha: string;
+    state: string;
+    everSucceeded: boolean;
+    /** For a rollback: the deployment it rolled back from. */
+    rolledBackFrom?: string;
+  }[];
   tags: Record<string, string>;
   releases: { tagName: string; draft: boolean }[];
 }
@@ -91,6 +100,10 @@ export interface ActionCase {
   parseInputs(raw: (name: string) => string, env: NodeJS.ProcessEnv): Promise<unknown>;
   /** Inputs that let parseInputs succeed without a world (no server, no repository). */
   plainInputs: Record<string, string>;
+  /** Runs of one environment started at the same moment, with the inputs of each (none: no records to race). */
+  race?: { runs: number; inputs: (world: World, index: number) => Record<string, string> };
+  /** Races this action is known to lose yet, with what goes wrong (their tests are expected to fail). */
+  knownRaceBug?: string;
   /**
    * Fault kinds this action is known not to survive yet, with what goes wrong: their cells are expected to
    * fail (it.fails), so the day the bug is fixed the cell says so.
@@ -116,10 +129,19 @@ function githubRecords(gh: FakeGitHub): Records {
       task: d.task,
       sha: d.sha,
       state: d.statuses.at(-1)?.state ?? 'pending',
+      everSucceeded: d.statuses.some((status) => status.state === 'success'),
+      rolledBackFrom: rollbackOf(d.payload),
     })),
     tags: Object.fromEntries([...repo.refs].filter(([ref]) => ref.startsWith('refs/tags/'))),
     releases: repo.releases.map((r) => ({ tagName: r.tagName, draft: r.draft })),
   };
+}
+
+function rollbackOf(payload: unknown): string | undefined {
+  const record = (payload as { 'deploy-kit'?: { rollback?: { fromDeploymentId?: string } } } | null)?.[
+    'deploy-kit'
+  ];
+  return record?.rollback?.fromDeploymentId;
 }
 
 const EMPTY: Records = { deployments: [], tags: {}, releases: [] };
@@ -132,6 +154,13 @@ function deploymentProblems(before: Records, after: Records, runs: number, perRu
   }
   const added = after.deployments.length - before.deployments.length;
   if (added > runs * perRun) problems.push(`${added} deployments made by ${runs} run(s): duplicates`);
+  // Rolling back from a deployment is done once: a second rollback from it records a move that never was.
+  const rollbacks = new Map<string, number[]>();
+  for (const d of after.deployments.filter((x) => x.rolledBackFrom && x.everSucceeded))
+    rollbacks.set(d.rolledBackFrom!, [...(rollbacks.get(d.rolledBackFrom!) ?? []), d.id]);
+  for (const [from, ids] of rollbacks)
+    if (ids.length > 1)
+      problems.push(`deployment ${from} was rolled back from ${ids.length} times: ${ids.join(', ')}`);
   const live = new Map<string, number[]>();
   for (const d of after.deployments.filter((x) => x.state === 'success'))
     live.set(d.environment, [...(live.get(d.environment) ?? []), d.id]);
@@ -264,6 +293,15 @@ const deployEnv: ActionCase = {
       'a write GitHub applies after the client timed out is retried and GitHub applies both: a create makes duplicate deployments (the orphans left pending: POST /deployments has no idempotency key, src/ledger/github.ts create), and a late in_progress status can land after the closing error',
   },
   problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
+  race: {
+    runs: 2,
+    inputs: (_world, index) => ({
+      version: `v2-${index}`,
+      // Records when each deploy ran, so the test can tell the two never ran at once.
+      command:
+        'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 0.3; echo "end $DEPLOY_KIT_VERSION" >> order.log',
+    }),
+  },
 };
 
 const rollback: ActionCase = {
@@ -319,6 +357,15 @@ const rollback: ActionCase = {
       'a write GitHub applies after the client timed out is retried and GitHub applies both: a create makes duplicate deployments (the orphans left pending: POST /deployments has no idempotency key, src/ledger/github.ts create), and a late in_progress status can land after the closing error',
   },
   problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
+  race: {
+    runs: 2,
+    inputs: () => ({
+      command:
+        'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 0.3; echo "end $DEPLOY_KIT_VERSION" >> order.log',
+    }),
+  },
+  knownRaceBug:
+    'the second of two rollbacks started together waits its turn, then redeploys the same target from a plan read before the wait: two rollbacks recorded from the same deployment, the second claiming to roll back from a version no longer live (src/actions/rollback/main.ts plans once, before deploy() waits)',
 };
 
 const REFS = 'POST /repos/{owner}/{repo}/git/refs';
@@ -360,6 +407,7 @@ const tagRelease: ActionCase = {
     },
   ],
   problems: (before, after, runs) => releaseProblems(before, after, runs),
+  race: { runs: 2, inputs: () => ({}) },
 };
 
 const smokeTest: ActionCase = {
