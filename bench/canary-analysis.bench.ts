@@ -126,7 +126,11 @@ function failedMetrics(judgment: Judgment): { latency: boolean; errors: boolean 
   return { latency: failed('latency'), errors: failed('error-rate') };
 }
 
-function simulate(scenario: Scenario, seed: number, spending?: SpendingFunction): Run {
+function simulate(
+  scenario: Scenario,
+  seed: number,
+  spending?: { latency?: SpendingFunction; errorRate?: SpendingFunction },
+): Run {
   const random = new Random(seed);
   const ours = createStepAnalysis(SETTINGS, spending ? { spending } : {});
   const references: [StepAnalysis, StepAnalysis] = [
@@ -287,30 +291,46 @@ export async function run(): Promise<BenchResult> {
     ],
   ];
 
-  // The spending shape, measured on the same judge: why α·t² (see src/analysis/sequential.ts).
+  // The spending shapes, measured on the same judge: why α·t^1.5 for latency and α·t³ for error rates.
   const shapes: [string, SpendingFunction][] = [
     ["O'Brien-Fleming-type", obrienFlemingSpending],
     ['α·t (Pocock-like)', powerSpending(1)],
-    ['α·t^1.5 (ours)', powerSpending(1.5)],
+    ['α·t^1.5 (ours for latency)', powerSpending(1.5)],
     ['α·t²', powerSpending(2)],
-    ['α·t³', powerSpending(3)],
+    ['α·t³ (ours for error rate)', powerSpending(3)],
   ];
   const shapeAnalyses = Math.max(200, Math.round(ANALYSES / 2));
-  const shapeRows = shapes.map(([name, spending]) => {
-    const rate = (key: string, within: number) => {
-      const scenario = SCENARIOS.find((s) => s.key === key)!;
-      let hit = 0;
-      for (let i = 0; i < shapeAnalyses; i++) {
-        const r = simulate(
+  const errors10: Scenario = {
+    ...SCENARIOS.find((s) => s.key === 'errors')!,
+    key: 'errors10',
+    canaryErrorRate: 0.1,
+  };
+  const shapeRows = shapes.map(([name, shape]) => {
+    const runs = (scenario: Scenario, within: number, metric: 'latency' | 'errorRate') =>
+      Array.from({ length: shapeAnalyses }, (_, i) =>
+        simulate(
           { ...scenario, horizon: within, budget: within },
-          7_000_001 * (i + 1) + key.length,
-          spending,
-        );
-        if (r.failedMetric === 'latency') hit++;
-      }
-      return share(hit, shapeAnalyses);
+          7_000_001 * (i + 1) + scenario.key.length,
+          {
+            [metric]: shape,
+          },
+        ),
+      );
+    const rate = (key: string, within: number, metric: 'latency' | 'errorRate') => {
+      const scenario = key === 'errors10' ? errors10 : SCENARIOS.find((s) => s.key === key)!;
+      const name = metric === 'latency' ? 'latency' : 'error-rate';
+      return runs(scenario, within, metric).filter((r) => r.failedMetric === name);
     };
-    return [name, rate('identical', 300), rate('slow30', 100), rate('slow10', 300)];
+    const gross = rate('errors10', 500, 'errorRate');
+    return [
+      name,
+      share(rate('identical', 300, 'latency').length, shapeAnalyses),
+      share(rate('slow30', 100, 'latency').length, shapeAnalyses),
+      share(rate('slow10', 300, 'latency').length, shapeAnalyses),
+      share(rate('identical', 500, 'errorRate').length, shapeAnalyses),
+      share(rate('errors', 500, 'errorRate').length, shapeAnalyses),
+      `${share(gross.length, shapeAnalyses)}, median ${median(gross.map((r) => r.failedAt!))}`,
+    ];
   });
   progress(`spending shapes: ${shapeAnalyses} analyses each, ${fixed((nowMs() - started) / 1000)} s so far`);
 
@@ -343,10 +363,13 @@ export async function run(): Promise<BenchResult> {
     title: 'Canary analysis: false aborts and power',
     table: `${table(header, rows)}\n\n${timing}\n\n${table(
       [
-        'Spending shape (ours otherwise)',
-        'identical: latency false aborts',
-        '30% slower ≤ 100',
-        '10% slower ≤ 300',
+        'Spending shape (one test at a time, the rest of ours unchanged)',
+        'latency, identical: false aborts',
+        'latency, 30% slower ≤ 100',
+        'latency, 10% slower ≤ 300',
+        'errors, identical: false aborts',
+        'errors 0.1% → 2% ≤ 500',
+        'errors 0.1% → 10% ≤ 500, requests to catch',
       ],
       shapeRows,
     )}`,

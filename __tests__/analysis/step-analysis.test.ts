@@ -56,7 +56,7 @@ describe('step analysis', () => {
     // O'Brien-Fleming-type spending spends nothing at all this early.
     const analysis = createStepAnalysis(
       { ...SETTINGS, minSamples: 2, maxSamples: 1000 },
-      { spending: obrienFlemingSpending },
+      { spending: { latency: obrienFlemingSpending } },
     );
     analysis.add(observation(lognormals(random, 3, 100), lognormals(random, 3, 100)));
     const latency = metric(analysis, 'latency');
