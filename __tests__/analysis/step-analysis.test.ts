@@ -243,6 +243,8 @@ describe('step analysis', () => {
     expect(judgment.reason).toMatch(
       /^latency passes \(error rate: not measured by either side\) — latency: /,
     );
+    // Left out of the list, so the rollout's count of samples per side is not held at 0 by it.
+    expect(judgment.metrics.map((m) => m.metric)).toEqual(['latency']);
   });
 
   it('combines: fail beats no-data beats continue beats inconclusive beats pass', () => {

@@ -546,7 +546,8 @@ export function combine(
     inconclusive: `${names} inconclusive`,
     pass: `${names} ${which.length > 1 ? 'pass' : 'passes'}`,
   };
-  return { verdict, reason: `${heads[verdict]}${aside} — ${detail}`, metrics };
+  // A metric no side measures is left out of the list too: the rollout counts samples over the list.
+  return { verdict, reason: `${heads[verdict]}${aside} — ${detail}`, metrics: counted };
 }
 
 export function createStepAnalysis(
