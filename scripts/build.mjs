@@ -2,9 +2,9 @@
 // Bundles every action entry (and the CLI) with ncc into <out>/<name>/index.js.
 // Usage: node scripts/build.mjs [--out dist] [name...]
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -54,10 +54,47 @@ function ncc(entry) {
   });
 }
 
+/** Packages an entry's source reaches through a relative `node_modules/` import (kit/core.ts loads parts of
+ * @actions/core that way, past its exports map): ncc's license list misses those. */
+function relativeModuleImports(entryFile) {
+  const seen = new Set();
+  const found = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/(?:from\s+|import\(\s*)['"](\.[^'"]+)['"]/g)) {
+      const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(match[1]);
+      if (inModules) found.add(inModules[1]);
+      else visit(resolve(dirname(file), match[1]).replace(/\.js$/, '.ts'));
+    }
+  };
+  visit(resolve(root, entryFile));
+  return [...found].sort();
+}
+
+/** Appends to licenses.txt, in ncc's format, the license of every bundled package ncc did not list. */
+function appendMissingLicenses(entry) {
+  const file = join(out, entry.name, 'licenses.txt');
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  for (const name of relativeModuleImports(entry.file)) {
+    if (text.startsWith(`${name}\n`) || text.includes(`\n\n${name}\n`)) continue;
+    const dir = join(root, 'node_modules', name);
+    const { license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const licenseFile = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+    const body = licenseFile ? readFileSync(join(dir, licenseFile), 'utf8').trim() : '';
+    text = `${text.replace(/\n*$/, text ? '\n\n' : '')}${name}\n${license}\n${body}\n`;
+  }
+  writeFileSync(file, text);
+}
+
 const queue = entries().filter((e) => only.length === 0 || only.includes(e.name));
 const started = Date.now();
 const workers = Array.from({ length: Math.max(1, Math.min(cpus().length, 4)) }, async () => {
-  for (let entry = queue.shift(); entry; entry = queue.shift()) await ncc(entry);
+  for (let entry = queue.shift(); entry; entry = queue.shift()) {
+    await ncc(entry);
+    appendMissingLicenses(entry);
+  }
 });
 await Promise.all(workers);
 console.log(`built ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
