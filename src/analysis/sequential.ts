@@ -2,17 +2,21 @@
 //
 // Why a group-sequential boundary with Lan-DeMets α-spending (and not a mixture SPRT or an always-valid
 // p-value): both statistics here, the Mann-Whitney z and the two-proportion z, are asymptotically Brownian
-// in information time, and a spending function bounded by max-samples uses the whole α by that size, so at
-// the samples a step can afford it loses almost no power against the best fixed-size test; an always-valid
-// test guards an unbounded horizon and pays for it with boundaries ~30-50% higher at any size. Spending is
+// in information time, and a spending function bounded by max-samples uses the whole α by that size, where
+// a step has to decide anyway; an always-valid test guards every look up to an unbounded horizon and pays
+// for it with higher boundaries at every size, so it catches less by max-samples. Spending is
 // taken on the actual information fraction t of each look, so looks may come at any, irregular, sizes.
-// The shape is Kim-DeMets' power family α·t^1.5, between Pocock's even spending (α·t) and O'Brien-Fleming's
-// (nothing early): a gross regression is stopped in the first third of max-samples, and the last look stays
-// within ~15% of the fixed-size critical value, so a subtle one keeps most of the power a fixed test of that
-// size has. Measured by bench/canary-analysis.bench.ts (1000 analyses, α = 0.5% per metric, a look every 20
-// of 300 samples per side; caught 30% slower within 100 / 10% slower within 300): O'Brien-Fleming-type
-// 13% / 38%, α·t 61% / 32%, α·t^1.5 58% / 33%, α·t² 55% / 35%, α·t³ 45% / 36% — against 92% / 50% for
-// the best one-look test at those sizes. α·t^1.5 keeps both near two thirds of that.
+// The shapes are Kim-DeMets' power family α·t^ρ, between Pocock's even spending (ρ = 1) and O'Brien-
+// Fleming's (nothing early); step-analysis.ts picks ρ per comparison. Measured by
+// bench/canary-analysis.bench.ts (500 analyses each, α = 0.5% per comparison, a look every 20 per side):
+//   latency, caught 30% slower within 100 / 10% slower within 300 of 300 samples: O'Brien-Fleming-type
+//   13% / 38%, ρ=1 61% / 32%, ρ=1.5 58% / 33%, ρ=2 55% / 35%, ρ=3 45% / 36% (the best one-look 1% test:
+//   92% / 50%). ρ = 1.5 keeps both near two thirds of the best: a gross regression is stopped early and
+//   a subtle one keeps most of the power.
+//   error rate, caught 0.1% → 2% within 500 requests / median requests to catch 0.1% → 10%: O'Brien-
+//   Fleming-type 60% / 200, ρ=1 38% / 120, ρ=1.5 48% / 120, ρ=2 50% / 140, ρ=3 56% / 140 (Fisher's
+//   exact test at one look: 70%). Rare errors give early looks too few events to reject on, so α spent
+//   early is wasted; ρ = 3 keeps most of the late power and still stops a gross rise early.
 //
 // The boundary at each look is exact for the looks actually taken: the density of the score S = Z·√t on
 // the paths not yet stopped is carried from look to look by numerical integration (Armitage, McPherson &

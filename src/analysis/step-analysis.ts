@@ -26,10 +26,8 @@ import type {
 export const LATENCY_FLOOR_MS = 0.001;
 
 /**
- * The α-spending of each comparison (see sequential.ts for the measurements). Latency: α·t^1.5. Error rate:
- * α·t³, later, because rare errors give early looks too few events to reject on, so α spent there is
- * wasted: 0.1% → 2% at 500 requests is caught 67% of the time with t³, 57% with t^1.5 (Fisher's exact
- * test at one look: 70%), while 0.1% → 10% is still stopped at a median of 140 requests.
+ * The α-spending of each comparison: α·t^1.5 for latency, α·t³ for error rates, which have too few events
+ * early for early α to be of use (sequential.ts has the measurements behind both).
  */
 export const DEFAULT_SPENDING: Readonly<{ latency: SpendingFunction; errorRate: SpendingFunction }> = {
   latency: powerSpending(1.5),
