@@ -348,7 +348,7 @@ class Analysis implements StepAnalysis {
     if (look.crossed) {
       comparison = {
         verdict: 'fail',
-        sentence: `${values}; ${constant}${estimate} > allowed ${fixed(allowedRatio, 2)}; ${sequential}: the canary is slower`,
+        sentence: `${values}; ${constant}${estimate} ${ratio > allowedRatio ? '>' : '≤'} allowed ${fixed(allowedRatio, 2)}; ${sequential}: the canary is slower`,
         statistic,
       };
     } else if (look.final) {
