@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../bench/random.js';
 import {
@@ -305,6 +306,51 @@ describe('step analysis', () => {
       slowest = Math.max(slowest, performance.now() - started);
     }
     expect(slowest).toBeLessThan(50);
+  });
+});
+
+describe('hostile observations (property)', () => {
+  it('never throws, always explains, and its judgment survives JSON, whatever a source reports', () => {
+    const latency = fc.oneof(
+      fc.double({ noDefaultInfinity: false, noNaN: false }),
+      fc.constantFrom(0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e300, 5e-324),
+      fc.double({ min: 0.5, max: 5000, noNaN: true }),
+    );
+    const side = fc.record({
+      latencyMs: fc.array(latency, { maxLength: 30 }),
+      requests: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom(-1, Number.NaN, 2.5)),
+      errors: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constantFrom(-3, Number.NaN)),
+    });
+    const observationArb = fc.record({ baseline: side, canary: side, notes: fc.constant([] as string[]) });
+    fc.assert(
+      fc.property(fc.array(observationArb, { minLength: 1, maxLength: 8 }), (observations) => {
+        const analysis = createStepAnalysis({
+          ...SETTINGS,
+          minSamples: 5,
+          maxSamples: 60,
+          thresholds: { latencyP95Ms: 1000, maxErrorRate: 0.5 },
+        });
+        for (const o of observations) {
+          analysis.add(o);
+          const judgment = analysis.judge();
+          expect(['pass', 'fail', 'continue', 'inconclusive', 'no-data']).toContain(judgment.verdict);
+          expect(judgment.reason.length).toBeGreaterThan(10);
+          for (const m of judgment.metrics) {
+            expect(m.reason).not.toMatch(/NaN|undefined/);
+            for (const value of [
+              m.baseline,
+              m.canary,
+              m.statistic?.value,
+              m.statistic?.estimate,
+              m.statistic?.boundary,
+            ])
+              if (value !== null && value !== undefined) expect(Number.isFinite(value)).toBe(true);
+          }
+          expect(JSON.parse(JSON.stringify(judgment))).toEqual(judgment);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
