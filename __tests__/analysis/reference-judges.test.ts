@@ -19,10 +19,20 @@ const base = Array.from({ length: 40 }, (_, i) => 100 + i); // p95 = 137.05
 describe('fixed-threshold judge', () => {
   it('passes a canary p95 within 1.2× the baseline p95 and fails one beyond', () => {
     const within = createFixedThresholdJudge({ minSamples: 20 });
-    within.add(observation(base, base.map((ms) => ms * 1.15)));
+    within.add(
+      observation(
+        base,
+        base.map((ms) => ms * 1.15),
+      ),
+    );
     expect(within.judge().verdict).toBe('pass');
     const beyond = createFixedThresholdJudge({ minSamples: 20 });
-    beyond.add(observation(base, base.map((ms) => ms * 1.25)));
+    beyond.add(
+      observation(
+        base,
+        base.map((ms) => ms * 1.25),
+      ),
+    );
     const judgment = beyond.judge();
     expect(judgment.verdict).toBe('fail');
     expect(judgment.reason).toBe('latency: canary p95 171 ms vs 1.2× baseline p95 164 ms');
@@ -50,7 +60,10 @@ describe("Kayenta's rule", () => {
   });
 
   it('fails when the 98% interval of the shift lies above 25% of the shift', () => {
-    const result = kayentaClassify(base, base.map((ms) => ms + 40));
+    const result = kayentaClassify(
+      base,
+      base.map((ms) => ms + 40),
+    );
     expect(result.verdict).toBe('fail');
     expect(result.estimate).toBe(40);
     expect(result.interval[0]).toBeGreaterThan(10);
@@ -58,7 +71,12 @@ describe("Kayenta's rule", () => {
 
   it('passes a shift whose interval reaches below 25% of it, however consistent', () => {
     // A 2 ms shift on a 40 ms spread: significant or not, the interval is far wider than 75% of the shift.
-    expect(kayentaClassify(base, base.map((ms) => ms + 2)).verdict).toBe('pass');
+    expect(
+      kayentaClassify(
+        base,
+        base.map((ms) => ms + 2),
+      ).verdict,
+    ).toBe('pass');
   });
 
   it('judges latency per request and error rates per window, at one look', () => {
