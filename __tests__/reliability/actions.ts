@@ -426,20 +426,20 @@ const smokeTest: ActionCase = {
   async world() {
     const app = await startTestApp({ version: 'v2' });
     const workspace = mkdtempSync(join(tmpdir(), 'reliability-smoke-'));
+    const base = { url: `${app.url}/health`, 'wait-timeout': '5s', 'request-timeout': '300ms', samples: '3' };
     return {
       action: this,
       app,
       workspace,
-      inputs: { url: `${app.url}/health`, 'wait-timeout': '5s', 'request-timeout': '300ms', samples: '3' },
-      run(inputs = {}, extra = {}) {
-        return runAction({
+      inputs: base,
+      run: (inputs = {}, extra = {}) =>
+        runAction({
           action: join(repoRoot, 'smoke-test'),
           node,
           workspace,
           ...extra,
-          inputs: { ...this.inputs, ...inputs },
-        });
-      },
+          inputs: { ...base, ...inputs },
+        }),
       records: () => EMPTY,
       close: () => app.close(),
     };

@@ -227,7 +227,9 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))(
   (_name, action) => {
     let world: World;
     const fuzzed = action.inputs.filter((i) => !action.shellInputs.includes(i));
-    const quiet = action.shellInputs.includes('command') ? { command: QUIET_COMMAND } : {};
+    const quiet: Record<string, string> = action.shellInputs.includes('command')
+      ? { command: QUIET_COMMAND }
+      : {};
     beforeAll(async () => {
       world = await action.world();
     });
