@@ -134,7 +134,6 @@ const knownBugs = ACTIONS.flatMap((action) => [
   ...Object.entries(action.knownFaultBugs ?? {}).map(
     ([kind, what]) => `- **${action.name}, ${kind}** (fault matrix): ${what}.`,
   ),
-  ...(action.knownRaceBug ? [`- **${action.name}, two at once** (races): ${action.knownRaceBug}.`] : []),
 ]);
 
 // The JSON report counts an expected failure (it.fails) as passed: these are the known bugs' cells.
@@ -198,7 +197,7 @@ ${table(
 
 ## Races
 
-Runs of one environment started at the same moment, ${races.length ? `in ${sum(races, 'runs')} runs over ${sum(races, 'count')} rounds` : 'none measured'}: two deploys (each must get its own deployment, one live at the end, the deploy commands never overlapping), two rollbacks (one rollback from a deployment), two tag-releases (one tag, one release).
+Runs of one environment started at the same moment, ${races.length ? `in ${sum(races, 'runs')} runs over ${sum(races, 'count')} rounds` : 'none measured'}: two deploys (each must get its own deployment, one live at the end, the deploy commands never overlapping), two rollbacks (one rolls back; the other, its plan gone stale while it waited, stands down as \`blocked\` saying why and redeploys nothing), two tag-releases (one tag, one release).
 
 **What it proves:** two people (or two workflows) pressing the button together get one consistent history.
 

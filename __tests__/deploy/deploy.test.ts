@@ -168,6 +168,29 @@ describe('deploy', () => {
     expect(events).toEqual(['start', 'end', 'start', 'end']);
   });
 
+  it('stands a rollback down when another went live while it waited: its plan is stale', async () => {
+    const { dir, ledger, settings, deps } = setup();
+    const fast = {
+      ...deps,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))),
+    };
+    await deploy(settings({ version: 'v1' }), fast);
+    const bad = await deploy(settings({ version: 'v2', sha: SHA_B }), fast);
+    // Two rollbacks of v2, planned from the same history and started together: one redeploys v1, the other,
+    // once its turn comes, finds v1 live again and redeploys nothing.
+    const rollback = { fromDeploymentId: bad.deployment.id, fromVersion: 'v2', reason: 'broken' };
+    const script = 'echo "$DEPLOY_KIT_DEPLOYMENT_ID" >> ran.txt';
+    const [a, b] = await Promise.all([
+      deploy(settings({ version: 'v1', task: 'deploy:rollback', rollback, command: script }), fast),
+      deploy(settings({ version: 'v1', task: 'deploy:rollback', rollback, command: script }), fast),
+    ]);
+    expect([a.result, b.result].sort()).toEqual(['blocked', 'success']);
+    const stood = a.result === 'blocked' ? a : b;
+    expect(stood.reason).toMatch(/moved on while this rollback waited: deployment \S+ \(v1\) went live/);
+    expect(readFileSync(join(dir, 'ran.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect((await ledger.get(stood.deployment.id))?.state).toBe('error');
+  });
+
   it('saves the release bundle under a key of environment and version', async () => {
     const { dir, ledger, settings, deps } = setup();
     const bundle = join(dir, 'bundle.tgz');

@@ -101,9 +101,12 @@ export interface ActionCase {
   /** Inputs that let parseInputs succeed without a world (no server, no repository). */
   plainInputs: Record<string, string>;
   /** Runs of one environment started at the same moment, with the inputs of each (none: no records to race). */
-  race?: { runs: number; inputs: (world: World, index: number) => Record<string, string> };
-  /** Races this action is known to lose yet, with what goes wrong (their tests are expected to fail). */
-  knownRaceBug?: string;
+  race?: {
+    runs: number;
+    inputs: (world: World, index: number) => Record<string, string>;
+    /** 'all': every run does its work in turn; 'one': one does, the others stand down (their plan went stale). */
+    winners: 'all' | 'one';
+  };
   /**
    * Fault kinds this action is known not to survive yet, with what goes wrong: their cells are expected to
    * fail (it.fails), so the day the bug is fixed the cell says so.
@@ -301,6 +304,7 @@ const deployEnv: ActionCase = {
       command:
         'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 0.3; echo "end $DEPLOY_KIT_VERSION" >> order.log',
     }),
+    winners: 'all',
   },
 };
 
@@ -363,9 +367,9 @@ const rollback: ActionCase = {
       command:
         'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 0.3; echo "end $DEPLOY_KIT_VERSION" >> order.log',
     }),
+    // Two rollbacks pressed together mean one rollback: the second finds the first live and redeploys nothing.
+    winners: 'one',
   },
-  knownRaceBug:
-    'the second of two rollbacks started together waits its turn, then redeploys the same target from a plan read before the wait: two rollbacks recorded from the same deployment, the second claiming to roll back from a version no longer live (src/actions/rollback/main.ts plans once, before deploy() waits)',
 };
 
 const REFS = 'POST /repos/{owner}/{repo}/git/refs';
@@ -407,7 +411,7 @@ const tagRelease: ActionCase = {
     },
   ],
   problems: (before, after, runs) => releaseProblems(before, after, runs),
-  race: { runs: 2, inputs: () => ({}) },
+  race: { runs: 2, inputs: () => ({}), winners: 'all' },
 };
 
 const smokeTest: ActionCase = {

@@ -226,6 +226,23 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   }
   const waitedMs = now() - waitStarted;
 
+  // A rollback is planned from the history read before its turn came: if another deployment went live while
+  // it waited (two rollbacks pressed together), its plan is stale and redeploying would roll back twice.
+  const rollbackFrom = settings.rollback?.fromDeploymentId;
+  const movedOn = rollbackFrom
+    ? seen.find(
+        (entry) =>
+          entry.record !== undefined &&
+          numericId(entry.id) > numericId(rollbackFrom) &&
+          numericId(entry.id) < numericId(deployment.id) &&
+          entry.statuses.some((status) => status.state === 'success'),
+      )
+    : undefined;
+  if (movedOn) {
+    const why = `${settings.environment} moved on while this rollback waited: deployment ${movedOn.id} (${versionOf(movedOn)}) went live after the plan was made; nothing was redeployed (run the rollback again to plan from what is live now)`;
+    return finish('blocked', 'error', why, { reason: why, waitedMs });
+  }
+
   await ledger.setStatus(deployment.id, {
     state: 'in_progress',
     description: `deploying ${settings.version}`.slice(0, 140),
