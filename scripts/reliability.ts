@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { ACTIONS } from '../__tests__/reliability/actions.js';
+import { ACTIONS, BUDGETS } from '../__tests__/reliability/actions.js';
 import { type Measurement, RELIABILITY_LOG_VARIABLE } from '../__tests__/reliability/record.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -159,7 +159,7 @@ ${overview}
 
 ## Faults
 
-Every action × {5xx bursts, 403 secondary rate limit, 429 with \`retry-after\`, 401 bad token, slow answers past the timeout, connection resets, malformed JSON} on the fake GitHub; smoke-test, which has no GitHub API, × {5xx bursts, 429, connection resets, slow answers} on its target. The client's budgets are set small for the run (2 retries, 2 rate-limit retries of at most 5 s, 500 ms per attempt). Each cell, on fresh records: (1) a burst within the budget on the write that creates the record is ridden out, and an unretriable fault (401) fails at once without a retry; (2) an outage that outlasts the budget on the write that finishes the record ends in a clean failure whose \`::error::\` says what happened (no stack trace), with \`post\` leaving no deployment open and nothing made twice; (3) once the fault clears, a re-run finishes the job without a duplicate deployment, tag or release.
+Every action × {5xx bursts, 403 secondary rate limit, 429 with \`retry-after\`, 401 bad token, slow answers past the timeout, connection resets, malformed JSON} on the fake GitHub; smoke-test, which has no GitHub API, × {5xx bursts, 429, connection resets, slow answers} on its target. The client's budgets are set small for the run (${BUDGETS.retries} retries, ${BUDGETS.rateLimitRetries} rate-limit retries of at most ${BUDGETS.maxRateLimitWaitSeconds} s, ${BUDGETS.timeoutMs} ms per attempt). Each cell, on fresh records: (1) a burst within the budget on the write that creates the record is ridden out, and an unretriable fault (401) fails at once without a retry; (2) an outage that outlasts the budget on the write that finishes the record ends in a clean failure whose \`::error::\` says what happened (no stack trace), with \`post\` leaving no deployment open and nothing made twice; (3) once the fault clears, a re-run finishes the job without a duplicate deployment, tag or release.
 
 **What it proves:** a flaky or rate-limiting GitHub costs a retry, not a release; when GitHub is down for longer, the job fails saying why and the records stay true, so the next run can pick up.
 

@@ -14,7 +14,7 @@ import {
   runAction,
 } from '../../src/runner/runner.js';
 import type { FaultOptions } from '../fakes/github/faults.js';
-import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 import { cleanup as cleanupRepos, Repo } from '../release/repo.js';
@@ -23,13 +23,13 @@ export const node = nodeBinaries().at(-1)!.path;
 
 /**
  * The client's budgets for these tests (kit/github.ts reads them): 2 retries 20 ms apart, 2 rate-limit
- * retries of at most 5 s, 500 ms per attempt. Small, so a fault that outlasts them fails within seconds.
+ * retries of at most 5 s, 700 ms per attempt. Small, so a fault that outlasts them fails within seconds.
  */
 export const BUDGETS = {
   retries: 2,
   rateLimitRetries: 2,
   maxRateLimitWaitSeconds: 5,
-  timeoutMs: 500,
+  timeoutMs: 700,
 };
 export const BUDGET_ENV: Record<string, string> = {
   DEPLOY_KIT_GITHUB_RETRIES: String(BUDGETS.retries),
@@ -234,6 +234,8 @@ function githubWorld(options: GitHubWorldOptions): World {
     close: async () => {
       await gh.close();
       options.onClose?.();
+      // Every request the actions sent, faults or not, still matches GitHub's published descriptions.
+      assertConformance(gh.requests);
     },
   };
 }
@@ -275,6 +277,8 @@ const deployEnv: ActionCase = {
         version: 'v2',
         ref: shas[1]!,
         command: 'echo "deploying $DEPLOY_KIT_VERSION"',
+        // Short, so a deployment left open fails the next run in seconds rather than holding it 15 minutes.
+        'concurrent-timeout': '5s',
       },
     });
   },
@@ -293,7 +297,7 @@ const deployEnv: ActionCase = {
   ],
   knownFaultBugs: {
     'slow answers past the timeout':
-      'a write GitHub applies after the client timed out is retried and GitHub applies both: a create makes duplicate deployments (the orphans left pending: POST /deployments has no idempotency key, src/ledger/github.ts create), and a late in_progress status can land after the closing error',
+      'a write GitHub applies after the client timed out is retried and GitHub applies both: a create makes duplicate deployments (the orphans left pending: POST /deployments has no idempotency key, src/ledger/github.ts create), and a late in_progress status can land after the closing error; the orphans then hold the environment, so the next deploy waits concurrent-timeout (15 minutes by default) for them',
   },
   problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
   race: {
@@ -345,6 +349,7 @@ const rollback: ActionCase = {
         environment: 'production',
         reason: 'smoke test failed',
         command: 'echo "redeploying $DEPLOY_KIT_VERSION"',
+        'concurrent-timeout': '5s',
       },
     });
   },
@@ -358,7 +363,7 @@ const rollback: ActionCase = {
   ],
   knownFaultBugs: {
     'slow answers past the timeout':
-      'a write GitHub applies after the client timed out is retried and GitHub applies both: a create makes duplicate deployments (the orphans left pending: POST /deployments has no idempotency key, src/ledger/github.ts create), and a late in_progress status can land after the closing error',
+      'a write GitHub applies after the client timed out is retried and GitHub applies both: a create makes duplicate deployments (the orphans left pending: POST /deployments has no idempotency key, src/ledger/github.ts create), and a late in_progress status can land after the closing error; the orphans then hold the environment, so the next deploy waits concurrent-timeout (15 minutes by default) for them',
   },
   problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
   race: {
