@@ -2,120 +2,99 @@ export const id = 237;
 export const ids = [237];
 export const modules = {
 
-/***/ 237:
+/***/ 1085:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  isGatesFilePath: () => (/* binding */ isGatesFilePath),
-  parseGatesConfig: () => (/* binding */ parseGatesConfig)
-});
-
-// UNUSED EXPORTS: CHECKS_DEFAULTS, COMMAND_TIMEOUT_MS, REVIEWS_DEFAULTS, canonicalTimeZone, gatesSchema, keyPath, parseWindowTime
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-;// CONCATENATED MODULE: ./schemas/preflight-gates.schema.json
-const preflight_gates_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","title":"deploy-kit preflight gates","description":"The \'gates\' input of deploy-kit\'s preflight-gates action: which gates decide whether a commit may go to an environment now. Every gate given is evaluated, even when another fails; a gate not given is not evaluated.","type":"object","additionalProperties":false,"properties":{"branch":{"title":"Branch rules","description":"Which refs may go to which environment: environment name → ref patterns. Branch names (main, release/*) match branches, version-like patterns (v*, v1.*) match tags, heads/… and tags/… say which explicitly, and full refs (refs/pull/*) match as written. \'*\' matches any characters, \'/\' included. An environment without a rule takes any ref.","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/refPatterns"},"examples":[{"production":["main","v*"],"staging":["*"]}]},"freeze":{"title":"Freeze windows","description":"Times when deploys are frozen: weekly windows (from \'Fri 16:00\' to \'Mon 08:00\') or date ranges, each in an IANA time zone. A list of windows, or a mapping with \'windows\', a default \'timezone\' and an \'override-label\'.","if":{"type":"array"},"then":{"$ref":"#/definitions/freezeWindows"},"else":{"$ref":"#/definitions/freezeSettings"}},"env":{"title":"Environment variables and secrets","description":"Names that must be present and non-empty in the step\'s environment (values are never printed): a list of names, or a mapping with \'variables\' and \'secrets\'.","if":{"type":"array"},"then":{"$ref":"#/definitions/envNames"},"else":{"$ref":"#/definitions/envSettings"}},"reviews":{"title":"Reviews","description":"Pull request reviews: a number of approvals (reviews: 2), or a mapping with \'min-approvals\' and \'no-changes-requested\'. Empty means 1 approval and no outstanding change requests.","type":["integer","object","null"],"minimum":0,"additionalProperties":false,"properties":{"min-approvals":{"title":"Minimum approvals","description":"Approving reviews needed (the latest review of each reviewer counts).","type":"integer","minimum":0,"default":1},"no-changes-requested":{"title":"No changes requested","description":"Fail while any reviewer\'s latest review requests changes.","type":"boolean","default":true}}},"vulnerabilities":{"title":"Vulnerabilities","description":"Findings at or above a severity, from SARIF files (code scanning, Trivy, Grype), npm audit --json files and open Dependabot alerts. Give at least one source.","type":"object","additionalProperties":false,"properties":{"fail-on":{"title":"Fail on","description":"Fail on findings at or above this severity.","type":"string","enum":["low","medium","high","critical"],"default":"critical"},"sarif":{"$ref":"#/definitions/stringOrList","title":"SARIF files","description":"SARIF files from code scanning, Trivy or Grype, relative to the workspace; * and ** globs allowed. A pattern that matches no file is an error.","examples":["trivy-results.sarif",["reports/**/*.sarif"]]},"npm-audit":{"$ref":"#/definitions/stringOrList","title":"npm audit files","description":"Files holding the output of npm audit --json (npm 6 or npm 7 and later), relative to the workspace; globs allowed.","examples":["npm-audit.json"]},"dependabot":{"title":"Dependabot alerts","description":"Read the open Dependabot alerts of the repository through the API. The workflow\'s GITHUB_TOKEN cannot read them (security-events: read covers code scanning only): pass a GitHub App token with vulnerability_alerts: read, a fine-grained token with \\"Dependabot alerts: read\\", or a classic token with the security_events scope.","type":"boolean","default":false},"ignore":{"$ref":"#/definitions/stringOrList","title":"Ignore","description":"Finding ids to accept: CVE, GHSA or rule ids.","examples":[["CVE-2024-12345","GHSA-xxxx-xxxx-xxxx"]]}}},"migrations":{"$ref":"#/definitions/command","title":"Migrations","description":"A command that exits 0 when no database migration is pending (alembic check, prisma migrate status, rails db:migrate:status): the command itself, or a mapping with \'run\', \'name\', \'cwd\' and \'timeout\'.","examples":["alembic check",{"run":"npx prisma migrate status","cwd":"api","timeout":"2m"}]},"command":{"title":"Commands","description":"Commands that must succeed (exit 0), run one after another with bash; every command runs even when one fails. A command, a mapping with \'run\', \'name\', \'cwd\' and \'timeout\', or a list of them.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/command"}},"else":{"$ref":"#/definitions/command"}},"checks":{"title":"Checks","description":"Check runs and commit statuses on the commit: \'all\', \'required\' (those branch protection requires), a list of names or patterns (\'build (*)\' matches matrix jobs), or a mapping for the details. Empty means all.","if":{"type":"string"},"then":{"type":"string","enum":["all","required"]},"else":{"if":{"type":"array"},"then":{"$ref":"#/definitions/checkNames"},"else":{"$ref":"#/definitions/checksSettings"}}}},"definitions":{"duration":{"title":"Duration","description":"A duration with a unit: 500ms, 60s, 15m, 1h, 1m30s (a bare number is refused).","type":"string","pattern":"^\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h)(?:\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h))*\\\\s*$","examples":["60s","15m"]},"stringOrList":{"title":"One or more","description":"A string or a list of strings.","type":["string","array"],"minLength":1,"minItems":1,"items":{"type":"string","minLength":1}},"refPatterns":{"title":"Ref patterns","description":"Refs that may go to this environment: main, release/*, v* (tags), heads/x, tags/x or refs/… in full. \'*\' matches any characters.","type":["string","array"],"minLength":1,"minItems":1,"items":{"type":"string","minLength":1},"examples":[["main","v*"]]},"freezeSettings":{"title":"Freeze settings","description":"Freeze windows with a default time zone and an override label.","type":"object","additionalProperties":false,"required":["windows"],"properties":{"windows":{"$ref":"#/definitions/freezeWindows","title":"Windows","description":"The freeze windows; a deploy is frozen while now is inside any window that applies to its environment."},"timezone":{"title":"Time zone","description":"The IANA time zone of windows that give none, like Europe/Berlin or America/New_York.","type":"string","minLength":1,"examples":["Europe/Berlin"]},"override-label":{"title":"Override label","description":"A pull request label that lets a frozen deploy through in an emergency; the override is recorded in the summary.","type":"string","minLength":1,"examples":["emergency"]}}},"freezeWindows":{"title":"Freeze windows","description":"Weekly windows or date ranges.","type":"array","minItems":1,"items":{"$ref":"#/definitions/freezeWindow"}},"freezeWindow":{"title":"Freeze window","description":"A weekly window (from \'Fri 16:00\' to \'Mon 08:00\') or a date range (from 2026-12-20 to 2027-01-02, or with times: 2026-12-20T18:00). A date without a time starts at 00:00; as \'to\' it includes that whole day.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"name":{"title":"Name","description":"Shown in the report: frozen by \'year-end\' until …","type":"string","minLength":1},"from":{"title":"From","description":"Start: a weekday and time (\'Fri 16:00\') or a date, optionally with a time (2026-12-20, 2026-12-20T18:00).","type":"string","pattern":"^\\\\s*(?:[A-Za-z]{3,9}\\\\s+\\\\d{1,2}:\\\\d{2}|\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[T ]\\\\d{1,2}:\\\\d{2})?)\\\\s*$","examples":["Fri 16:00","2026-12-20","2026-12-20T18:00"]},"to":{"title":"To","description":"End, in the same form as \'from\' (a weekday and time, or a date); a date alone includes that whole day.","type":"string","pattern":"^\\\\s*(?:[A-Za-z]{3,9}\\\\s+\\\\d{1,2}:\\\\d{2}|\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[T ]\\\\d{1,2}:\\\\d{2})?)\\\\s*$","examples":["Mon 08:00","2027-01-02"]},"timezone":{"title":"Time zone","description":"The IANA time zone the times are in, like Europe/Berlin, America/New_York or UTC (not an abbreviation like CET).","type":"string","minLength":1,"examples":["Europe/Berlin","America/New_York","UTC"]},"environments":{"$ref":"#/definitions/stringOrList","title":"Environments","description":"The environments this window freezes; all when not given.","examples":[["production"]]}}},"envNames":{"title":"Variable names","description":"Names of environment variables.","type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"envSettings":{"title":"Variables and secrets","description":"Variables and secrets that must be set; the values are never printed.","type":"object","additionalProperties":false,"properties":{"variables":{"$ref":"#/definitions/envNames","title":"Variables","description":"Names of variables that must be present and non-empty."},"secrets":{"$ref":"#/definitions/envNames","title":"Secrets","description":"Names of secrets (mapped into the step with env:) that must be present and non-empty."}}},"command":{"title":"Command","description":"A bash command, or a mapping with \'run\', \'name\', \'cwd\' and \'timeout\'.","type":["string","object"],"minLength":1,"additionalProperties":false,"required":["run"],"properties":{"run":{"title":"Run","description":"The command, run with bash -c in the workspace; it passes when it exits 0.","type":"string","minLength":1},"name":{"title":"Name","description":"Shown in the report and the log group; defaults to the command.","type":"string","minLength":1},"cwd":{"title":"Working directory","description":"Where the command runs, relative to the workspace.","type":"string","minLength":1},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long the command may run before it is stopped (default 10m).","default":"10m"}}},"checkNames":{"title":"Check names","description":"Check run or commit status names, or patterns with * (\'build (*)\').","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"checksSettings":{"title":"Checks settings","description":"Which checks must pass, and how long to wait for them.","type":["object","null"],"additionalProperties":false,"properties":{"mode":{"title":"Mode","description":"all checks on the commit, only those branch protection requires, or the named ones (\'names\').","type":"string","enum":["all","required","named"]},"names":{"$ref":"#/definitions/checkNames","title":"Names","description":"Checks that must pass, by name or pattern (\'build (*)\'); implies mode: named."},"ignore":{"$ref":"#/definitions/checkNames","title":"Ignore","description":"Checks never waited on nor judged, by name or pattern."},"allowed-conclusions":{"title":"Allowed conclusions","description":"Conclusions that count as passing.","type":"array","minItems":1,"items":{"type":"string","enum":["success","neutral","skipped","failure","cancelled","timed_out","action_required","stale","startup_failure"]},"default":["success","neutral","skipped"]},"grace":{"$ref":"#/definitions/duration","title":"Grace period","description":"How long checks may take to appear before a missing one counts as missing.","default":"60s"},"interval":{"$ref":"#/definitions/duration","title":"Poll interval","description":"The first wait between polls; it grows up to max-interval.","default":"10s"},"max-interval":{"$ref":"#/definitions/duration","title":"Longest poll interval","description":"The longest wait between polls.","default":"60s"},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long to wait for checks to finish at most.","default":"15m"},"fail-fast":{"title":"Fail fast","description":"Stop waiting as soon as a judged check has failed (the verdict cannot turn to pass); false waits for every check to finish.","type":"boolean","default":true}}}}}');
-// EXTERNAL MODULE: ./src/common/units.ts
-var units = __webpack_require__(8570);
-// EXTERNAL MODULE: ./src/gates/types.ts
-var types = __webpack_require__(2301);
-;// CONCATENATED MODULE: ./src/gates/config.ts
-// The `gates` input of preflight-gates: YAML (or JSON) validated against the published JSON Schema
-// (schemas/preflight-gates.schema.json) and turned into a typed GatesConfig, with the defaults of types.ts.
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Dw: () => (/* binding */ keyPath),
+/* harmony export */   Qn: () => (/* binding */ readYamlConfig),
+/* harmony export */   UA: () => (/* binding */ mustBeOneOf),
+/* harmony export */   XX: () => (/* binding */ render),
+/* harmony export */   ZA: () => (/* binding */ suggest),
+/* harmony export */   et: () => (/* binding */ isConfigFilePath),
+/* harmony export */   kp: () => (/* binding */ closest)
+/* harmony export */ });
+/* unused harmony exports MAX_PROBLEMS, YamlConfig, formatLocation, either */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8815);
+/* harmony import */ var _units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8570);
+// A YAML (or JSON) document given inline or as a file, validated against a JSON Schema with ajv, and its
+// problems turned into messages that name each key path as the user wrote it and its line and column.
+// The engine behind preflight-gates' `gates` (src/gates/config.ts) and smoke-test's `checks`
+// (src/probe/checks-config.ts); each keeps its own wording through the options below.
 //
-// The shape, every key optional; a gate that is not given is not evaluated:
-//
-//   branch:                              # environment → refs that may go there
-//     production: [main, 'v*']           # branches by name; version-like patterns (v*, v1.*) match tags
-//     staging: ['*']                     # '*' matches any characters, '/' included
-//   freeze:                              # or just the list of windows
-//     timezone: Europe/Berlin            # for windows that name none
-//     override-label: emergency          # a PR label that lets a frozen deploy through (recorded)
-//     windows:
-//       - { name: weekend, from: 'Fri 16:00', to: 'Mon 08:00', environments: [production] }
-//       - { name: year-end, from: 2026-12-20, to: 2027-01-02, timezone: America/New_York }
-//   env: { variables: [API_URL], secrets: [DEPLOY_TOKEN] }   # or a list of names
-//   reviews: 2                           # or { min-approvals: 2, no-changes-requested: true }; empty: 1
-//   vulnerabilities:
-//     fail-on: high                      # low | medium | high | critical (default)
-//     sarif: [trivy.sarif, 'reports/**/*.sarif']
-//     npm-audit: npm-audit.json
-//     dependabot: true
-//     ignore: [CVE-2024-12345]
-//   migrations: alembic check            # or { run, name, cwd, timeout }
-//   command:                             # a command, a mapping, or a list of them
-//     - ./scripts/check-config.sh
-//     - { name: plan, run: terraform plan -detailed-exitcode, cwd: infra, timeout: 10m }
-//   checks: required                     # all | required | [test, 'build (*)'] | a mapping:
-//   # checks: { names: [test], ignore: [lint], allowed-conclusions: [success], grace: 60s,
-//   #           interval: 10s, max-interval: 60s, timeout: 15m, fail-fast: true }
-//
-// Freeze times: `from`/`to` are a weekday and a 24-hour time (`Fri 16:00`, `friday 08:30`) or a date
-// (`2026-12-20`), optionally with a time (`2026-12-20T18:00`). A date alone as `to` includes that whole day.
-// How times that do not exist or repeat on DST days are read is freeze.ts's to say (see there).
-//
-// Validation runs in two passes: the schema (shape, types, unknown gates and keys), then the meaning (time
-// zones, durations, weekdays and dates, duplicate names). Every problem names its key path as the user wrote
-// it (`freeze.windows[0].timezone`, or `freeze[0].timezone` for the list form) and its line and column.
+// Loaded only by those two modules, which their actions import on demand; ajv is loaded (by the function
+// each document gives) on the first validation only, so neither weighs on start-up.
 
 
 
 
-
-
-/** The JSON Schema the gates are validated with; the same object as the published schema file. */
-
-const CHECKS_DEFAULTS = {
-    ignore: [],
-    allowedConclusions: ['success', 'neutral', 'skipped'],
-    graceMs: 60_000,
-    intervalMs: 10_000,
-    maxIntervalMs: 60_000,
-    timeoutMs: 15 * 60_000,
-};
-const REVIEWS_DEFAULTS = { minApprovals: 1, noChangesRequested: true };
-const COMMAND_TIMEOUT_MS = 10 * 60_000;
+/** Messages name at most this many problems, then how many more there are. */
 const MAX_PROBLEMS = 20;
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+/** A single line ending in .yml/.yaml/.json that is not YAML itself (no `key: value`, `- item`, `{`, `[`). */
+function isConfigFilePath(text) {
+    const value = text.trim();
+    return (!/[\r\n]/.test(value) && /\.(ya?ml|json)$/i.test(value) && !/^[-[{]/.test(value) && !/:\s/.test(value));
+}
 /**
- * Parses and validates the gates (YAML or JSON text, or a single line naming a .yml, .yaml or .json file
- * read from `baseDir`) into a GatesConfig with every default applied. Throws an InputError naming every
- * problem found (up to 20), each with its key path and source position.
+ * Reads the text (or the file it names) and parses it as YAML. Throws an InputError for a file that cannot
+ * be read and for a syntax error, with its position.
  */
-async function parseGatesConfig(text, opts = {}) {
-    const input = opts.input ?? 'gates';
-    const source = await readSource(text, input, opts);
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(source.text, { lineCounter, merge: true, prettyErrors: false });
-    const at = (offset) => {
-        const { line, col } = lineCounter.linePos(offset);
-        return source.file === undefined ? { line, column: col } : { file: source.file, line, column: col };
-    };
+async function readYamlConfig(text, opts) {
+    const { wording } = opts;
+    const source = await readSource(text, opts);
+    const lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_2__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parseDocument */ .Tp)(source.text, { lineCounter, merge: true, prettyErrors: false });
+    const config = new YamlConfig(wording, doc, lineCounter, source.file);
     const syntaxError = doc.errors[0];
     if (syntaxError) {
-        const location = at(syntaxError.pos[0]);
-        throw new units/* InputError */.dz(input, `${input}: not valid YAML: ${syntaxError.message} (${formatLocation(location)})`, location);
+        const location = config.at(syntaxError.pos[0]);
+        const line = source.text.split(/\r?\n/)[location.line - 1] ?? '';
+        const hint = wording.syntaxHint?.(syntaxError.code, line) ?? '';
+        throw new _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(wording.input, wording.notYaml(`${syntaxError.message}${hint} (${formatLocation(location)})`), location);
     }
-    const raw = doc.toJS({ maxAliasCount: 1000 });
-    if (raw === null || raw === undefined) {
-        throw new units/* InputError */.dz(input, `${input}: is empty; give the gates as YAML, like 'checks: required'`);
+    return config;
+}
+class YamlConfig {
+    wording;
+    doc;
+    lineCounter;
+    file;
+    /** The document as plain data (anchors and merge keys resolved). */
+    value;
+    constructor(wording, doc, lineCounter, 
+    /** The file the text named, as positions show it; absent for inline text. */
+    file) {
+        this.wording = wording;
+        this.doc = doc;
+        this.lineCounter = lineCounter;
+        this.file = file;
+        this.value = doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
     }
-    if (typeof raw !== 'object' || Array.isArray(raw)) {
-        throw new units/* InputError */.dz(input, `${input}: must be a mapping of gates (${types/* GATE_ORDER */.x.join(', ')}), got ${render(raw)}`);
+    at(offset) {
+        const { line, col } = this.lineCounter.linePos(offset);
+        return this.file === undefined ? { line, column: col } : { file: this.file, line, column: col };
     }
-    const report = (problems) => {
+    /**
+     * Validates `document` (the value, or a form of it whose paths `sourcePath` maps back to the source) and
+     * throws an InputError naming every schema problem.
+     */
+    async validate(document, vocabulary, sourcePath) {
+        const validate = await compiledSchema(vocabulary);
+        if (!validate(document)) {
+            this.report(schemaProblems(validate.errors ?? [], document, vocabulary, this.wording), sourcePath);
+        }
+    }
+    /** Throws an InputError naming the problems (up to MAX_PROBLEMS) in source order, each with its position. */
+    report(problems, sourcePath = (path) => path) {
         for (const problem of problems) {
-            const offset = nodeOffset(doc, problem.path, problem.key);
+            const offset = nodeOffset(this.doc, sourcePath(problem.path), problem.key);
             if (offset !== undefined) {
                 problem.offset = offset;
-                problem.location = at(offset);
+                problem.location = this.at(offset);
             }
         }
         problems.sort((a, b) => (a.offset ?? Number.MAX_SAFE_INTEGER) - (b.offset ?? Number.MAX_SAFE_INTEGER));
@@ -125,37 +104,27 @@ async function parseGatesConfig(text, opts = {}) {
         if (problems.length > MAX_PROBLEMS)
             lines.push(`... and ${problems.length - MAX_PROBLEMS} more`);
         const message = problems.length === 1
-            ? `${input}: ${lines[0]}`
-            : `${input}: ${problems.length} problems:\n  ${lines.join('\n  ')}`;
-        throw new units/* InputError */.dz(input, message, problems[0]?.location);
-    };
-    const validate = await compiledSchema();
-    if (!validate(raw))
-        report(schemaProblems(validate.errors ?? [], raw));
-    const problems = [];
-    const config = build(raw, problems);
-    if (problems.length > 0)
-        report(problems);
-    return config;
+            ? this.wording.one(lines[0])
+            : `${this.wording.many(problems.length)}\n  ${lines.join('\n  ')}`;
+        throw new _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(this.wording.input, message, problems[0]?.location);
+    }
 }
-/** A single line ending in .yml/.yaml/.json that is not YAML itself (no `key: value`, `- item`, `{`, `[`). */
-function isGatesFilePath(text) {
-    const value = text.trim();
-    return (!/[\r\n]/.test(value) && /\.(ya?ml|json)$/i.test(value) && !/^[-[{]/.test(value) && !/:\s/.test(value));
-}
-async function readSource(text, input, opts) {
-    if (!isGatesFilePath(text))
+// ---------------------------------------------------------------------------------------------------------
+// Source and positions
+async function readSource(text, opts) {
+    if (!isConfigFilePath(text))
         return { text };
-    const file = text.trim();
-    const absolute = (0,external_node_path_.resolve)(opts.baseDir ?? '.', file);
-    const read = opts.readFile ?? ((path) => (0,promises_.readFile)(path, 'utf8'));
+    const named = text.trim();
+    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(opts.baseDir ?? '.', named);
+    const read = opts.readFile ?? ((path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8'));
+    const file = opts.displayFile?.(absolute) ?? named;
     try {
         return { text: await read(absolute), file };
     }
     catch (error) {
         const code = error.code;
         const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${error.message})`;
-        throw new units/* InputError */.dz(input, `${input}: names the file ${(0,units/* quote */.hD)(file)} (${absolute}), ${why}`);
+        throw new _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(opts.wording.input, opts.wording.whole(`names the file ${(0,_units_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(named)} (${absolute}), ${why}`));
     }
 }
 function formatLocation(location) {
@@ -163,6 +132,7 @@ function formatLocation(location) {
         ? `at line ${location.line}, column ${location.column}`
         : `at ${location.file}:${location.line}:${location.column}`;
 }
+/** The source offset of the node at `segments` (or of the key `key` in it); the nearest ancestor's if absent. */
 function nodeOffset(doc, segments, key) {
     let node = doc.contents;
     let offset = rangeStart(node);
@@ -170,15 +140,15 @@ function nodeOffset(doc, segments, key) {
     if (key !== undefined)
         steps.push({ segment: key, key: true });
     for (const step of steps) {
-        if ((0,dist/* isAlias */.Vj)(node))
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .isAlias */ .Vj)(node))
             node = node.resolve(doc);
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(step.segment));
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .isMap */ .jh)(node)) {
+            const pair = node.items.find((p) => (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .isScalar */ .jn)(p.key) && String(p.key.value) === String(step.segment));
             if (!pair)
                 break;
             node = step.key ? pair.key : pair.value;
         }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof step.segment === 'number') {
+        else if ((0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .isSeq */ .oP)(node) && typeof step.segment === 'number') {
             node = node.items[step.segment];
         }
         else {
@@ -191,7 +161,7 @@ function nodeOffset(doc, segments, key) {
 function rangeStart(node) {
     return node?.range?.[0];
 }
-/** `freeze.windows[0].timezone`; keys that are not plain words are bracketed: `branch["my env"]`. */
+/** `freeze.windows[0].timezone`; keys that are not plain words are bracketed: `headers["x y"]`. */
 function keyPath(segments) {
     return segments
         .map((s, i) => {
@@ -204,30 +174,21 @@ function keyPath(segments) {
         .join('');
 }
 // ---------------------------------------------------------------------------------------------------------
-// Pass 1: the schema, with ajv's errors in the user's terms
-let compiled;
-/** ajv is loaded and the schema compiled on first use only. */
-function compiledSchema() {
-    compiled ??= __webpack_require__.e(/* import() */ 463).then(__webpack_require__.t.bind(__webpack_require__, 2463, 23)).then((mod) => {
-        // Node and ncc hand over module.exports (the Ajv class) as the default; TypeScript types it as the namespace.
-        const Ajv = mod.default;
-        const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-        return ajv.compile(preflight_gates_schema_namespaceObject);
-    });
-    return compiled;
+// The schema, with ajv's errors in the user's terms
+const compiled = new Map();
+/** The schema compiled on first use, with the ajv its document loads (on demand, so start-up never pays). */
+function compiledSchema({ schema, ajv }) {
+    let validate = compiled.get(schema);
+    if (!validate) {
+        validate = ajv().then((mod) => {
+            // Node and ncc hand over module.exports (the Ajv class) as the default.
+            const AjvClass = mod.default;
+            return new AjvClass({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true }).compile(schema);
+        });
+        compiled.set(schema, validate);
+    }
+    return validate;
 }
-const WINDOW_TIME_EXPECTED = "a weekday and time like 'Fri 16:00', or a date like 2026-12-20 (with a time: 2026-12-20T18:00)";
-/** Values whose form a parser knows, found by their JSON pointer; its message beats the schema's. */
-const SEMANTIC = [
-    {
-        pattern: /^\/(checks\/(grace|interval|max-interval|timeout)|migrations\/timeout|command(\/\d+)?\/timeout)$/,
-        parse: (label, text) => (0,units/* parseDuration */.E9)(label, text),
-    },
-    {
-        pattern: /^\/freeze(\/windows)?\/\d+\/(from|to)$/,
-        parse: (label, text) => parseWindowTime(label, text),
-    },
-];
 const TYPE_WORDS = {
     string: 'a string',
     integer: 'a whole number',
@@ -237,7 +198,7 @@ const TYPE_WORDS = {
     array: 'a list',
     null: 'empty',
 };
-function schemaProblems(errors, document) {
+function schemaProblems(errors, document, vocabulary, wording) {
     const byPath = new Map();
     for (const error of errors) {
         if (['if', 'anyOf', 'oneOf'].includes(error.keyword))
@@ -250,13 +211,14 @@ function schemaProblems(errors, document) {
     for (const [pointer, group] of byPath) {
         const { segments, value } = resolvePointer(document, pointer);
         const label = keyPath(segments);
-        const semantic = SEMANTIC.find((s) => s.pattern.test(pointer));
+        const say = (rest) => (label === '' ? wording.root(rest) : `${label}: ${rest}`);
+        const semantic = vocabulary.semantic?.find((s) => s.pattern.test(pointer));
         if (semantic && (typeof value === 'string' || typeof value === 'number')) {
             try {
                 semantic.parse(label, String(value));
             }
             catch (error) {
-                if (!(error instanceof units/* InputError */.dz))
+                if (!(error instanceof _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz))
                     throw error;
                 problems.push({ path: segments, message: error.message });
                 continue;
@@ -270,66 +232,81 @@ function schemaProblems(errors, document) {
         const relevant = others.length > 0 ? others : group;
         const types = relevant.filter((e) => e.keyword === 'type');
         if (types.length > 0) {
-            const words = types.flatMap((e) => String(e.params.type).split(',')).map((t) => TYPE_WORDS[t] ?? t);
+            const words = types
+                .flatMap((e) => String(e.params.type).split(','))
+                .map((t) => vocabulary.typeWord?.(t, types) ?? TYPE_WORDS[t] ?? t);
             problems.push({
                 path: segments,
-                message: `${label}: must be ${either([...new Set(words)])}, got ${render(value)}`,
+                message: say(`must be ${either([...new Set(words)])}, got ${render(value)}`),
             });
         }
         for (const error of relevant) {
-            if (error.keyword !== 'type')
-                problems.push(describeError(error, segments, label, value));
+            if (error.keyword === 'type')
+                continue;
+            const schema = (error.parentSchema ?? {});
+            const place = { error, segments, label, value, schema, say };
+            const said = vocabulary.special?.(place) ?? describeError(place);
+            problems.push(said.key === undefined ? { path: segments, message: said.message } : { path: segments, ...said });
         }
     }
     return problems;
 }
-function describeError(error, segments, label, value) {
-    const schema = (error.parentSchema ?? {});
-    const problem = (message, key) => key === undefined ? { path: segments, message } : { path: segments, message, key };
+function describeError(place) {
+    const { error, value, schema, say } = place;
     switch (error.keyword) {
         case 'additionalProperties': {
             const key = String(error.params.additionalProperty);
-            if (segments.length === 0) {
-                const guess = closest(key, [...types/* GATE_ORDER */.x]);
-                return problem(`unknown gate '${key}' (${guess ? `did you mean '${guess}'? ` : ''}known: ${types/* GATE_ORDER */.x.join(', ')})`, key);
-            }
             const allowed = Object.keys((schema.properties ?? {}));
-            const guess = closest(key, allowed);
-            return problem(`${label}: unknown key '${key}' (${guess ? `did you mean '${guess}'? ` : ''}allowed: ${allowed.join(', ')})`, key);
+            return { message: say(`unknown key '${key}' (${suggest(key, allowed, 'allowed')})`), key };
         }
         case 'required':
-            return problem(`${label}: missing required key '${String(error.params.missingProperty)}'`);
-        case 'enum': {
-            const allowed = error.params.allowedValues.map(String);
-            const guess = closest(String(value), allowed);
-            const hint = guess ? ` (did you mean '${guess}'?)` : '';
-            const more = segments.length === 1 && segments[0] === 'checks' ? ', a list of check names or a mapping' : '';
-            return problem(`${label}: must be one of ${allowed.join(', ')}${more}, got ${render(value)}${hint}`);
-        }
+            return { message: say(`missing required key '${String(error.params.missingProperty)}'`) };
+        case 'enum':
+            return { message: mustBeOneOf(place) };
         case 'minimum':
-            return problem(`${label}: must be a whole number of at least ${String(schema.minimum)}, got ${render(value)}`);
+        case 'maximum': {
+            const whole = [schema.type].flat().includes('integer') ? 'a whole number' : 'a number';
+            const { minimum, maximum } = schema;
+            const range = minimum !== undefined && maximum !== undefined
+                ? `${whole} from ${minimum} to ${maximum}`
+                : minimum !== undefined
+                    ? `${whole} of at least ${minimum}`
+                    : `${whole} of at most ${maximum}`;
+            return { message: say(`must be ${range}, got ${render(value)}`) };
+        }
         case 'minItems':
-            return problem(`${label}: must not be an empty list`);
+            return { message: say('must not be an empty list') };
         case 'minProperties':
-            return problem(`${label}: must not be empty`);
         case 'minLength':
-            return problem(`${label}: must not be empty`);
+            return { message: say('must not be empty') };
         case 'pattern':
-            return /^\/env(\/(variables|secrets))?\/\d+$/.test(`/${segments.join('/')}`)
-                ? problem(`${label}: must be a variable name (letters, digits and _, not starting with a digit), got ${render(value)}`)
-                : problem(`${label}: must match ${String(error.params.pattern)}, got ${render(value)}`);
+            return { message: say(`must match ${String(error.params.pattern)}, got ${render(value)}`) };
         default:
-            return problem(`${label}: ${error.message ?? 'is not valid'}`);
+            return { message: say(error.message ?? 'is not valid') };
     }
 }
+/** An enum's message: `must be one of a, b<more>, got 'x' (did you mean 'a'?)`, with the guess `guess` makes. */
+function mustBeOneOf({ error, value, say }, guess = closest, more = '') {
+    const allowed = error.params.allowedValues.map(String);
+    const guessed = guess(String(value), allowed);
+    const hint = guessed ? ` (did you mean '${guessed}'?)` : '';
+    return say(`must be one of ${allowed.join(', ')}${more}, got ${render(value)}${hint}`);
+}
+/** `did you mean 'timeout'? allowed: url, timeout`: the nearest of the words, then all of them. */
+function suggest(word, words, heading) {
+    const guess = closest(word, words);
+    return `${guess ? `did you mean '${guess}'? ` : ''}${heading}: ${words.join(', ')}`;
+}
+/** `a`, `a or b`, `a, b or c`. */
 function either(words) {
     return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
+/** A value as messages show it: strings quoted, lists and mappings by their kind. */
 function render(value) {
     if (value === null || value === undefined)
         return 'an empty value';
     if (typeof value === 'string')
-        return (0,units/* quote */.hD)(value);
+        return (0,_units_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value);
     if (Array.isArray(value))
         return 'a list';
     if (typeof value === 'object')
@@ -379,11 +356,166 @@ function editDistance(a, b) {
     }
     return previous[b.length] ?? 0;
 }
+
+
+/***/ }),
+
+/***/ 237:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  isGatesFilePath: () => (/* binding */ isGatesFilePath),
+  parseGatesConfig: () => (/* binding */ parseGatesConfig)
+});
+
+// UNUSED EXPORTS: CHECKS_DEFAULTS, COMMAND_TIMEOUT_MS, REVIEWS_DEFAULTS, canonicalTimeZone, gatesSchema, keyPath, parseWindowTime
+
+;// CONCATENATED MODULE: ./schemas/preflight-gates.schema.json
+const preflight_gates_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","title":"deploy-kit preflight gates","description":"The \'gates\' input of deploy-kit\'s preflight-gates action: which gates decide whether a commit may go to an environment now. Every gate given is evaluated, even when another fails; a gate not given is not evaluated.","type":"object","additionalProperties":false,"properties":{"branch":{"title":"Branch rules","description":"Which refs may go to which environment: environment name → ref patterns. Branch names (main, release/*) match branches, version-like patterns (v*, v1.*) match tags, heads/… and tags/… say which explicitly, and full refs (refs/pull/*) match as written. \'*\' matches any characters, \'/\' included. An environment without a rule takes any ref.","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/refPatterns"},"examples":[{"production":["main","v*"],"staging":["*"]}]},"freeze":{"title":"Freeze windows","description":"Times when deploys are frozen: weekly windows (from \'Fri 16:00\' to \'Mon 08:00\') or date ranges, each in an IANA time zone. A list of windows, or a mapping with \'windows\', a default \'timezone\' and an \'override-label\'.","if":{"type":"array"},"then":{"$ref":"#/definitions/freezeWindows"},"else":{"$ref":"#/definitions/freezeSettings"}},"env":{"title":"Environment variables and secrets","description":"Names that must be present and non-empty in the step\'s environment (values are never printed): a list of names, or a mapping with \'variables\' and \'secrets\'.","if":{"type":"array"},"then":{"$ref":"#/definitions/envNames"},"else":{"$ref":"#/definitions/envSettings"}},"reviews":{"title":"Reviews","description":"Pull request reviews: a number of approvals (reviews: 2), or a mapping with \'min-approvals\' and \'no-changes-requested\'. Empty means 1 approval and no outstanding change requests.","type":["integer","object","null"],"minimum":0,"additionalProperties":false,"properties":{"min-approvals":{"title":"Minimum approvals","description":"Approving reviews needed (the latest review of each reviewer counts).","type":"integer","minimum":0,"default":1},"no-changes-requested":{"title":"No changes requested","description":"Fail while any reviewer\'s latest review requests changes.","type":"boolean","default":true}}},"vulnerabilities":{"title":"Vulnerabilities","description":"Findings at or above a severity, from SARIF files (code scanning, Trivy, Grype), npm audit --json files and open Dependabot alerts. Give at least one source.","type":"object","additionalProperties":false,"properties":{"fail-on":{"title":"Fail on","description":"Fail on findings at or above this severity.","type":"string","enum":["low","medium","high","critical"],"default":"critical"},"sarif":{"$ref":"#/definitions/stringOrList","title":"SARIF files","description":"SARIF files from code scanning, Trivy or Grype, relative to the workspace; * and ** globs allowed. A pattern that matches no file is an error.","examples":["trivy-results.sarif",["reports/**/*.sarif"]]},"npm-audit":{"$ref":"#/definitions/stringOrList","title":"npm audit files","description":"Files holding the output of npm audit --json (npm 6 or npm 7 and later), relative to the workspace; globs allowed.","examples":["npm-audit.json"]},"dependabot":{"title":"Dependabot alerts","description":"Read the open Dependabot alerts of the repository through the API. The workflow\'s GITHUB_TOKEN cannot read them (security-events: read covers code scanning only): pass a GitHub App token with vulnerability_alerts: read, a fine-grained token with \\"Dependabot alerts: read\\", or a classic token with the security_events scope.","type":"boolean","default":false},"ignore":{"$ref":"#/definitions/stringOrList","title":"Ignore","description":"Finding ids to accept: CVE, GHSA or rule ids.","examples":[["CVE-2024-12345","GHSA-xxxx-xxxx-xxxx"]]}}},"migrations":{"$ref":"#/definitions/command","title":"Migrations","description":"A command that exits 0 when no database migration is pending (alembic check, prisma migrate status, rails db:migrate:status): the command itself, or a mapping with \'run\', \'name\', \'cwd\' and \'timeout\'.","examples":["alembic check",{"run":"npx prisma migrate status","cwd":"api","timeout":"2m"}]},"command":{"title":"Commands","description":"Commands that must succeed (exit 0), run one after another with bash; every command runs even when one fails. A command, a mapping with \'run\', \'name\', \'cwd\' and \'timeout\', or a list of them.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/command"}},"else":{"$ref":"#/definitions/command"}},"checks":{"title":"Checks","description":"Check runs and commit statuses on the commit: \'all\', \'required\' (those branch protection requires), a list of names or patterns (\'build (*)\' matches matrix jobs), or a mapping for the details. Empty means all.","if":{"type":"string"},"then":{"type":"string","enum":["all","required"]},"else":{"if":{"type":"array"},"then":{"$ref":"#/definitions/checkNames"},"else":{"$ref":"#/definitions/checksSettings"}}}},"definitions":{"duration":{"title":"Duration","description":"A duration with a unit: 500ms, 60s, 15m, 1h, 1m30s (a bare number is refused).","type":"string","pattern":"^\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h)(?:\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h))*\\\\s*$","examples":["60s","15m"]},"stringOrList":{"title":"One or more","description":"A string or a list of strings.","type":["string","array"],"minLength":1,"minItems":1,"items":{"type":"string","minLength":1}},"refPatterns":{"title":"Ref patterns","description":"Refs that may go to this environment: main, release/*, v* (tags), heads/x, tags/x or refs/… in full. \'*\' matches any characters.","type":["string","array"],"minLength":1,"minItems":1,"items":{"type":"string","minLength":1},"examples":[["main","v*"]]},"freezeSettings":{"title":"Freeze settings","description":"Freeze windows with a default time zone and an override label.","type":"object","additionalProperties":false,"required":["windows"],"properties":{"windows":{"$ref":"#/definitions/freezeWindows","title":"Windows","description":"The freeze windows; a deploy is frozen while now is inside any window that applies to its environment."},"timezone":{"title":"Time zone","description":"The IANA time zone of windows that give none, like Europe/Berlin or America/New_York.","type":"string","minLength":1,"examples":["Europe/Berlin"]},"override-label":{"title":"Override label","description":"A pull request label that lets a frozen deploy through in an emergency; the override is recorded in the summary.","type":"string","minLength":1,"examples":["emergency"]}}},"freezeWindows":{"title":"Freeze windows","description":"Weekly windows or date ranges.","type":"array","minItems":1,"items":{"$ref":"#/definitions/freezeWindow"}},"freezeWindow":{"title":"Freeze window","description":"A weekly window (from \'Fri 16:00\' to \'Mon 08:00\') or a date range (from 2026-12-20 to 2027-01-02, or with times: 2026-12-20T18:00). A date without a time starts at 00:00; as \'to\' it includes that whole day.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"name":{"title":"Name","description":"Shown in the report: frozen by \'year-end\' until …","type":"string","minLength":1},"from":{"title":"From","description":"Start: a weekday and time (\'Fri 16:00\') or a date, optionally with a time (2026-12-20, 2026-12-20T18:00).","type":"string","pattern":"^\\\\s*(?:[A-Za-z]{3,9}\\\\s+\\\\d{1,2}:\\\\d{2}|\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[T ]\\\\d{1,2}:\\\\d{2})?)\\\\s*$","examples":["Fri 16:00","2026-12-20","2026-12-20T18:00"]},"to":{"title":"To","description":"End, in the same form as \'from\' (a weekday and time, or a date); a date alone includes that whole day.","type":"string","pattern":"^\\\\s*(?:[A-Za-z]{3,9}\\\\s+\\\\d{1,2}:\\\\d{2}|\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[T ]\\\\d{1,2}:\\\\d{2})?)\\\\s*$","examples":["Mon 08:00","2027-01-02"]},"timezone":{"title":"Time zone","description":"The IANA time zone the times are in, like Europe/Berlin, America/New_York or UTC (not an abbreviation like CET).","type":"string","minLength":1,"examples":["Europe/Berlin","America/New_York","UTC"]},"environments":{"$ref":"#/definitions/stringOrList","title":"Environments","description":"The environments this window freezes; all when not given.","examples":[["production"]]}}},"envNames":{"title":"Variable names","description":"Names of environment variables.","type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"envSettings":{"title":"Variables and secrets","description":"Variables and secrets that must be set; the values are never printed.","type":"object","additionalProperties":false,"properties":{"variables":{"$ref":"#/definitions/envNames","title":"Variables","description":"Names of variables that must be present and non-empty."},"secrets":{"$ref":"#/definitions/envNames","title":"Secrets","description":"Names of secrets (mapped into the step with env:) that must be present and non-empty."}}},"command":{"title":"Command","description":"A bash command, or a mapping with \'run\', \'name\', \'cwd\' and \'timeout\'.","type":["string","object"],"minLength":1,"additionalProperties":false,"required":["run"],"properties":{"run":{"title":"Run","description":"The command, run with bash -c in the workspace; it passes when it exits 0.","type":"string","minLength":1},"name":{"title":"Name","description":"Shown in the report and the log group; defaults to the command.","type":"string","minLength":1},"cwd":{"title":"Working directory","description":"Where the command runs, relative to the workspace.","type":"string","minLength":1},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long the command may run before it is stopped (default 10m).","default":"10m"}}},"checkNames":{"title":"Check names","description":"Check run or commit status names, or patterns with * (\'build (*)\').","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"checksSettings":{"title":"Checks settings","description":"Which checks must pass, and how long to wait for them.","type":["object","null"],"additionalProperties":false,"properties":{"mode":{"title":"Mode","description":"all checks on the commit, only those branch protection requires, or the named ones (\'names\').","type":"string","enum":["all","required","named"]},"names":{"$ref":"#/definitions/checkNames","title":"Names","description":"Checks that must pass, by name or pattern (\'build (*)\'); implies mode: named."},"ignore":{"$ref":"#/definitions/checkNames","title":"Ignore","description":"Checks never waited on nor judged, by name or pattern."},"allowed-conclusions":{"title":"Allowed conclusions","description":"Conclusions that count as passing.","type":"array","minItems":1,"items":{"type":"string","enum":["success","neutral","skipped","failure","cancelled","timed_out","action_required","stale","startup_failure"]},"default":["success","neutral","skipped"]},"grace":{"$ref":"#/definitions/duration","title":"Grace period","description":"How long checks may take to appear before a missing one counts as missing.","default":"60s"},"interval":{"$ref":"#/definitions/duration","title":"Poll interval","description":"The first wait between polls; it grows up to max-interval.","default":"10s"},"max-interval":{"$ref":"#/definitions/duration","title":"Longest poll interval","description":"The longest wait between polls.","default":"60s"},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long to wait for checks to finish at most.","default":"15m"},"fail-fast":{"title":"Fail fast","description":"Stop waiting as soon as a judged check has failed (the verdict cannot turn to pass); false waits for every check to finish.","type":"boolean","default":true}}}}}');
+// EXTERNAL MODULE: ./src/common/units.ts
+var units = __webpack_require__(8570);
+// EXTERNAL MODULE: ./src/common/yaml-config.ts
+var yaml_config = __webpack_require__(1085);
+// EXTERNAL MODULE: ./src/gates/types.ts
+var types = __webpack_require__(2301);
+;// CONCATENATED MODULE: ./src/gates/config.ts
+// The `gates` input of preflight-gates: YAML (or JSON) validated against the published JSON Schema
+// (schemas/preflight-gates.schema.json) and turned into a typed GatesConfig, with the defaults of types.ts.
+//
+// The shape, every key optional; a gate that is not given is not evaluated:
+//
+//   branch:                              # environment → refs that may go there
+//     production: [main, 'v*']           # branches by name; version-like patterns (v*, v1.*) match tags
+//     staging: ['*']                     # '*' matches any characters, '/' included
+//   freeze:                              # or just the list of windows
+//     timezone: Europe/Berlin            # for windows that name none
+//     override-label: emergency          # a PR label that lets a frozen deploy through (recorded)
+//     windows:
+//       - { name: weekend, from: 'Fri 16:00', to: 'Mon 08:00', environments: [production] }
+//       - { name: year-end, from: 2026-12-20, to: 2027-01-02, timezone: America/New_York }
+//   env: { variables: [API_URL], secrets: [DEPLOY_TOKEN] }   # or a list of names
+//   reviews: 2                           # or { min-approvals: 2, no-changes-requested: true }; empty: 1
+//   vulnerabilities:
+//     fail-on: high                      # low | medium | high | critical (default)
+//     sarif: [trivy.sarif, 'reports/**/*.sarif']
+//     npm-audit: npm-audit.json
+//     dependabot: true
+//     ignore: [CVE-2024-12345]
+//   migrations: alembic check            # or { run, name, cwd, timeout }
+//   command:                             # a command, a mapping, or a list of them
+//     - ./scripts/check-config.sh
+//     - { name: plan, run: terraform plan -detailed-exitcode, cwd: infra, timeout: 10m }
+//   checks: required                     # all | required | [test, 'build (*)'] | a mapping:
+//   # checks: { names: [test], ignore: [lint], allowed-conclusions: [success], grace: 60s,
+//   #           interval: 10s, max-interval: 60s, timeout: 15m, fail-fast: true }
+//
+// Freeze times: `from`/`to` are a weekday and a 24-hour time (`Fri 16:00`, `friday 08:30`) or a date
+// (`2026-12-20`), optionally with a time (`2026-12-20T18:00`). A date alone as `to` includes that whole day.
+// How times that do not exist or repeat on DST days are read is freeze.ts's to say (see there).
+//
+// Validation runs in two passes: the schema (shape, types, unknown gates and keys), then the meaning (time
+// zones, durations, weekdays and dates, duplicate names). Every problem names its key path as the user wrote
+// it (`freeze.windows[0].timezone`, or `freeze[0].timezone` for the list form) and its line and column.
+
+
+
+
+/** The JSON Schema the gates are validated with; the same object as the published schema file. */
+
+const CHECKS_DEFAULTS = {
+    ignore: [],
+    allowedConclusions: ['success', 'neutral', 'skipped'],
+    graceMs: 60_000,
+    intervalMs: 10_000,
+    maxIntervalMs: 60_000,
+    timeoutMs: 15 * 60_000,
+};
+const REVIEWS_DEFAULTS = { minApprovals: 1, noChangesRequested: true };
+const COMMAND_TIMEOUT_MS = 10 * 60_000;
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+/**
+ * Parses and validates the gates (YAML or JSON text, or a single line naming a .yml, .yaml or .json file
+ * read from `baseDir`) into a GatesConfig with every default applied. Throws an InputError naming every
+ * problem found (up to 20), each with its key path and source position.
+ */
+async function parseGatesConfig(text, opts = {}) {
+    const input = opts.input ?? 'gates';
+    const source = await (0,yaml_config/* readYamlConfig */.Qn)(text, {
+        wording: gatesWording(input),
+        baseDir: opts.baseDir,
+        readFile: opts.readFile,
+    });
+    const raw = source.value;
+    if (raw === null || raw === undefined) {
+        throw new units/* InputError */.dz(input, `${input}: is empty; give the gates as YAML, like 'checks: required'`);
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+        throw new units/* InputError */.dz(input, `${input}: must be a mapping of gates (${types/* GATE_ORDER */.x.join(', ')}), got ${(0,yaml_config/* render */.XX)(raw)}`);
+    }
+    await source.validate(raw, GATES_VOCABULARY);
+    const problems = [];
+    const config = build(raw, problems);
+    if (problems.length > 0)
+        source.report(problems);
+    return config;
+}
+/** Every message starts with the input's name: `gates: checks.grace: …`, `gates: 3 problems: …`. */
+function gatesWording(input) {
+    const whole = (rest) => `${input}: ${rest}`;
+    return {
+        input,
+        whole,
+        notYaml: (detail) => whole(`not valid YAML: ${detail}`),
+        // The root fails the schema only by unknown gates, which are worded apart.
+        root: (rest) => rest,
+        one: whole,
+        many: (count) => whole(`${count} problems:`),
+    };
+}
+/** A single line ending in .yml/.yaml/.json that is not YAML itself (no `key: value`, `- item`, `{`, `[`). */
+const isGatesFilePath = yaml_config/* isConfigFilePath */.et;
+
+// ---------------------------------------------------------------------------------------------------------
+// Pass 1: the schema, with ajv's errors in the user's terms
+const WINDOW_TIME_EXPECTED = "a weekday and time like 'Fri 16:00', or a date like 2026-12-20 (with a time: 2026-12-20T18:00)";
+const GATES_VOCABULARY = {
+    schema: preflight_gates_schema_namespaceObject,
+    ajv: () => __webpack_require__.e(/* import() */ 463).then(__webpack_require__.t.bind(__webpack_require__, 2463, 23)),
+    semantic: [
+        {
+            pattern: /^\/(checks\/(grace|interval|max-interval|timeout)|migrations\/timeout|command(\/\d+)?\/timeout)$/,
+            parse: (label, text) => (0,units/* parseDuration */.E9)(label, text),
+        },
+        {
+            pattern: /^\/freeze(\/windows)?\/\d+\/(from|to)$/,
+            parse: (label, text) => parseWindowTime(label, text),
+        },
+    ],
+    special: (place) => {
+        const { error, segments, label, value } = place;
+        if (error.keyword === 'additionalProperties' && segments.length === 0) {
+            const key = String(error.params.additionalProperty);
+            return { message: `unknown gate '${key}' (${(0,yaml_config/* suggest */.ZA)(key, [...types/* GATE_ORDER */.x], 'known')})`, key };
+        }
+        if (error.keyword === 'enum' && segments.length === 1 && segments[0] === 'checks') {
+            return { message: (0,yaml_config/* mustBeOneOf */.UA)(place, yaml_config/* closest */.kp, ', a list of check names or a mapping') };
+        }
+        if (error.keyword === 'pattern' &&
+            /^\/env(\/(variables|secrets))?\/\d+$/.test(`/${segments.join('/')}`)) {
+            return {
+                message: `${label}: must be a variable name (letters, digits and _, not starting with a digit), got ${(0,yaml_config/* render */.XX)(value)}`,
+            };
+        }
+        return undefined;
+    },
+};
 function listOf(value) {
     return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 function build(raw, problems) {
-    const fail = (path, rest) => problems.push({ path, message: `${keyPath(path)}: ${rest}` });
+    const fail = (path, rest) => problems.push({ path, message: `${(0,yaml_config/* keyPath */.Dw)(path)}: ${rest}` });
     const attempt = (path, fn) => {
         try {
             return fn();
@@ -398,7 +530,7 @@ function build(raw, problems) {
     // A grace period may be 0s; a timeout or a poll interval may not.
     const duration = (path, text, fallback) => text === undefined
         ? fallback
-        : (attempt(path, () => (0,units/* parseDuration */.E9)(keyPath(path), text, { min: path.at(-1) === 'grace' ? 0 : 1 })) ??
+        : (attempt(path, () => (0,units/* parseDuration */.E9)((0,yaml_config/* keyPath */.Dw)(path), text, { min: path.at(-1) === 'grace' ? 0 : 1 })) ??
             fallback);
     const config = {};
     if (raw.branch !== undefined)
@@ -467,12 +599,12 @@ function freezeConfig(raw, fail, attempt) {
         else {
             timezone = defaultZoneValid;
         }
-        const from = attempt([...path, 'from'], () => parseWindowTime(keyPath([...path, 'from']), window.from));
-        const to = attempt([...path, 'to'], () => parseWindowTime(keyPath([...path, 'to']), window.to, 'end'));
+        const from = attempt([...path, 'from'], () => parseWindowTime((0,yaml_config/* keyPath */.Dw)([...path, 'from']), window.from));
+        const to = attempt([...path, 'to'], () => parseWindowTime((0,yaml_config/* keyPath */.Dw)([...path, 'to']), window.to, 'end'));
         if (window.name !== undefined) {
             const earlier = names.get(window.name);
             if (earlier !== undefined) {
-                fail([...path, 'name'], `the name ${(0,units/* quote */.hD)(window.name)} is already used by ${keyPath([...base, earlier])}`);
+                fail([...path, 'name'], `the name ${(0,units/* quote */.hD)(window.name)} is already used by ${(0,yaml_config/* keyPath */.Dw)([...base, earlier])}`);
             }
             else {
                 names.set(window.name, index);

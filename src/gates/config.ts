@@ -35,12 +35,21 @@
 // Validation runs in two passes: the schema (shape, types, unknown gates and keys), then the meaning (time
 // zones, durations, weekdays and dates, duplicate names). Every problem names its key path as the user wrote
 // it (`freeze.windows[0].timezone`, or `freeze[0].timezone` for the list form) and its line and column.
-import { readFile as readFileAsync } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import gatesSchema from '../../schemas/preflight-gates.schema.json' with { type: 'json' };
-import { InputError, parseDuration, quote, type SourceLocation } from '../common/units.js';
+import { InputError, parseDuration, quote } from '../common/units.js';
+import {
+  closest,
+  type DocumentWording,
+  isConfigFilePath,
+  keyPath,
+  mustBeOneOf,
+  type Problem,
+  readYamlConfig,
+  render,
+  type SchemaVocabulary,
+  type Segment,
+  suggest,
+} from '../common/yaml-config.js';
 import {
   type BranchGateConfig,
   type CheckConclusion,
@@ -79,20 +88,7 @@ export const CHECKS_DEFAULTS: Omit<ChecksGateConfig, 'mode' | 'names'> = {
 export const REVIEWS_DEFAULTS: ReviewsGateConfig = { minApprovals: 1, noChangesRequested: true };
 export const COMMAND_TIMEOUT_MS = 10 * 60_000;
 
-const MAX_PROBLEMS = 20;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-
-type Segment = string | number;
-
-interface Problem {
-  path: Segment[];
-  /** The message without the input's name: `freeze.windows[0].timezone: unknown time zone 'Berlin'`. */
-  message: string;
-  /** Point at the key itself (unknown keys) rather than its value. */
-  key?: string;
-  location?: SourceLocation;
-  offset?: number;
-}
 
 /**
  * Parses and validates the gates (YAML or JSON text, or a single line naming a .yml, .yaml or .json file
@@ -101,23 +97,12 @@ interface Problem {
  */
 export async function parseGatesConfig(text: string, opts: ParseGatesOptions = {}): Promise<GatesConfig> {
   const input = opts.input ?? 'gates';
-  const source = await readSource(text, input, opts);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter, merge: true, prettyErrors: false });
-  const at = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return source.file === undefined ? { line, column: col } : { file: source.file, line, column: col };
-  };
-  const syntaxError = doc.errors[0];
-  if (syntaxError) {
-    const location = at(syntaxError.pos[0]);
-    throw new InputError(
-      input,
-      `${input}: not valid YAML: ${syntaxError.message} (${formatLocation(location)})`,
-      location,
-    );
-  }
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const source = await readYamlConfig(text, {
+    wording: gatesWording(input),
+    baseDir: opts.baseDir,
+    readFile: opts.readFile,
+  });
+  const raw = source.value;
   if (raw === null || raw === undefined) {
     throw new InputError(input, `${input}: is empty; give the gates as YAML, like 'checks: required'`);
   }
@@ -127,298 +112,72 @@ export async function parseGatesConfig(text: string, opts: ParseGatesOptions = {
       `${input}: must be a mapping of gates (${GATE_ORDER.join(', ')}), got ${render(raw)}`,
     );
   }
-
-  const report = (problems: Problem[]): never => {
-    for (const problem of problems) {
-      const offset = nodeOffset(doc, problem.path, problem.key);
-      if (offset !== undefined) {
-        problem.offset = offset;
-        problem.location = at(offset);
-      }
-    }
-    problems.sort((a, b) => (a.offset ?? Number.MAX_SAFE_INTEGER) - (b.offset ?? Number.MAX_SAFE_INTEGER));
-    const lines = problems
-      .slice(0, MAX_PROBLEMS)
-      .map((p) => (p.location ? `${p.message} (${formatLocation(p.location)})` : p.message));
-    if (problems.length > MAX_PROBLEMS) lines.push(`... and ${problems.length - MAX_PROBLEMS} more`);
-    const message =
-      problems.length === 1
-        ? `${input}: ${lines[0]}`
-        : `${input}: ${problems.length} problems:\n  ${lines.join('\n  ')}`;
-    throw new InputError(input, message, problems[0]?.location);
-  };
-
-  const validate = await compiledSchema();
-  if (!validate(raw)) report(schemaProblems(validate.errors ?? [], raw));
+  await source.validate(raw, GATES_VOCABULARY);
   const problems: Problem[] = [];
   const config = build(raw as RawGates, problems);
-  if (problems.length > 0) report(problems);
+  if (problems.length > 0) source.report(problems);
   return config;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Source
-
-interface Source {
-  text: string;
-  file?: string;
+/** Every message starts with the input's name: `gates: checks.grace: …`, `gates: 3 problems: …`. */
+function gatesWording(input: string): DocumentWording {
+  const whole = (rest: string) => `${input}: ${rest}`;
+  return {
+    input,
+    whole,
+    notYaml: (detail) => whole(`not valid YAML: ${detail}`),
+    // The root fails the schema only by unknown gates, which are worded apart.
+    root: (rest) => rest,
+    one: whole,
+    many: (count) => whole(`${count} problems:`),
+  };
 }
 
 /** A single line ending in .yml/.yaml/.json that is not YAML itself (no `key: value`, `- item`, `{`, `[`). */
-export function isGatesFilePath(text: string): boolean {
-  const value = text.trim();
-  return (
-    !/[\r\n]/.test(value) && /\.(ya?ml|json)$/i.test(value) && !/^[-[{]/.test(value) && !/:\s/.test(value)
-  );
-}
+export const isGatesFilePath = isConfigFilePath;
 
-async function readSource(text: string, input: string, opts: ParseGatesOptions): Promise<Source> {
-  if (!isGatesFilePath(text)) return { text };
-  const file = text.trim();
-  const absolute = resolve(opts.baseDir ?? '.', file);
-  const read = opts.readFile ?? ((path: string) => readFileAsync(path, 'utf8'));
-  try {
-    return { text: await read(absolute), file };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${(error as Error).message})`;
-    throw new InputError(input, `${input}: names the file ${quote(file)} (${absolute}), ${why}`);
-  }
-}
-
-function formatLocation(location: SourceLocation): string {
-  return location.file === undefined
-    ? `at line ${location.line}, column ${location.column}`
-    : `at ${location.file}:${location.line}:${location.column}`;
-}
-
-function nodeOffset(doc: Document, segments: Segment[], key?: string): number | undefined {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node);
-  const steps = segments.map((segment) => ({ segment, key: false }));
-  if (key !== undefined) steps.push({ segment: key, key: true });
-  for (const step of steps) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step.segment));
-      if (!pair) break;
-      node = step.key ? pair.key : pair.value;
-    } else if (isSeq(node) && typeof step.segment === 'number') {
-      node = node.items[step.segment];
-    } else {
-      break;
-    }
-    offset = rangeStart(node) ?? offset;
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  return (node as Node | null)?.range?.[0];
-}
-
-/** `freeze.windows[0].timezone`; keys that are not plain words are bracketed: `branch["my env"]`. */
-export function keyPath(segments: readonly Segment[]): string {
-  return segments
-    .map((s, i) => {
-      if (typeof s === 'number') return `[${s}]`;
-      if (/^[A-Za-z_$][\w$-]*$/.test(s)) return i === 0 ? s : `.${s}`;
-      return `[${JSON.stringify(s)}]`;
-    })
-    .join('');
-}
+export { keyPath };
 
 // ---------------------------------------------------------------------------------------------------------
 // Pass 1: the schema, with ajv's errors in the user's terms
 
-let compiled: Promise<ValidateFunction> | undefined;
-
-/** ajv is loaded and the schema compiled on first use only. */
-function compiledSchema(): Promise<ValidateFunction> {
-  compiled ??= import('ajv').then((mod) => {
-    // Node and ncc hand over module.exports (the Ajv class) as the default; TypeScript types it as the namespace.
-    const Ajv = mod.default as unknown as typeof mod.Ajv;
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-    return ajv.compile(gatesSchema);
-  });
-  return compiled;
-}
-
 const WINDOW_TIME_EXPECTED =
   "a weekday and time like 'Fri 16:00', or a date like 2026-12-20 (with a time: 2026-12-20T18:00)";
 
-/** Values whose form a parser knows, found by their JSON pointer; its message beats the schema's. */
-const SEMANTIC: { pattern: RegExp; parse: (label: string, text: string) => unknown }[] = [
-  {
-    pattern:
-      /^\/(checks\/(grace|interval|max-interval|timeout)|migrations\/timeout|command(\/\d+)?\/timeout)$/,
-    parse: (label, text) => parseDuration(label, text),
-  },
-  {
-    pattern: /^\/freeze(\/windows)?\/\d+\/(from|to)$/,
-    parse: (label, text) => parseWindowTime(label, text),
-  },
-];
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-  object: 'a mapping (key: value)',
-  array: 'a list',
-  null: 'empty',
-};
-
-function schemaProblems(errors: ErrorObject[], document: unknown): Problem[] {
-  const byPath = new Map<string, ErrorObject[]>();
-  for (const error of errors) {
-    if (['if', 'anyOf', 'oneOf'].includes(error.keyword)) continue;
-    const group = byPath.get(error.instancePath) ?? [];
-    group.push(error);
-    byPath.set(error.instancePath, group);
-  }
-  const problems: Problem[] = [];
-  for (const [pointer, group] of byPath) {
-    const { segments, value } = resolvePointer(document, pointer);
-    const label = keyPath(segments);
-    const semantic = SEMANTIC.find((s) => s.pattern.test(pointer));
-    if (semantic && (typeof value === 'string' || typeof value === 'number')) {
-      try {
-        semantic.parse(label, String(value));
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        problems.push({ path: segments, message: error.message });
-        continue;
-      }
-    }
-    // A type error beside deeper errors, or beside other errors here, is a union branch that did not apply.
-    const deeper = [...byPath.keys()].some((p) => p.startsWith(`${pointer}/`));
-    const others = group.filter((e) => e.keyword !== 'type');
-    if (deeper && others.length === 0) continue;
-    const relevant = others.length > 0 ? others : group;
-    const types = relevant.filter((e) => e.keyword === 'type');
-    if (types.length > 0) {
-      const words = types.flatMap((e) => String(e.params.type).split(',')).map((t) => TYPE_WORDS[t] ?? t);
-      problems.push({
-        path: segments,
-        message: `${label}: must be ${either([...new Set(words)])}, got ${render(value)}`,
-      });
-    }
-    for (const error of relevant) {
-      if (error.keyword !== 'type') problems.push(describeError(error, segments, label, value));
-    }
-  }
-  return problems;
-}
-
-function describeError(error: ErrorObject, segments: Segment[], label: string, value: unknown): Problem {
-  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
-  const problem = (message: string, key?: string): Problem =>
-    key === undefined ? { path: segments, message } : { path: segments, message, key };
-  switch (error.keyword) {
-    case 'additionalProperties': {
+const GATES_VOCABULARY: SchemaVocabulary = {
+  schema: gatesSchema,
+  ajv: () => import('ajv'),
+  semantic: [
+    {
+      pattern:
+        /^\/(checks\/(grace|interval|max-interval|timeout)|migrations\/timeout|command(\/\d+)?\/timeout)$/,
+      parse: (label, text) => parseDuration(label, text),
+    },
+    {
+      pattern: /^\/freeze(\/windows)?\/\d+\/(from|to)$/,
+      parse: (label, text) => parseWindowTime(label, text),
+    },
+  ],
+  special: (place) => {
+    const { error, segments, label, value } = place;
+    if (error.keyword === 'additionalProperties' && segments.length === 0) {
       const key = String(error.params.additionalProperty);
-      if (segments.length === 0) {
-        const guess = closest(key, [...GATE_ORDER]);
-        return problem(
-          `unknown gate '${key}' (${guess ? `did you mean '${guess}'? ` : ''}known: ${GATE_ORDER.join(', ')})`,
-          key,
-        );
-      }
-      const allowed = Object.keys((schema.properties ?? {}) as object);
-      const guess = closest(key, allowed);
-      return problem(
-        `${label}: unknown key '${key}' (${guess ? `did you mean '${guess}'? ` : ''}allowed: ${allowed.join(', ')})`,
-        key,
-      );
+      return { message: `unknown gate '${key}' (${suggest(key, [...GATE_ORDER], 'known')})`, key };
     }
-    case 'required':
-      return problem(`${label}: missing required key '${String(error.params.missingProperty)}'`);
-    case 'enum': {
-      const allowed = (error.params.allowedValues as unknown[]).map(String);
-      const guess = closest(String(value), allowed);
-      const hint = guess ? ` (did you mean '${guess}'?)` : '';
-      const more =
-        segments.length === 1 && segments[0] === 'checks' ? ', a list of check names or a mapping' : '';
-      return problem(`${label}: must be one of ${allowed.join(', ')}${more}, got ${render(value)}${hint}`);
+    if (error.keyword === 'enum' && segments.length === 1 && segments[0] === 'checks') {
+      return { message: mustBeOneOf(place, closest, ', a list of check names or a mapping') };
     }
-    case 'minimum':
-      return problem(
-        `${label}: must be a whole number of at least ${String(schema.minimum)}, got ${render(value)}`,
-      );
-    case 'minItems':
-      return problem(`${label}: must not be an empty list`);
-    case 'minProperties':
-      return problem(`${label}: must not be empty`);
-    case 'minLength':
-      return problem(`${label}: must not be empty`);
-    case 'pattern':
-      return /^\/env(\/(variables|secrets))?\/\d+$/.test(`/${segments.join('/')}`)
-        ? problem(
-            `${label}: must be a variable name (letters, digits and _, not starting with a digit), got ${render(value)}`,
-          )
-        : problem(`${label}: must match ${String(error.params.pattern)}, got ${render(value)}`);
-    default:
-      return problem(`${label}: ${error.message ?? 'is not valid'}`);
-  }
-}
-
-function either(words: string[]): string {
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
-}
-
-function render(value: unknown): string {
-  if (value === null || value === undefined) return 'an empty value';
-  if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
-
-function resolvePointer(document: unknown, pointer: string): { segments: Segment[]; value: unknown } {
-  const segments: Segment[] = [];
-  let value = document;
-  for (const part of pointer === '' ? [] : pointer.slice(1).split('/')) {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value)) {
-      segments.push(Number(key));
-      value = value[Number(key)];
-    } else {
-      segments.push(key);
-      value =
-        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    if (
+      error.keyword === 'pattern' &&
+      /^\/env(\/(variables|secrets))?\/\d+$/.test(`/${segments.join('/')}`)
+    ) {
+      return {
+        message: `${label}: must be a variable name (letters, digits and _, not starting with a digit), got ${render(value)}`,
+      };
     }
-  }
-  return { segments, value };
-}
-
-/** The allowed word nearest to a misspelt one (edit distance ≤ 2, or a case/separator difference). */
-function closest(word: string, allowed: string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_ ]/g, '');
-  const same = allowed.find((a) => norm(a) === norm(word));
-  if (same) return same;
-  let best: { word: string; distance: number } | undefined;
-  for (const candidate of allowed) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { word: candidate, distance };
-  }
-  return best?.word;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+    return undefined;
+  },
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Pass 2: meaning and defaults

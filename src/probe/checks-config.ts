@@ -6,8 +6,7 @@
 // the user's terms (`checks[2].expect.status[0]: ...`) and, from the YAML source, its line and column.
 import { readFile as readFileAsync } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { ErrorObject } from 'ajv';
 import checksSchema from '../../schemas/smoke-test-checks.schema.json' with { type: 'json' };
 import {
   InputError,
@@ -18,8 +17,19 @@ import {
   parseStatusRanges,
   parseUrl,
   quote,
-  type SourceLocation,
 } from '../common/units.js';
+import {
+  type DocumentWording,
+  isConfigFilePath,
+  keyPath,
+  mustBeOneOf,
+  type Problem,
+  readYamlConfig,
+  render,
+  type SchemaVocabulary,
+  type Segment,
+  suggest,
+} from '../common/yaml-config.js';
 import type {
   CheckSpec,
   HeaderAssertion,
@@ -57,18 +67,6 @@ export interface LoadChecksOptions {
 }
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-const MAX_PROBLEMS = 20;
-
-type Segment = string | number;
-
-interface Problem {
-  path: Segment[];
-  message: string;
-  /** Point at the key itself (unknown keys) rather than its value. */
-  key?: string;
-  location?: SourceLocation;
-  offset?: number;
-}
 
 /**
  * Parses, validates and expands the `checks` input into one CheckSpec per check.
@@ -88,30 +86,14 @@ export async function loadChecks(
 ): Promise<CheckSpec[]> {
   const input = opts.input ?? 'checks';
   const read = opts.readFile ?? ((path: string) => readFileAsync(path, 'utf8'));
-  const source = await readSource(text, input, opts.baseDir, read);
+  const source = await readYamlConfig(text, {
+    wording: checksWording(input),
+    baseDir: opts.baseDir,
+    readFile: read,
+    displayFile: (absolute) => workspacePath(opts.baseDir, absolute),
+  });
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter, merge: true, prettyErrors: false });
-  const at = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return source.file === undefined ? { line, column: col } : { file: source.file, line, column: col };
-  };
-  const syntaxError = doc.errors[0];
-  if (syntaxError) {
-    const location = at(syntaxError.pos[0]);
-    const line = source.text.split(/\r?\n/)[location.line - 1] ?? '';
-    const hint =
-      syntaxError.code === 'UNEXPECTED_TOKEN' && /[[{]/.test(line)
-        ? '; inside { } or [ ], quote a value that holds [ ] { } or a comma'
-        : '';
-    throw new InputError(
-      input,
-      `'${input}' is not valid YAML: ${syntaxError.message}${hint} (${formatLocation(location)})`,
-      location,
-    );
-  }
-
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const raw = source.value;
   if (raw === null || raw === undefined) {
     throw new InputError(
       input,
@@ -125,335 +107,107 @@ export async function loadChecks(
       `'${input}' must be a mapping with a 'checks' list, or a list of checks, got ${render(raw)}${hint}`,
     );
   }
+  // The list alone stands for `checks:`; its paths say `checks[0]`, which the source lacks.
   const shorthand = Array.isArray(raw);
   const document = (shorthand ? { checks: raw } : raw) as RawDocument;
+  const sourcePath = shorthand ? (path: Segment[]) => path.slice(1) : undefined;
 
-  const locate = (problem: Problem): void => {
-    const segments = shorthand ? problem.path.slice(1) : problem.path;
-    const offset = nodeOffset(doc, segments, problem.key);
-    if (offset !== undefined) {
-      problem.offset = offset;
-      problem.location = at(offset);
-    }
-  };
-  const report = (problems: Problem[]): never => {
-    problems.forEach(locate);
-    problems.sort((a, b) => (a.offset ?? Number.MAX_SAFE_INTEGER) - (b.offset ?? Number.MAX_SAFE_INTEGER));
-    const lines = problems
-      .slice(0, MAX_PROBLEMS)
-      .map((p) => (p.location ? `${p.message} (${formatLocation(p.location)})` : p.message));
-    if (problems.length > MAX_PROBLEMS) lines.push(`... and ${problems.length - MAX_PROBLEMS} more`);
-    const message =
-      problems.length === 1
-        ? (lines[0] as string)
-        : `'${input}' has ${problems.length} problems:\n  ${lines.join('\n  ')}`;
-    throw new InputError(input, message, problems[0]?.location);
-  };
-
-  const validate = await compiledSchema();
-  if (!validate(document)) report(schemaProblems(validate.errors ?? [], document, input));
+  await source.validate(document, CHECKS_VOCABULARY, sourcePath);
 
   const problems: Problem[] = [];
   const caDir = source.file === undefined ? opts.baseDir : dirname(resolve(opts.baseDir, source.file));
   const specs = await expand(document, base, problems, (path) => read(resolve(caDir, path)));
-  if (problems.length > 0) report(problems);
+  if (problems.length > 0) source.report(problems, sourcePath);
   return specs;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Source: inline text or a file
+/** Messages about the document itself name the input (`'checks' has 3 problems:`); the others, a key path. */
+function checksWording(input: string): DocumentWording {
+  const whole = (rest: string) => `'${input}' ${rest}`;
+  return {
+    input,
+    whole,
+    notYaml: (detail) => whole(`is not valid YAML: ${detail}`),
+    syntaxHint: (code, line) =>
+      code === 'UNEXPECTED_TOKEN' && /[[{]/.test(line)
+        ? '; inside { } or [ ], quote a value that holds [ ] { } or a comma'
+        : '',
+    root: whole,
+    one: (line) => line,
+    many: (count) => whole(`has ${count} problems:`),
+  };
+}
 
-interface Source {
-  text: string;
-  /** The file as the user named it (relative to the workspace when inside it); absent for inline text. */
-  file?: string;
+/** The checks file as the user knows it: relative to the workspace when inside it, else absolute. */
+function workspacePath(baseDir: string, absolute: string): string {
+  const rel = relative(baseDir, absolute);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
 }
 
 /** A single line ending in .yml/.yaml/.json that is not YAML itself (no `key: value`, `- item`, `{`, `[`). */
-export function isChecksFilePath(text: string): boolean {
-  const value = text.trim();
-  return (
-    !/[\r\n]/.test(value) && /\.(ya?ml|json)$/i.test(value) && !/^[-[{]/.test(value) && !/:\s/.test(value)
-  );
-}
+export const isChecksFilePath = isConfigFilePath;
 
-async function readSource(
-  text: string,
-  input: string,
-  baseDir: string,
-  read: (path: string) => string | Promise<string>,
-): Promise<Source> {
-  if (!isChecksFilePath(text)) return { text };
-  const path = text.trim();
-  const absolute = resolve(baseDir, path);
-  const rel = relative(baseDir, absolute);
-  const file = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
-  try {
-    return { text: await read(absolute), file };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${(error as Error).message})`;
-    throw new InputError(input, `'${input}' names the file ${quote(path)} (${absolute}), ${why}`);
-  }
-}
-
-function formatLocation(location: SourceLocation): string {
-  return location.file === undefined
-    ? `at line ${location.line}, column ${location.column}`
-    : `at ${location.file}:${location.line}:${location.column}`;
-}
-
-/** The source offset of the node at `segments` (or of the key `key` in it); the nearest ancestor's if absent. */
-function nodeOffset(doc: Document, segments: Segment[], key?: string): number | undefined {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node);
-  const steps: { segment: Segment; key: boolean }[] = segments.map((segment) => ({ segment, key: false }));
-  if (key !== undefined) steps.push({ segment: key, key: true });
-  for (const step of steps) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step.segment));
-      if (!pair) break;
-      node = step.key ? pair.key : pair.value;
-    } else if (isSeq(node) && typeof step.segment === 'number') {
-      node = node.items[step.segment];
-    } else {
-      break;
-    }
-    offset = rangeStart(node) ?? offset;
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  return (node as Node | null)?.range?.[0];
-}
+export { keyPath };
 
 // ---------------------------------------------------------------------------------------------------------
 // Pass 1: the schema, with ajv's errors in the user's terms
 
-let compiled: Promise<ValidateFunction> | undefined;
-
-/** ajv is loaded and the schema compiled on first use only: most steps never need them. */
-function compiledSchema(): Promise<ValidateFunction> {
-  compiled ??= import('ajv').then((mod) => {
-    // Node and ncc hand over module.exports (the Ajv class) as the default; TypeScript types it as the namespace.
-    const Ajv = mod.default as unknown as typeof mod.Ajv;
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-    return ajv.compile(checksSchema);
-  });
-  return compiled;
-}
-
-/** `checks[2].expect.status[0]`; keys that are not plain words are bracketed: `headers["x y"]`. */
-export function keyPath(segments: readonly Segment[]): string {
-  return segments
-    .map((s, i) => {
-      if (typeof s === 'number') return `[${s}]`;
-      if (/^[A-Za-z_$][\w$-]*$/.test(s)) return i === 0 ? s : `.${s}`;
-      return `[${JSON.stringify(s)}]`;
-    })
-    .join('');
-}
-
-/** Values whose form a units.ts parser knows, found by their key path; its message beats the schema's. */
-const SEMANTIC: { pattern: RegExp; parse: (label: string, text: string) => unknown }[] = [
-  { pattern: /^\/(checks\/\d+|defaults)\/timeout$/, parse: parseDuration },
-  { pattern: /^\/(checks\/\d+|defaults)\/latency\/(p50|p95|p99|max)$/, parse: parseDuration },
-  { pattern: /^\/(checks\/\d+|defaults)\/max-error-rate$/, parse: parsePercentOrFraction },
-  { pattern: /^\/checks\/\d+\/expect\/status(\/\d+)?$/, parse: parseStatusRanges },
-];
-
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a string',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-  object: 'a mapping (key: value)',
-  array: 'a list',
-  null: 'empty',
+const CHECKS_VOCABULARY: SchemaVocabulary = {
+  schema: checksSchema,
+  ajv: () => import('ajv'),
+  // Values whose form a units.ts parser knows; its message beats the schema's.
+  semantic: [
+    { pattern: /^\/(checks\/\d+|defaults)\/timeout$/, parse: parseDuration },
+    { pattern: /^\/(checks\/\d+|defaults)\/latency\/(p50|p95|p99|max)$/, parse: parseDuration },
+    { pattern: /^\/(checks\/\d+|defaults)\/max-error-rate$/, parse: parsePercentOrFraction },
+    { pattern: /^\/checks\/\d+\/expect\/status(\/\d+)?$/, parse: parseStatusRanges },
+  ],
+  typeWord,
+  special: (place) => {
+    const { error, segments, schema, say } = place;
+    const root = segments.length === 0;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        if (!root) return undefined;
+        const key = String(error.params.additionalProperty);
+        const allowed = Object.keys((schema.properties ?? {}) as object);
+        return {
+          message: say(`has an unknown top-level key '${key}' (${suggest(key, allowed, 'allowed')})`),
+          key,
+        };
+      }
+      case 'required':
+        return root
+          ? {
+              message: say(
+                `must have a '${String(error.params.missingProperty)}' list (or be just the list of checks)`,
+              ),
+            }
+          : undefined;
+      case 'enum':
+        // Methods and the like: only a difference of case is worth a guess.
+        return { message: mustBeOneOf(place, sameButCase) };
+      case 'minItems':
+        return segments.length === 1 && segments[0] === 'checks'
+          ? { message: say('must list at least one check') }
+          : undefined;
+      default:
+        return undefined;
+    }
+  },
 };
 
-function schemaProblems(errors: ErrorObject[], document: unknown, input: string): Problem[] {
-  const byPath = new Map<string, ErrorObject[]>();
-  for (const error of errors) {
-    if (['if', 'anyOf', 'oneOf'].includes(error.keyword)) continue;
-    const group = byPath.get(error.instancePath) ?? [];
-    group.push(error);
-    byPath.set(error.instancePath, group);
-  }
-  const problems: Problem[] = [];
-  for (const [pointer, group] of byPath) {
-    const { segments, value } = resolvePointer(document, pointer);
-    const label = keyPath(segments);
-    const deeper = [...byPath.keys()].some((p) => p.startsWith(`${pointer}/`));
-
-    const semantic = SEMANTIC.find((s) => s.pattern.test(pointer));
-    if (semantic && (typeof value === 'string' || typeof value === 'number')) {
-      try {
-        semantic.parse(label, String(value));
-      } catch (error) {
-        if (error instanceof InputError) {
-          problems.push({ path: segments, message: error.message });
-          continue;
-        }
-        throw error;
-      }
-    }
-    // A type error beside deeper errors, or beside other errors here, is a union branch that did not apply.
-    const others = group.filter((e) => e.keyword !== 'type');
-    if (deeper && others.length === 0) continue;
-    const relevant = others.length > 0 ? others : group;
-
-    const types = relevant.filter((e) => e.keyword === 'type');
-    if (types.length > 0) {
-      const words = types.flatMap((e) => String(e.params.type).split(',')).map((t) => typeWord(t, types));
-      problems.push({
-        path: segments,
-        message: at(label, input, `must be ${either([...new Set(words)])}, got ${render(value)}`),
-      });
-    }
-    for (const error of relevant) {
-      if (error.keyword === 'type') continue;
-      problems.push(describeError(error, segments, label, value, input));
-    }
-  }
-  return problems;
+function sameButCase(word: string, allowed: string[]): string | undefined {
+  return allowed.find((a) => a.toLowerCase() === word.toLowerCase());
 }
 
-function typeWord(type: string, errors: ErrorObject[]): string {
-  if (type === 'array') {
-    const items = errors
-      .map((e) => (e.parentSchema as { items?: { type?: string } } | undefined)?.items?.type)
-      .find((t) => t !== undefined);
-    if (items === 'string') return 'a list of strings';
-  }
-  return TYPE_WORDS[type] ?? type;
-}
-
-function describeError(
-  error: ErrorObject,
-  segments: Segment[],
-  label: string,
-  value: unknown,
-  input: string,
-): Problem {
-  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
-  const problem = (message: string, key?: string): Problem =>
-    key === undefined ? { path: segments, message } : { path: segments, message, key };
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const key = String(error.params.additionalProperty);
-      const allowed = Object.keys((schema.properties ?? {}) as object);
-      const guess = closest(key, allowed);
-      const hint = `${guess ? `did you mean '${guess}'? ` : ''}allowed: ${allowed.join(', ')}`;
-      return segments.length === 0
-        ? problem(`'${input}' has an unknown top-level key '${key}' (${hint})`, key)
-        : problem(`${label}: unknown key '${key}' (${hint})`, key);
-    }
-    case 'required': {
-      const key = String(error.params.missingProperty);
-      return segments.length === 0
-        ? problem(`'${input}' must have a '${key}' list (or be just the list of checks)`)
-        : problem(`${label}: missing required key '${key}'`);
-    }
-    case 'enum': {
-      const allowed = (error.params.allowedValues as unknown[]).map(String);
-      const guess = allowed.find((a) => a.toLowerCase() === String(value).toLowerCase());
-      const hint = guess ? ` (did you mean '${guess}'?)` : '';
-      return problem(at(label, input, `must be one of ${allowed.join(', ')}, got ${render(value)}${hint}`));
-    }
-    case 'minimum':
-    case 'maximum': {
-      const whole = schema.type === 'integer' ? 'a whole number' : 'a number';
-      const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
-      const range =
-        minimum !== undefined && maximum !== undefined
-          ? `${whole} from ${minimum} to ${maximum}`
-          : minimum !== undefined
-            ? `${whole} of at least ${minimum}`
-            : `${whole} of at most ${maximum}`;
-      return problem(at(label, input, `must be ${range}, got ${render(value)}`));
-    }
-    case 'minItems':
-      return problem(
-        at(
-          label,
-          input,
-          segments.length === 1 && segments[0] === 'checks'
-            ? 'must list at least one check'
-            : 'must not be an empty list',
-        ),
-      );
-    case 'minLength':
-      return problem(at(label, input, 'must not be empty'));
-    case 'pattern':
-      return problem(at(label, input, `must match ${error.params.pattern}, got ${render(value)}`));
-    default:
-      return problem(at(label, input, `${error.message ?? 'is not valid'}`));
-  }
-}
-
-/** `a`, `a or b`, `a, b or c`. */
-function either(words: string[]): string {
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
-}
-
-/** `<path>: <rest>`, or `'<input>' <rest>` for the document itself. */
-function at(label: string, input: string, rest: string): string {
-  return label === '' ? `'${input}' ${rest}` : `${label}: ${rest}`;
-}
-
-function render(value: unknown): string {
-  if (value === null || value === undefined) return 'an empty value';
-  if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
-
-function resolvePointer(document: unknown, pointer: string): { segments: Segment[]; value: unknown } {
-  const segments: Segment[] = [];
-  let value = document;
-  for (const part of pointer === '' ? [] : pointer.slice(1).split('/')) {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value)) {
-      segments.push(Number(key));
-      value = value[Number(key)];
-    } else {
-      segments.push(key);
-      value =
-        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    }
-  }
-  return { segments, value };
-}
-
-/** The allowed word nearest to a misspelt one (edit distance ≤ 2, or a case/separator difference). */
-function closest(word: string, allowed: string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_ ]/g, '');
-  const same = allowed.find((a) => norm(a) === norm(word));
-  if (same) return same;
-  let best: { word: string; distance: number } | undefined;
-  for (const candidate of allowed) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { word: candidate, distance };
-  }
-  return best?.word;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+/** `a list of strings` where the schema says what the list holds. */
+function typeWord(type: string, errors: ErrorObject[]): string | undefined {
+  if (type !== 'array') return undefined;
+  const items = errors
+    .map((e) => (e.parentSchema as { items?: { type?: string } } | undefined)?.items?.type)
+    .find((t) => t !== undefined);
+  return items === 'string' ? 'a list of strings' : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
