@@ -30,7 +30,7 @@ export interface Problem {
 export interface DocumentWording {
   /** The input's name, which every InputError carries. */
   input: string;
-  /** A sentence about the input itself: `gates: is empty…`, `'checks' is empty…`. */
+  /** A sentence about the input itself: `gates: names the file …`, `'checks' names the file …`. */
   whole(rest: string): string;
   /** The parser's complaint, `detail` being its message with the position. */
   notYaml(detail: string): string;
