@@ -354,6 +354,7 @@ function routerInput(kind: RouterKind, message: string): string {
 
 /** Which input a metric source's complaint is about. */
 function metricsInput(kind: MetricSourceKind, message: string): string {
+  if (/header/i.test(message)) return 'metrics-headers';
   if (kind === 'probe') return /canary/.test(message) ? 'canary-url' : 'baseline-url';
   if (kind === 'prometheus') return /URL/.test(message) ? 'prometheus-url' : 'prometheus-queries';
   return /URL/.test(message) ? 'json-url' : 'json-fields';
