@@ -2,10 +2,18 @@
 // and Kayenta's rule, on the same seeded data in the same run. Latencies are lognormal with σ = 0.5 on the
 // log scale (median 100 ms); errors are independent per request. Ours looks every 20 samples per side, as
 // the rollout does at each interval; the reference judges look once, at the sample budget of the scenario.
-import { createStepAnalysis, type SpendingFunction } from '../src/analysis/index.js';
+import {
+  createStepAnalysis,
+  DEFAULT_ERROR_RATE_SHARE,
+  DEFAULT_SPENDING,
+  mannWhitneySorted,
+  resolveSettings,
+  type SpendingFunction,
+  twoProportionTest,
+} from '../src/analysis/index.js';
 import { normalQuantile, normalSurvival } from '../src/analysis/normal.js';
 import { createFixedThresholdJudge, createKayentaJudge } from '../src/analysis/reference-judges.js';
-import { obrienFlemingSpending, powerSpending } from '../src/analysis/sequential.js';
+import { obrienFlemingSpending, powerSpending, SequentialTest } from '../src/analysis/sequential.js';
 import type { AnalysisSettings, Judgment, StepAnalysis } from '../src/analysis/types.js';
 import type { Observation } from '../src/metrics/types.js';
 import { type BenchResult, fixed, median, nowMs, percentile, progress, table } from './lib.js';
@@ -88,6 +96,8 @@ interface Run {
   fixed: { latency: boolean; errors: boolean };
   kayenta: { latency: boolean; errors: boolean };
   fisherFailed: boolean;
+  /** The pooled two-proportion z at one look, at 1%. */
+  zFailed: boolean;
   judgeMs: number[];
 }
 
@@ -121,6 +131,108 @@ export function fisherOneSided(baselineErrors: number, canaryErrors: number, n: 
   return p;
 }
 
+/** The pooled two-proportion z of the canary's errors over the baseline's, n requests per side. */
+function oneLookZ(baselineErrors: number, canaryErrors: number, n: number): number {
+  return twoProportionTest({ events: baselineErrors, trials: n }, { events: canaryErrors, trials: n }).z;
+}
+
+function binomialPmf(n: number, p: number, upTo: number): Float64Array {
+  const pmf = new Float64Array(upTo + 1);
+  let log = n * Math.log1p(-p);
+  for (let k = 0; k <= upTo; k++) {
+    pmf[k] = Math.exp(log);
+    log += Math.log((n - k) / (k + 1)) + Math.log(p / (1 - p));
+  }
+  return pmf;
+}
+
+/**
+ * The one-look pooled z-test at level α on n requests per side, computed exactly (no simulation): its power
+ * for the given rates and its false-abort rate at the worst common rate from 0.01% to 20%. Counts above
+ * `upTo` carry less than 1e-12 of the probability for these rates and are left out.
+ */
+function oneLookZExact(
+  n: number,
+  alpha: number,
+  baselineRate: number,
+  canaryRate: number,
+): { power: number; worstSize: number; worstRate: number } {
+  const upTo = 200;
+  const boundary = normalQuantile(1 - alpha);
+  const rejects: boolean[][] = Array.from({ length: upTo + 1 }, (_, x1) =>
+    Array.from({ length: upTo + 1 }, (_, x2) => oneLookZ(x1, x2, n) >= boundary),
+  );
+  const probability = (p1: number, p2: number) => {
+    const a = binomialPmf(n, p1, upTo);
+    const b = binomialPmf(n, p2, upTo);
+    let sum = 0;
+    for (let x1 = 0; x1 <= upTo; x1++)
+      for (let x2 = 0; x2 <= upTo; x2++) if (rejects[x1]![x2]) sum += a[x1]! * b[x2]!;
+    return sum;
+  };
+  let worstSize = 0;
+  let worstRate = 0;
+  for (let i = 0; i <= 120; i++) {
+    const rate = 1e-4 * 2000 ** (i / 120);
+    const size = probability(rate, rate);
+    if (size > worstSize) [worstSize, worstRate] = [size, rate];
+  }
+  return { power: probability(baselineRate, canaryRate), worstSize, worstRate };
+}
+
+/** Welch's z of the mean log latency, canary over baseline. */
+function welchZ(baseline: readonly number[], canary: readonly number[]): number {
+  const moments = (values: readonly number[]) => {
+    const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+    const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1);
+    return { mean, variance };
+  };
+  const b = moments(baseline);
+  const c = moments(canary);
+  return (c.mean - b.mean) / Math.sqrt(b.variance / baseline.length + c.variance / canary.length);
+}
+
+/**
+ * Mann-Whitney (ours) against the t-type z on mean log latencies, through the same sequential boundary: the
+ * latter is the best test for exactly lognormal latencies, the former keeps its power when a few requests
+ * are far slower than the rest (cache misses, retries, timeouts). `outliers` of the requests on both sides
+ * are 20 times slower.
+ */
+function latencyStatistics(
+  slowdown: number,
+  within: number,
+  outliers: number,
+  analyses: number,
+): { mannWhitney: number; welch: number } {
+  const alpha = resolveSettings(SETTINGS).alpha.latency;
+  let mannWhitney = 0;
+  let welch = 0;
+  for (let i = 0; i < analyses; i++) {
+    const random = new Random(9_000_011 * (i + 1) + Math.round(slowdown * 100) + Math.round(outliers * 1000));
+    const draw = (median: number) =>
+      Math.log((random.next() < outliers ? 20 : 1) * random.lognormal(median, SIGMA));
+    const baseline: number[] = [];
+    const canary: number[] = [];
+    const tests = [
+      new SequentialTest(alpha, DEFAULT_SPENDING.latency),
+      new SequentialTest(alpha, DEFAULT_SPENDING.latency),
+    ] as const;
+    for (let n = LOOK_EVERY; n <= within; n += LOOK_EVERY) {
+      for (let k = 0; k < LOOK_EVERY; k++) {
+        baseline.push(draw(MEDIAN_MS));
+        canary.push(draw(MEDIAN_MS * slowdown));
+      }
+      const t = n / SETTINGS.maxSamples;
+      const rank = mannWhitneySorted(Float64Array.from(baseline).sort(), Float64Array.from(canary).sort());
+      if (tests[0].canLook(t)) tests[0].look(t, rank.zGreater);
+      if (tests[1].canLook(t)) tests[1].look(t, welchZ(baseline, canary));
+    }
+    if (tests[0].decided?.crossed) mannWhitney++;
+    if (tests[1].decided?.crossed) welch++;
+  }
+  return { mannWhitney, welch };
+}
+
 function failedMetrics(judgment: Judgment): { latency: boolean; errors: boolean } {
   const failed = (name: string) => judgment.metrics.some((m) => m.metric === name && m.verdict === 'fail');
   return { latency: failed('latency'), errors: failed('error-rate') };
@@ -130,15 +242,16 @@ function simulate(
   scenario: Scenario,
   seed: number,
   spending?: { latency?: SpendingFunction; errorRate?: SpendingFunction },
+  settings: AnalysisSettings = SETTINGS,
 ): Run {
   const random = new Random(seed);
-  const ours = createStepAnalysis(SETTINGS, spending ? { spending } : {});
+  const ours = createStepAnalysis(settings, spending ? { spending } : {});
   const references: [StepAnalysis, StepAnalysis] = [
     createFixedThresholdJudge({ minSamples: SETTINGS.minSamples }),
     createKayentaJudge({ minSamples: SETTINGS.minSamples }),
   ];
   const none = { latency: false, errors: false };
-  const run: Run = { fixed: none, kayenta: none, fisherFailed: false, judgeMs: [] };
+  const run: Run = { fixed: none, kayenta: none, fisherFailed: false, zFailed: false, judgeMs: [] };
   let errors = { baseline: 0, canary: 0 };
   let oursDone = false;
   for (let n = LOOK_EVERY; n <= Math.max(scenario.horizon, scenario.budget); n += LOOK_EVERY) {
@@ -164,6 +277,7 @@ function simulate(
       run.fixed = failedMetrics(references[0].judge());
       run.kayenta = failedMetrics(references[1].judge());
       run.fisherFailed = fisherOneSided(errors.baseline, errors.canary, n) <= 1 - CONFIDENCE;
+      run.zFailed = oneLookZ(errors.baseline, errors.canary, n) >= normalQuantile(CONFIDENCE);
     }
   }
   return run;
@@ -280,16 +394,20 @@ export async function run(): Promise<BenchResult> {
       ...reference((r) => r.kayenta),
     ],
     [
-      'best one-look 1% test: latency, the normal-theory bound (log scale, known σ); errors, Fisher exact (measured)',
+      'best one-look 1% test: latency, the normal-theory bound (log scale, known σ); errors, the pooled z (measured)',
       '1.0%',
       share(bestFixedPower(1.3, 100, 0.01) * n, n),
       share(bestFixedPower(1.1, 300, 0.01) * n, n),
-      share(
+      `${share(
+        count('errors', (r) => r.zFailed),
+        n,
+      )} (Fisher exact: ${share(
         count('errors', (r) => r.fisherFailed),
         n,
-      ),
+      )})`,
     ],
   ];
+  const zExact = oneLookZExact(500, 1 - CONFIDENCE, 0.001, 0.02);
 
   // The spending shapes, measured on the same judge: why α·t^1.5 for latency and α·t³ for error rates.
   const shapes: [string, SpendingFunction][] = [
@@ -297,7 +415,9 @@ export async function run(): Promise<BenchResult> {
     ['α·t (Pocock-like)', powerSpending(1)],
     ['α·t^1.5 (ours for latency)', powerSpending(1.5)],
     ['α·t²', powerSpending(2)],
-    ['α·t³ (ours for error rate)', powerSpending(3)],
+    ['α·t³', powerSpending(3)],
+    ['α·t^3.5 (ours for error rate)', powerSpending(3.5)],
+    ['α·t⁴', powerSpending(4)],
   ];
   const shapeAnalyses = Math.max(200, Math.round(ANALYSES / 2));
   const errors10: Scenario = {
@@ -333,6 +453,50 @@ export async function run(): Promise<BenchResult> {
     ];
   });
   progress(`spending shapes: ${shapeAnalyses} analyses each, ${fixed((nowMs() - started) / 1000)} s so far`);
+
+  // The split of the budget between the metrics, each share with the rest of ours unchanged.
+  const splitRows = [0.5, DEFAULT_ERROR_RATE_SHARE, 0.3, 0.2, 0.1].map((errorRateShare) => {
+    const settings = { ...SETTINGS, errorRateShare };
+    const runs = (key: string) =>
+      Array.from({ length: shapeAnalyses }, (_, i) =>
+        // The seeds of the first table: the row of our share repeats its figures on its first analyses.
+        simulate(
+          SCENARIOS.find((s) => s.key === key)!,
+          1_000_003 * (SCENARIOS.findIndex((s) => s.key === key) + 1) + i,
+          undefined,
+          settings,
+        ),
+      );
+    const caught = (key: string, within: number, metric: string) =>
+      runs(key).filter((r) => r.failedAt !== undefined && r.failedAt <= within && r.failedMetric === metric)
+        .length;
+    const alpha = resolveSettings(settings).alpha;
+    return [
+      `${errorRateShare}${errorRateShare === DEFAULT_ERROR_RATE_SHARE ? ' (ours)' : ''}: latency ${fixed(100 * alpha.latency, 2)}%, errors ${fixed(100 * alpha.errorRate, 2)}%`,
+      share(runs('identical').filter((r) => r.failedAt !== undefined).length, shapeAnalyses),
+      share(caught('slow30', 100, 'latency'), shapeAnalyses),
+      share(caught('slow10', 300, 'latency'), shapeAnalyses),
+      share(caught('errors', 500, 'error-rate'), shapeAnalyses),
+    ];
+  });
+  progress(`budget splits: ${shapeAnalyses} analyses each, ${fixed((nowMs() - started) / 1000)} s so far`);
+
+  const statisticAnalyses = Math.max(1000, ANALYSES);
+  const statisticRows = [0, 0.03].map((outliers) => {
+    const identical = latencyStatistics(1, 300, outliers, statisticAnalyses);
+    const slow30 = latencyStatistics(1.3, 100, outliers, statisticAnalyses);
+    const slow10 = latencyStatistics(1.1, 300, outliers, statisticAnalyses);
+    const both = (pick: 'mannWhitney' | 'welch') =>
+      [identical, slow30, slow10].map((r) => share(r[pick], statisticAnalyses));
+    const label = outliers === 0 ? 'lognormal' : `lognormal, ${outliers * 100}% of requests 20× slower`;
+    return [
+      [`${label}: Mann-Whitney (ours)`, ...both('mannWhitney')],
+      [`${label}: z of the mean log latency (Welch)`, ...both('welch')],
+    ];
+  });
+  progress(
+    `latency statistics: ${statisticAnalyses} analyses each, ${fixed((nowMs() - started) / 1000)} s so far`,
+  );
 
   const header = [
     'Judge',
@@ -372,15 +536,34 @@ export async function run(): Promise<BenchResult> {
         'errors 0.1% → 10% ≤ 500, requests to catch',
       ],
       shapeRows,
+    )}\n\n${table(
+      [
+        'Error-rate share of the 1% (Bonferroni)',
+        'identical: false aborts',
+        '30% slower ≤ 100',
+        '10% slower ≤ 300',
+        'errors 0.1% → 2% ≤ 500',
+      ],
+      splitRows,
+    )}\n\n${table(
+      [
+        `Latency statistic, same sequential boundary (α ${fixed(100 * resolveSettings(SETTINGS).alpha.latency, 2)}%, α·t^1.5)`,
+        'identical: false aborts',
+        '30% slower ≤ 100',
+        '10% slower ≤ 300',
+      ],
+      statisticRows.flat(),
     )}`,
     goal: 'identical versions falsely aborted ≤ 1%; 30% slower caught ≥ 99% within 100 samples per side; 10% slower ≥ 50% within 300; errors 0.1% → 2% ≥ 99% within 500 requests; one judgment < 50 ms',
     met,
-    method: `${n} seeded analyses per scenario (sfc32; lognormal latencies, median ${MEDIAN_MS} ms, σ ${SIGMA}; 20 samples and 20 requests per side per look), all judges fed the same data; ours with confidence 0.99, allowed increase 0, min-samples 20, max-samples 300, max-requests 500, α split evenly between latency and error rate, spending α·t^1.5 (latency) and α·t³ (error rate)`,
+    method: `${n} seeded analyses per scenario (sfc32; lognormal latencies, median ${MEDIAN_MS} ms, σ ${SIGMA}; 20 samples and 20 requests per side per look), all judges fed the same data; ours with confidence 0.99, allowed increase 0, min-samples 20, max-samples 300, max-requests 500, α split ${fixed(100 * (1 - DEFAULT_ERROR_RATE_SHARE), 0)}/${fixed(100 * DEFAULT_ERROR_RATE_SHARE, 0)} between latency and error rate, spending ${DEFAULT_SPENDING.latency.name} (latency) and ${DEFAULT_SPENDING.errorRate.name} (error rate); the shape, split and statistic tables use ${shapeAnalyses}, ${shapeAnalyses} and ${statisticAnalyses} analyses`,
     notes: [
       `Goals: false aborts ${mark(goals.falseAborts)} (${share(identicalFalse, n)}), 30% slower ${mark(goals.slow30)} (${share(slow30Within, n)}), 10% slower ${mark(goals.slow10)} (${share(slow10Within, n)}; ${share(slow10BeforePass, n)} before any pass), errors ${mark(goals.errors)} (${share(errorsWithin, n)}), time ${mark(goals.time)} (max ${fixed(worstMax, 1)} ms of CPU, ${fixed(worstWall, 1)} ms wall, for a judgment with up to 1000 samples per side).`,
-      'The best-test row: for latency, the power of the most powerful one-look 1% test at that sample size (a bound: no test, sequential or not, catches more at a 1% false-abort rate); for errors, Fisher exact at 1% on the same data (the randomized UMPU test, the best unbiased one, gains only a few points). A goal above that row cannot be met as written.',
-      'Three goals ask for more than any test can give at a 1% false-abort rate: 30% slower within 100 samples per side (best one-look test 91.7%), errors 0.1% → 2% within 500 requests (Fisher exact 70%; with 0.5 expected baseline errors and 10 canary ones the counts are too small), and 10% slower within 300, where the one-look bound is 50.3%, leaving nothing for looking every 20 samples or for sharing the 1% between two metrics.',
-      'Ours keeps the false-abort rate at 1% for the whole judgment (0.5% per metric) at every look; the reference judges look once and have no such guarantee (Kayenta and the fixed rule are tuned by their tolerance, not by a false-abort rate).',
+      `The best-test row: for latency, the power of the most powerful one-look 1% test at that sample size (a bound: no test, sequential or not, catches more at a 1% false-abort rate); for errors, the pooled two-proportion z at 1% at one look on the same data (computed exactly: power ${fixed(100 * zExact.power, 1)}%; its false-abort rate is ${fixed(100 * zExact.worstSize, 2)}% at the worst common error rate, ${fixed(100 * zExact.worstRate, 1)}%, so it is a 1% test to within rounding), with Fisher's exact test beside it: conditioning on the total number of errors makes Fisher's test spend far less than 1% on counts this small, so it is not the limit. A goal above that row cannot be met as written.`,
+      `Three goals ask for more than any test can give at a 1% false-abort rate: 30% slower within 100 samples per side (best one-look test ${share(bestFixedPower(1.3, 100, 0.01) * n, n)}), errors 0.1% → 2% within 500 requests (one-look z ${fixed(100 * zExact.power, 1)}%; with 0.5 expected baseline errors and 10 canary ones the counts are too small), and 10% slower within 300, where the one-look bound is ${share(bestFixedPower(1.1, 300, 0.01) * n, n)}, leaving nothing for looking every 20 samples or for sharing the 1% between two metrics.`,
+      `Ours keeps the false-abort rate at 1% for the whole judgment (Bonferroni: ${fixed(100 * resolveSettings(SETTINGS).alpha.latency, 2)}% latency, ${fixed(100 * resolveSettings(SETTINGS).alpha.errorRate, 2)}% error rate) at every look; the reference judges look once and have no such guarantee (Kayenta and the fixed rule are tuned by their tolerance, not by a false-abort rate).`,
+      'The split table: at a 0.1% baseline the error test spends almost none of its share, but at a few percent it spends all of it, so the share is fixed in advance; giving latency more buys less than it costs the error test, whose power falls in steps as its boundary passes the z of 7, 8, 9… errors against none. The split where every goal sits at about the same fraction of its one-look limit is ours.',
+      'The statistic table: on exactly lognormal latencies the z of the mean log latency is the best test and catches a few points more; with 3% of requests 20 times slower on both sides it loses about half its power, and Mann-Whitney most of none, so ours stays Mann-Whitney.',
     ],
   };
 }

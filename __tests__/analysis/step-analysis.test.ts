@@ -4,6 +4,7 @@ import { Random } from '../../bench/random.js';
 import {
   combine,
   createStepAnalysis,
+  DEFAULT_ERROR_RATE_SHARE,
   obrienFlemingSpending,
   resolveSettings,
 } from '../../src/analysis/index.js';
@@ -292,7 +293,16 @@ describe('step analysis', () => {
     expect(() => createStepAnalysis({ ...SETTINGS, thresholds: { latencyP95Ms: Number.NaN } })).toThrow(
       /thresholds.latencyP95Ms/,
     );
-    expect(resolveSettings(SETTINGS).alpha.latency).toBeCloseTo(0.005, 12);
+  });
+
+  it('splits 1 − confidence between the metrics, 60% to latency by default, and the shares add up to it', () => {
+    expect(DEFAULT_ERROR_RATE_SHARE).toBe(0.4);
+    const { alpha } = resolveSettings(SETTINGS);
+    expect(alpha.latency).toBeCloseTo(0.006, 12);
+    expect(alpha.errorRate).toBeCloseTo(0.004, 12);
+    const even = resolveSettings({ ...SETTINGS, confidence: 0.95, errorRateShare: 0.5 }).alpha;
+    expect(even.latency + even.errorRate).toBeCloseTo(0.05, 12);
+    expect(even.latency).toBeCloseTo(0.025, 12);
   });
 
   it('one judgment with 1000 samples per side takes well under 50 ms', () => {
@@ -373,6 +383,33 @@ describe('seeded simulations', () => {
     }
     // α = 1%: 3 expected at most; 9 of 300 would be far outside the binomial spread of a 1% rate.
     expect(aborted / analyses).toBeLessThan(0.03);
+  });
+
+  it('the error-rate share is fixed because at a 5% error rate the error test spends most of it (at 0.1% none)', () => {
+    // Error counts only, so latency takes no part: 25 looks up to 500 requests per side.
+    const settings = { ...SETTINGS, allowedIncrease: { latency: 0, errorRate: 0 }, maxRequests: 500 };
+    const analyses = 3000;
+    const falseAborts = (rate: number) => {
+      let aborted = 0;
+      for (let i = 0; i < analyses; i++) {
+        const random = new Random(30_000 + i);
+        const analysis = createStepAnalysis(settings);
+        for (let n = 0; n < 500; n += 20) {
+          const side = () => ({ latencyMs: [], requests: 20, errors: random.binomial(20, rate) });
+          analysis.add({ baseline: side(), canary: side(), notes: [] });
+          if (analysis.judge().verdict === 'fail') {
+            aborted++;
+            break;
+          }
+        }
+      }
+      return aborted;
+    };
+    const share = resolveSettings(settings).alpha.errorRate * analyses; // 12 expected at most
+    const frequent = falseAborts(0.05);
+    expect(frequent).toBeLessThanOrEqual(share + 3 * Math.sqrt(share)); // within its share…
+    expect(frequent).toBeGreaterThanOrEqual(share / 4); // …and using much of it: none is left to hand over
+    expect(falseAborts(0.001)).toBeLessThanOrEqual(1);
   });
 
   it('a canary 50% slower is caught in nearly every analysis within 200 samples', () => {

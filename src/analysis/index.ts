@@ -22,6 +22,7 @@ export type { ResolvedSettings, StepAnalysisOptions } from './step-analysis.js';
 export {
   combine,
   createStepAnalysis,
+  DEFAULT_ERROR_RATE_SHARE,
   DEFAULT_SPENDING,
   LATENCY_FLOOR_MS,
   resolveSettings,

@@ -30,8 +30,9 @@ export interface AnalysisSettings {
    */
   maxRequests?: number;
   /**
-   * The share of the false-abort budget 1 - confidence given to the error-rate comparison (default 0.5);
-   * latency gets the rest, so a judgment falsely aborts at most 1 - confidence however the metrics fall.
+   * The share of the false-abort budget 1 - confidence given to the error-rate comparison (default 0.4,
+   * DEFAULT_ERROR_RATE_SHARE says why); latency gets the rest, so a judgment falsely aborts at most
+   * 1 - confidence however the metrics fall.
    */
   errorRateShare?: number;
 }
