@@ -409,7 +409,7 @@ export async function run(): Promise<BenchResult> {
   ];
   const zExact = oneLookZExact(500, 1 - CONFIDENCE, 0.001, 0.02);
 
-  // The spending shapes, measured on the same judge: why α·t^1.5 for latency and α·t³ for error rates.
+  // The spending shapes, measured on the same judge: why α·t^1.5 for latency and α·t^3.5 for error rates.
   const shapes: [string, SpendingFunction][] = [
     ["O'Brien-Fleming-type", obrienFlemingSpending],
     ['α·t (Pocock-like)', powerSpending(1)],
@@ -547,7 +547,7 @@ export async function run(): Promise<BenchResult> {
       splitRows,
     )}\n\n${table(
       [
-        `Latency statistic, same sequential boundary (α ${fixed(100 * resolveSettings(SETTINGS).alpha.latency, 2)}%, α·t^1.5)`,
+        `Latency statistic, same sequential boundary (α ${fixed(100 * resolveSettings(SETTINGS).alpha.latency, 2)}%, ${DEFAULT_SPENDING.latency.name})`,
         'identical: false aborts',
         '30% slower ≤ 100',
         '10% slower ≤ 300',
@@ -562,8 +562,8 @@ export async function run(): Promise<BenchResult> {
       `The best-test row: for latency, the power of the most powerful one-look 1% test at that sample size (a bound: no test, sequential or not, catches more at a 1% false-abort rate); for errors, the pooled two-proportion z at 1% at one look on the same data (computed exactly: power ${fixed(100 * zExact.power, 1)}%; its false-abort rate is ${fixed(100 * zExact.worstSize, 2)}% at the worst common error rate, ${fixed(100 * zExact.worstRate, 1)}%, so it is a 1% test to within rounding), with Fisher's exact test beside it: conditioning on the total number of errors makes Fisher's test spend far less than 1% on counts this small, so it is not the limit. A goal above that row cannot be met as written.`,
       `Three goals ask for more than any test can give at a 1% false-abort rate: 30% slower within 100 samples per side (best one-look test ${share(bestFixedPower(1.3, 100, 0.01) * n, n)}), errors 0.1% → 2% within 500 requests (one-look z ${fixed(100 * zExact.power, 1)}%; with 0.5 expected baseline errors and 10 canary ones the counts are too small), and 10% slower within 300, where the one-look bound is ${share(bestFixedPower(1.1, 300, 0.01) * n, n)}, leaving nothing for looking every 20 samples or for sharing the 1% between two metrics.`,
       `Ours keeps the false-abort rate at 1% for the whole judgment (Bonferroni: ${fixed(100 * resolveSettings(SETTINGS).alpha.latency, 2)}% latency, ${fixed(100 * resolveSettings(SETTINGS).alpha.errorRate, 2)}% error rate) at every look; the reference judges look once and have no such guarantee (Kayenta and the fixed rule are tuned by their tolerance, not by a false-abort rate).`,
-      'The split table: at a 0.1% baseline the error test spends almost none of its share, but at a few percent it spends all of it, so the share is fixed in advance; giving latency more buys less than it costs the error test, whose power falls in steps as its boundary passes the z of 7, 8, 9… errors against none. The split where every goal sits at about the same fraction of its one-look limit is ours.',
-      'The statistic table: on exactly lognormal latencies the z of the mean log latency is the best test and catches a few points more; with 3% of requests 20 times slower on both sides it loses about half its power, and Mann-Whitney most of none, so ours stays Mann-Whitney.',
+      'The split table: at a 0.1% baseline the error test spends almost none of its share, but at 5% it spends all of it (step-analysis.test.ts measures both), so the share is fixed in advance; giving latency more buys less than it costs the error test, whose power falls in steps as its boundary passes the z of 7, 8, 9… errors against none. The split where every goal sits at about the same fraction of its one-look limit is ours.',
+      'The statistic table: on exactly lognormal latencies the z of the mean log latency is the best test and catches a few points more; with 3% of requests 20 times slower on both sides it loses about half its power while Mann-Whitney loses a tenth, so ours stays Mann-Whitney.',
     ],
   };
 }

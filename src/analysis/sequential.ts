@@ -8,15 +8,17 @@
 // taken on the actual information fraction t of each look, so looks may come at any, irregular, sizes.
 // The shapes are Kim-DeMets' power family α·t^ρ, between Pocock's even spending (ρ = 1) and O'Brien-
 // Fleming's (nothing early); step-analysis.ts picks ρ per comparison. Measured by
-// bench/canary-analysis.bench.ts (500 analyses each, α = 0.5% per comparison, a look every 20 per side):
+// bench/canary-analysis.bench.ts (500 analyses each, α = 0.6% for latency and 0.4% for error rates, the
+// default split, a look every 20 per side):
 //   latency, caught 30% slower within 100 / 10% slower within 300 of 300 samples: O'Brien-Fleming-type
-//   13% / 38%, ρ=1 61% / 32%, ρ=1.5 58% / 33%, ρ=2 55% / 35%, ρ=3 45% / 36% (the best one-look 1% test:
+//   15% / 40%, ρ=1 63% / 33%, ρ=1.5 60% / 36%, ρ=2 56% / 37%, ρ=3 47% / 40% (the best one-look 1% test:
 //   92% / 50%). ρ = 1.5 keeps both near two thirds of the best: a gross regression is stopped early and
 //   a subtle one keeps most of the power.
 //   error rate, caught 0.1% → 2% within 500 requests / median requests to catch 0.1% → 10%: O'Brien-
-//   Fleming-type 60% / 200, ρ=1 38% / 120, ρ=1.5 48% / 120, ρ=2 50% / 140, ρ=3 56% / 140 (Fisher's
-//   exact test at one look: 70%). Rare errors give early looks too few events to reject on, so α spent
-//   early is wasted; ρ = 3 keeps most of the late power and still stops a gross rise early.
+//   Fleming-type 55% / 200, ρ=1 34% / 120, ρ=1.5 46% / 120, ρ=2 47% / 140, ρ=3 50% / 160, ρ=3.5 55% /
+//   160, ρ=4 55% / 160 (the pooled z at one look at 1%: 84%). Rare errors give early looks too few events
+//   to reject on, so α spent early is wasted; ρ = 3.5 keeps as much late power as O'Brien-Fleming's and
+//   still stops a gross rise early.
 //
 // The boundary at each look is exact for the looks actually taken: the density of the score S = Z·√t on
 // the paths not yet stopped is carried from look to look by numerical integration (Armitage, McPherson &
