@@ -150,6 +150,33 @@ describe('retries', () => {
   });
 });
 
+describe('writes without an answer', () => {
+  it('lists each write attempt that got no answer, with until when GitHub may still apply it', async () => {
+    // Attempt 1 times out, 2 is dropped, 3 answers 502, 4 is made; a delay adds to the next fault, hence skip.
+    gh.faults.slow('POST /repos/{owner}/{repo}/deployments', { ms: 400, times: 1 });
+    gh.faults.drop('POST /repos/{owner}/{repo}/deployments', { skip: 1 });
+    gh.faults.serverError('POST /repos/{owner}/{repo}/deployments', { times: 1, status: 502, skip: 2 });
+    gh.faults.slow('GET /repos/{owner}/{repo}/deployments', { ms: 400, times: 1 });
+    const c = client({ retries: 3, timeoutMs: 150, lateWriteWindowMs: 5000 });
+    expect(c.budgets).toEqual({ retries: 3, retryBaseMs: 5, lateWriteWindowMs: 5000 });
+    const started = Date.now();
+    expect((await createDeployment(c)).status).toBe(201);
+    await c.request('GET /repos/{owner}/{repo}/deployments', { owner: 'octo', repo: 'app' });
+    // The timed-out and the dropped attempt; not the 502 (answered), nor the read.
+    const unanswered = c.unansweredWrites();
+    const base = new URL(gh.url).pathname.replace(/\/$/, '');
+    expect(unanswered.map((w) => [w.method, w.path])).toEqual([
+      ['POST', `${base}/repos/octo/app/deployments`],
+      ['POST', `${base}/repos/octo/app/deployments`],
+    ]);
+    for (const write of unanswered) {
+      expect(write.sentAt).toBeGreaterThanOrEqual(started);
+      expect(write.lateUntil).toBe(write.sentAt + 5000);
+    }
+    expect(client().budgets).toEqual({ retries: 3, retryBaseMs: 5, lateWriteWindowMs: 10_000 });
+  });
+});
+
 describe('rate limits', () => {
   it('waits out a 403 secondary rate limit as retry-after asks, with a warning', async () => {
     gh.faults.secondaryRateLimit('POST /repos/{owner}/{repo}/deployments', { retryAfter: 1 });

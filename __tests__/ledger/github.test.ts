@@ -92,7 +92,10 @@ describe('GitHubLedger round trip', () => {
       state: 'pending',
     });
     expect(created.id).toMatch(/^[1-9][0-9]*$/);
-    expect(recordOf(created.payload)).toEqual(record());
+    // The record as given, with the key that makes a retried create find what an unanswered attempt made.
+    const requestKey = created.record?.requestKey;
+    expect(requestKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(recordOf(created.payload)).toEqual({ ...record(), requestKey });
 
     const [sent] = gh.requestsFor('POST /repos/{owner}/{repo}/deployments');
     expect(sent?.body).toMatchObject({
@@ -101,7 +104,7 @@ describe('GitHubLedger round trip', () => {
       environment: 'staging',
       auto_merge: false,
       required_contexts: [],
-      payload: { region: 'eu', replicas: 3, [RECORD_KEY]: record() },
+      payload: { region: 'eu', replicas: 3, [RECORD_KEY]: { ...record(), requestKey } },
     });
 
     await ledger.setStatus(created.id, {
@@ -147,8 +150,8 @@ describe('GitHubLedger round trip', () => {
       state: 'success',
       payload: { region: 'eu', replicas: 3 },
     });
-    expect(recordOf(entry?.payload)).toEqual(record());
-    expect(entry?.record).toEqual(record());
+    expect(recordOf(entry?.payload)).toEqual({ ...record(), requestKey });
+    expect(entry?.record).toEqual({ ...record(), requestKey });
     expect(entry?.statuses.map((s) => s.state)).toEqual(['success', 'in_progress']);
     expect(entry?.statuses[0]).toMatchObject({
       description: '1.2.3 is live',
@@ -397,13 +400,18 @@ describe('faults', () => {
     const create = gh.faults.serverError('POST /repos/{owner}/{repo}/deployments', { times: 2, status: 502 });
     const created = await ledger.create(request());
     expect(create.hits).toBe(2);
-    expect(c.callCount()).toEqual({ rest: 3, graphql: 0, retries: 2 });
+    // The ledger retries a create itself, looking for its key before each new attempt: 3 creates, 2 look-ups.
+    expect(c.callCount()).toEqual({ rest: 5, graphql: 0, retries: 0 });
+    expect(gh.requestsFor('GET /repos/{owner}/{repo}/deployments').map((r) => r.query)).toEqual([
+      { environment: 'staging', task: 'deploy', per_page: '100' },
+      { environment: 'staging', task: 'deploy', per_page: '100' },
+    ]);
 
     const read = gh.faults.serverError('graphql', { times: 1, status: 503 });
     const history = await ledger.history('staging');
     expect(read.hits).toBe(1);
     expect(history.map((e) => e.id)).toEqual([created.id]);
-    expect(c.callCount()).toEqual({ rest: 3, graphql: 2, retries: 3 });
+    expect(c.callCount()).toEqual({ rest: 5, graphql: 2, retries: 1 });
     // The retried create made one deployment only.
     expect(gh.store.repos.get('octo/app')?.deployments).toHaveLength(1);
   });
@@ -418,6 +426,121 @@ describe('faults', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'server', status: 500 });
     expect((error as Error).message).toContain(`set deployment ${seeded.id} of octo/app to success`);
+  });
+});
+
+describe('writes GitHub applies without answering', () => {
+  const DEPLOYMENTS = 'POST /repos/{owner}/{repo}/deployments';
+  const STATUSES = 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses';
+  // 150 ms per attempt; a write that got no answer is taken to land within 1 s of being sent.
+  const fastClient = () =>
+    createGitHubClient({
+      token: gh.token,
+      apiUrl: gh.url,
+      graphqlUrl: gh.graphqlUrl,
+      retries: 2,
+      retryBaseMs: 10,
+      timeoutMs: 150,
+      lateWriteWindowMs: 1000,
+      log: { debug: () => {}, warning: () => {} },
+      env: {},
+    });
+  const deployments = () => gh.store.repos.get('octo/app')!.deployments;
+  // Every attempt, faulted or not (a faulted request is never routed).
+  const creates = () =>
+    gh.requests.filter((r) => r.method === 'POST' && r.path === '/repos/octo/app/deployments');
+
+  it('gives every create its own request key', async () => {
+    const ledger = ledgerWith();
+    const first = await ledger.create(request());
+    const second = await ledger.create(request());
+    expect(first.record?.requestKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.record?.requestKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.record?.requestKey).not.toBe(first.record?.requestKey);
+  });
+
+  it('a retried create keeps one deployment: the copies that land late are closed as duplicates and deleted before it closes', async () => {
+    const late: number[] = [];
+    const ledger = new GitHubLedger({
+      client: fastClient(),
+      owner: 'octo',
+      repo: 'app',
+      onLateWrites: (until) => late.push(until),
+    });
+    // The first two attempts time out, and GitHub applies each 600 ms after it came: after the third answered.
+    const slow = gh.faults.slow(DEPLOYMENTS, { ms: 600, times: 2 });
+    const created = await ledger.create(request());
+    expect(slow.hits).toBe(2);
+    expect(creates()).toHaveLength(3);
+    // Post steps learn until when the unanswered ones may land.
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.at(-1)).toBeGreaterThan(Date.now());
+
+    await ledger.setStatus(created.id, { state: 'in_progress' });
+    await ledger.setStatus(created.id, { state: 'success', description: '1.2.3 is live' });
+    // Both late copies landed, were marked inactive naming the one kept, then deleted.
+    const swept = gh
+      .requestsFor(STATUSES)
+      .filter((r) => (r.body as { description?: string }).description?.startsWith('duplicate of'));
+    expect(swept).toHaveLength(2);
+    for (const write of swept) {
+      expect(write.body).toMatchObject({
+        state: 'inactive',
+        description: `duplicate of #${created.id}: a retried request GitHub applied late`,
+      });
+    }
+    expect(gh.requestsFor('DELETE /repos/{owner}/{repo}/deployments/{deployment_id}')).toHaveLength(2);
+    expect(deployments().map((d) => String(d.id))).toEqual([created.id]);
+    expect(deployments()[0]!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+  });
+
+  it('when every attempt goes unanswered, waits for them to land and takes the first', async () => {
+    gh.faults.slow(DEPLOYMENTS, { ms: 700, times: 3 });
+    const created = await ledgerWith(fastClient()).create(request());
+    expect(creates()).toHaveLength(3);
+    // The three landed; the first is kept, the other two are already gone.
+    expect(deployments().map((d) => String(d.id))).toEqual([created.id]);
+    expect(created.record?.version).toBe('1.2.3');
+  });
+
+  it('fails as before when nothing landed, saying what was being done', async () => {
+    gh.faults.serverError(DEPLOYMENTS, { status: 503, times: 3 });
+    const error = await ledgerWith(fastClient())
+      .create(request())
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'server', status: 503 });
+    expect((error as Error).message).toContain('create a deployment of');
+    expect(deployments()).toHaveLength(0);
+    expect(creates()).toHaveLength(3);
+  });
+
+  it('a closing status waits for an unanswered in_progress, so it lands last', async () => {
+    const ledger = ledgerWith(fastClient());
+    const created = await ledger.create(request());
+    // The first in_progress times out and is retried; GitHub applies the first 500 ms after it came.
+    gh.faults.slow(STATUSES, { ms: 500, times: 1 });
+    await ledger.setStatus(created.id, { state: 'in_progress' });
+    await ledger.setStatus(created.id, { state: 'success' });
+    const [entry] = await ledger.history('staging');
+    expect(entry?.statuses.map((s) => s.state)).toEqual(['success', 'in_progress', 'in_progress']);
+    expect(entry?.state).toBe('success');
+  });
+
+  it('sweepDuplicates closes the late copies of a deployment from its key (the post step, in another process)', async () => {
+    const ledger = ledgerWith();
+    const kept = await ledger.create(request());
+    const payload = { ...kept.payload };
+    const copy = gh.store.addDeployment('octo/app', { environment: 'staging', task: 'deploy', sha, payload });
+    gh.store.addDeployment('octo/app', {
+      environment: 'staging',
+      task: 'deploy',
+      sha,
+      payload: { [RECORD_KEY]: record() },
+    });
+    expect(await ledgerWith().sweepDuplicates(kept.id)).toEqual([String(copy.id)]);
+    expect(deployments()).toHaveLength(2);
+    expect(deployments().some((d) => d.id === copy.id)).toBe(false);
+    expect(await ledgerWith().sweepDuplicates('999999')).toEqual([]);
   });
 });
 

@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
   statusesNewestFirst: () => (/* binding */ statusesNewestFirst)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/github/errors.ts
 // Turns errors from the GitHub API (Octokit's RequestError and GraphqlResponseError, read by shape so
 // this module imports nothing) into explanations a user can act on.
@@ -301,6 +303,25 @@ const ENVIRONMENTS_QUERY = /* GraphQL */ `
 // EXTERNAL MODULE: ./src/ledger/types.ts
 var types = __webpack_require__(4436);
 ;// CONCATENATED MODULE: ./src/ledger/github.ts
+// The GitHub ledger: every deploy is a GitHub Deployment of the exact commit, its progress deployment
+// statuses, deploy-kit's record in `payload['deploy-kit']`. Same meaning as the file ledger: ids are decimal
+// strings, statuses read newest first, `state` is the latest status's state (pending when there is none).
+//
+// Calls, the point of this file: `history` is one GraphQL request per 100 deployments, each with its
+// status history (usually one request in all, where listing over REST costs 1 + one status list per
+// deployment); `create` and each status write are one REST call; `get` is two REST calls, run together
+// (GraphQL's `node` needs a global id, which a decimal id does not give); `deactivate` one write per id.
+//
+// A write that got no answer may still be applied by GitHub (it ends a request after 10 s, not at once).
+// So `create` is idempotent: each call puts a request key in deploy-kit's record, is never retried blindly,
+// and after a 5xx, a timeout or a reset looks the key up among the environment's deployments before
+// sending again; copies that landed late are closed as duplicates and deleted. A closing status waits for
+// the deployment's unanswered writes to settle, so a late `in_progress` never lands after it.
+//
+// Statuses are written with `auto_inactive: false`: deploy-kit marks the deployments it replaced inactive
+// itself, with a description naming what replaced them, and GitHub's automatic version skips production
+// and transient environments anyway.
+
 
 
 
@@ -312,6 +333,8 @@ const DEFAULT_ENVIRONMENTS_SCAN = 1000;
 const PAGE_SIZE = 100;
 /** GitHub's limit on a description (deployment statuses answer 422 beyond it). */
 const DESCRIPTION_MAX = 140;
+/** How many of an environment's newest deployments a request key is looked for among. */
+const KEY_LOOKUP = 100;
 const STATES = [
     'pending',
     'queued',
@@ -327,6 +350,11 @@ class GitHubLedger {
     repo;
     #client;
     #log;
+    #onLateWrites;
+    /** Deployments with writes that got no answer: until when those may land, and the create's key when a
+     * create attempt was among them (its late copies are swept before the deployment is closed). */
+    #late = new Map();
+    #lateUntil = 0;
     constructor(options) {
         if (!options.owner || !options.repo) {
             throw new Error(`github ledger: needs a repository as owner and name, got '${options.owner}/${options.repo}'`);
@@ -335,6 +363,7 @@ class GitHubLedger {
         this.owner = options.owner;
         this.repo = options.repo;
         this.#log = options.log;
+        this.#onLateWrites = options.onLateWrites;
     }
     get #where() {
         return `${this.owner}/${this.repo}`;
@@ -343,25 +372,158 @@ class GitHubLedger {
         if (request.environment.trim() === '') {
             throw new Error('github ledger: a deployment needs an environment name, got an empty one');
         }
-        const payload = JSON.parse(JSON.stringify({ ...request.payload, [types/* RECORD_KEY */.sD]: request.record }));
+        const requestKey = (0,external_node_crypto_.randomUUID)();
+        const payload = JSON.parse(JSON.stringify({ ...request.payload, [types/* RECORD_KEY */.sD]: { ...request.record, requestKey } }));
         const short = request.sha.slice(0, 7);
         const action = `create a deployment of ${short} (${request.ref}) to ${request.environment} in ${this.#where}`;
-        const response = await this.createCall(request, payload).catch((error) => {
-            throw this.#createError(error, request, action);
-        });
-        if (response.status === 202 || !('id' in response.data)) {
-            const message = response.data.message ?? 'no deployment was made';
-            throw new GitHubApiError(`GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
-                'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
-                'Set `auto-merge: false` to deploy the commit as it is', 'conflict', 202);
+        const { retries, retryBaseMs } = this.#client.budgets;
+        const firstUnanswered = this.#client.unansweredWrites().length;
+        const unansweredCreates = () => this.#client
+            .unansweredWrites()
+            .slice(firstUnanswered)
+            .filter((w) => w.method === 'POST' && w.path.endsWith(`/repos/${this.owner}/${this.repo}/deployments`));
+        let entry;
+        let lastError;
+        for (let attempt = 0; attempt <= retries && !entry; attempt += 1) {
+            if (attempt > 0) {
+                // The backoff of the client's own retries; then, before sending again, whether the last one landed.
+                await sleep(retryBaseMs * attempt * attempt);
+                entry = (await this.#withKey(request, requestKey, action))[0];
+                if (entry) {
+                    this.#log?.debug(`github ledger: deployment ${entry.id} was made by an attempt that failed`);
+                    break;
+                }
+            }
+            let response;
+            try {
+                response = await this.createCall(request, payload);
+            }
+            catch (error) {
+                this.#noteLate(unansweredCreates());
+                if (!mayHaveApplied(error))
+                    throw this.#createError(error, request, action);
+                lastError = error;
+                this.#log?.debug(`github ledger: creating the deployment failed (attempt ${attempt + 1} of ${retries + 1}): ${error.message}`);
+                continue;
+            }
+            if (response.status === 202 || !('id' in response.data)) {
+                const message = response.data.message ?? 'no deployment was made';
+                throw new GitHubApiError(`GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
+                    'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
+                    'Set `auto-merge: false` to deploy the commit as it is', 'conflict', 202);
+            }
+            entry = restEntry(response.data, []);
         }
-        const entry = restEntry(response.data, []);
+        const late = unansweredCreates();
+        const until = Math.max(0, ...late.map((w) => w.lateUntil));
+        if (!entry) {
+            // Every attempt failed, but one that got no answer may still be applied: wait it out, then look.
+            if (late.length > 0) {
+                await sleep(until - Date.now());
+                entry = (await this.#withKey(request, requestKey, action))[0];
+            }
+            if (!entry)
+                throw this.#createError(lastError, request, action);
+            this.#log?.debug(`github ledger: deployment ${entry.id} was made by an attempt that got no answer`);
+        }
+        if (late.length > 0) {
+            this.#late.set(entry.id, { until, where: request, key: requestKey });
+            await this.#sweep(entry.id, requestKey, request, action);
+        }
         this.#log?.debug(`github ledger: created deployment ${entry.id} of ${short} to ${entry.environment}`);
         return entry;
+    }
+    /** The deployments of this environment carrying this request key, oldest first (one REST call). */
+    async #withKey(request, key, action) {
+        let response;
+        try {
+            response = await this.#client.request('GET /repos/{owner}/{repo}/deployments', {
+                owner: this.owner,
+                repo: this.repo,
+                environment: request.environment,
+                task: request.task,
+                per_page: KEY_LOOKUP,
+            });
+        }
+        catch (error) {
+            throw toGitHubApiError(error, {
+                action: `${action}: looking for what an unanswered attempt made`,
+                permission: 'deployments: read',
+            });
+        }
+        return response.data
+            .filter((d) => (0,types/* recordOf */.zv)(parsePayload(d.payload))?.requestKey === key)
+            .sort((a, b) => a.id - b.id)
+            .map((d) => restEntry(d, []));
+    }
+    /**
+     * Closes the copies of deployment `keep` that a retried create made (same request key): an `inactive`
+     * status saying whose duplicate it is, then a delete, so the environment's history shows one deployment.
+     */
+    async #sweep(keep, key, request, action) {
+        const copies = (await this.#withKey(request, key, action)).filter((d) => d.id !== keep);
+        for (const copy of copies) {
+            await this.#writeStatus(copy.id, {
+                state: 'inactive',
+                description: `duplicate of #${keep}: a retried request GitHub applied late`,
+            });
+            try {
+                await this.#client.request('DELETE /repos/{owner}/{repo}/deployments/{deployment_id}', {
+                    owner: this.owner,
+                    repo: this.repo,
+                    deployment_id: Number(copy.id),
+                });
+            }
+            catch (error) {
+                // Inactive and described is closed enough; the delete only tidies the history.
+                this.#log?.debug(`github ledger: duplicate ${copy.id} marked inactive, not deleted: ${error.message}`);
+            }
+        }
+        if (copies.length > 0) {
+            this.#log?.warning(`github ledger: GitHub applied a retried create late; closed duplicate(s) ${copies.map((c) => c.id).join(', ')} of deployment ${keep}`);
+        }
+        return copies.map((c) => c.id);
+    }
+    async sweepDuplicates(id) {
+        const entry = await this.get(id);
+        const key = entry?.record?.requestKey;
+        if (!entry || !key)
+            return [];
+        return this.#sweep(id, key, entry, `close the duplicates of deployment ${id} in ${this.#where}`);
+    }
+    /** Remembers writes that got no answer, and says until when they may land. */
+    #noteLate(writes, deploymentId) {
+        if (writes.length === 0)
+            return;
+        const until = Math.max(...writes.map((w) => w.lateUntil));
+        if (deploymentId !== undefined) {
+            const known = this.#late.get(deploymentId);
+            this.#late.set(deploymentId, { ...known, until: Math.max(until, known?.until ?? 0) });
+        }
+        if (until > this.#lateUntil) {
+            this.#lateUntil = until;
+            this.#onLateWrites?.(until);
+        }
+    }
+    /** Before a closing status: the deployment's unanswered writes have had their time, its late copies are gone. */
+    async #settle(id) {
+        const late = this.#late.get(id);
+        if (!late)
+            return;
+        const wait = late.until - Date.now();
+        if (wait > 0) {
+            this.#log?.debug(`github ledger: waiting ${wait} ms for unanswered writes of deployment ${id} to land`);
+            await sleep(wait);
+        }
+        this.#late.delete(id);
+        if (late.key && late.where)
+            await this.#sweep(id, late.key, late.where, `close deployment ${id}`);
     }
     /** The REST call of `create` (a method so its response type can be named). */
     createCall(request, payload) {
         return this.#client.request('POST /repos/{owner}/{repo}/deployments', {
+            // Never retried blindly: a retry of an attempt GitHub applied unanswered makes a second deployment.
+            request: { retries: 0 },
             owner: this.owner,
             repo: this.repo,
             // The commit itself: a branch name could move between the checks and the deploy. Only auto-merge
@@ -396,10 +558,19 @@ class GitHubLedger {
         return toGitHubApiError(error, { action, permission: 'deployments: write' });
     }
     async setStatus(id, update) {
-        const deploymentId = checkId(id);
+        checkId(id);
         if (!STATES.includes(update.state)) {
             throw new Error(`github ledger: a status must be one of ${STATES.join(', ')}, got ${JSON.stringify(update.state)}`);
         }
+        // A closing status goes last: after whatever earlier write to this deployment may still land.
+        if (!types/* OPEN_STATES */.oX.includes(update.state))
+            await this.#settle(id);
+        await this.#writeStatus(id, update);
+    }
+    /** One status write (the client retries it: a repeated status changes nothing), its late attempts noted. */
+    async #writeStatus(id, update) {
+        const deploymentId = checkId(id);
+        const firstUnanswered = this.#client.unansweredWrites().length;
         try {
             await this.#client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
                 owner: this.owner,
@@ -417,6 +588,13 @@ class GitHubLedger {
                 action: `set deployment ${id} of ${this.#where} to ${update.state}`,
                 permission: 'deployments: write',
             });
+        }
+        finally {
+            const suffix = `/deployments/${deploymentId}/statuses`;
+            this.#noteLate(this.#client
+                .unansweredWrites()
+                .slice(firstUnanswered)
+                .filter((w) => w.path.endsWith(suffix)), id);
         }
     }
     async history(environment, options = {}) {
@@ -663,6 +841,14 @@ function checkId(id) {
         throw new Error(`github ledger: '${id}' is not a deployment id (a whole number like "12")`);
     }
     return Number(id);
+}
+function sleep(ms) {
+    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+/** A failure after which GitHub may have made what was asked: a 5xx, or no answer at all. */
+function mayHaveApplied(error) {
+    const status = statusOf(error);
+    return status === undefined || status >= 500;
 }
 function statusOf(error) {
     if (error === null || typeof error !== 'object')

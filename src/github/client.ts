@@ -34,6 +34,9 @@ export interface GitHubClientOptions {
   timeoutMs?: number;
   /** Spacing between mutative requests in ms (GitHub suggests 1000 for bulk writes; default 0). */
   minWriteIntervalMs?: number;
+  /** How long after sending a write that got no answer GitHub may still apply it, in ms (default 10000:
+   * GitHub ends a REST request it has not answered after 10 s). Callers order their writes by it. */
+  lateWriteWindowMs?: number;
   log?: GitHubLog;
   userAgent?: string;
   /** The transport (default: the global fetch); the actions pass a proxy-aware one when a proxy is set. */
@@ -49,6 +52,23 @@ export interface CallCount {
   retries: number;
 }
 
+/** One attempt of a write that got no answer (timed out, connection dropped): GitHub may still apply it. */
+export interface UnansweredWrite {
+  method: string;
+  /** The URL path, e.g. `/repos/octo/app/deployments/12/statuses` (with a GHES prefix when there is one). */
+  path: string;
+  sentAt: number;
+  /** Until when GitHub may still apply it (epoch ms). */
+  lateUntil: number;
+}
+
+/** The budgets the client retries with, for a caller that retries a non-idempotent write itself. */
+export interface ClientBudgets {
+  retries: number;
+  retryBaseMs: number;
+  lateWriteWindowMs: number;
+}
+
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
 
@@ -58,7 +78,10 @@ export interface GitHubClient {
   readonly graphql: GitHubOctokit['graphql'];
   readonly apiUrl: string;
   readonly graphqlUrl: string;
+  readonly budgets: ClientBudgets;
   callCount(): CallCount;
+  /** Every write attempt so far that got no answer, oldest first. */
+  unansweredWrites(): UnansweredWrite[];
 }
 
 type Fetch = typeof globalThis.fetch;
@@ -165,6 +188,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const counts: CallCount = { rest: 0, graphql: 0, retries: 0 };
+  const budgets: ClientBudgets = {
+    retries: options.retries ?? 3,
+    retryBaseMs: options.retryBaseMs ?? 1000,
+    lateWriteWindowMs: options.lateWriteWindowMs ?? 10_000,
+  };
+  const unanswered: UnansweredWrite[] = [];
   const baseFetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const graphqlPath = new URL(graphqlUrl).pathname;
 
@@ -204,8 +233,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     },
     request: { fetch: baseFetch },
     retry: {
-      retries: options.retries ?? 3,
-      retryAfterBaseValue: options.retryBaseMs ?? 1000,
+      retries: budgets.retries,
+      retryAfterBaseValue: budgets.retryBaseMs,
       doNotRetry: DO_NOT_RETRY,
     },
     throttle: {
@@ -225,9 +254,20 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       attempts += 1;
       if (attempts > 1) counts.retries += 1;
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (new URL(url).pathname === graphqlPath) counts.graphql += 1;
+      const path = new URL(url).pathname;
+      if (path === graphqlPath) counts.graphql += 1;
       else counts.rest += 1;
-      return timedFetch(inner, input, init, timeoutMs);
+      const method = (init?.method ?? 'GET').toUpperCase();
+      const sentAt = Date.now();
+      try {
+        return await timedFetch(inner, input, init, timeoutMs);
+      } catch (error) {
+        // No answer is no proof it was not applied: the caller may have to wait for it, or look for it.
+        if (path !== graphqlPath && method !== 'GET' && method !== 'HEAD') {
+          unanswered.push({ method, path, sentAt, lateUntil: sentAt + budgets.lateWriteWindowMs });
+        }
+        throw error;
+      }
     };
     // before-after-hook binds every hook to the same options object: change it in place.
     requestOptions.request = { ...requestOptions.request, fetch: counted };
@@ -241,6 +281,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     graphql,
     apiUrl,
     graphqlUrl,
+    budgets: { ...budgets },
     callCount: () => ({ ...counts }),
+    unansweredWrites: () => unanswered.map((write) => ({ ...write })),
   };
 }

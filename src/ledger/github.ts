@@ -7,10 +7,17 @@
 // deployment); `create` and each status write are one REST call; `get` is two REST calls, run together
 // (GraphQL's `node` needs a global id, which a decimal id does not give); `deactivate` one write per id.
 //
+// A write that got no answer may still be applied by GitHub (it ends a request after 10 s, not at once).
+// So `create` is idempotent: each call puts a request key in deploy-kit's record, is never retried blindly,
+// and after a 5xx, a timeout or a reset looks the key up among the environment's deployments before
+// sending again; copies that landed late are closed as duplicates and deleted. A closing status waits for
+// the deployment's unanswered writes to settle, so a late `in_progress` never lands after it.
+//
 // Statuses are written with `auto_inactive: false`: deploy-kit marks the deployments it replaced inactive
 // itself, with a description naming what replaced them, and GitHub's automatic version skips production
 // and transient environments anyway.
-import type { GitHubClient, GitHubLog } from '../github/client.js';
+import { randomUUID } from 'node:crypto';
+import type { GitHubClient, GitHubLog, UnansweredWrite } from '../github/client.js';
 import { GitHubApiError, toGitHubApiError } from '../github/errors.js';
 import {
   ENVIRONMENTS_QUERY,
@@ -25,6 +32,7 @@ import {
   type DeploymentEntry,
   type DeploymentState,
   type Ledger,
+  OPEN_STATES,
   RECORD_KEY,
   recordOf,
   type StatusEntry,
@@ -36,6 +44,11 @@ export interface GitHubLedgerOptions {
   owner: string;
   repo: string;
   log?: GitHubLog;
+  /**
+   * Called when a write got no answer, with the time (epoch ms) until which GitHub may still apply it:
+   * a step in another process (a post step) must not close the deployment before then.
+   */
+  onLateWrites?: (until: number) => void;
 }
 
 /** What `history()` reads without a limit: one GraphQL page. */
@@ -46,6 +59,8 @@ export const DEFAULT_ENVIRONMENTS_SCAN = 1000;
 const PAGE_SIZE = 100;
 /** GitHub's limit on a description (deployment statuses answer 422 beyond it). */
 const DESCRIPTION_MAX = 140;
+/** How many of an environment's newest deployments a request key is looked for among. */
+const KEY_LOOKUP = 100;
 
 const STATES: readonly DeploymentState[] = [
   'pending',
@@ -86,6 +101,14 @@ export class GitHubLedger implements Ledger {
   readonly repo: string;
   readonly #client: GitHubClient;
   readonly #log: GitHubLog | undefined;
+  readonly #onLateWrites: ((until: number) => void) | undefined;
+  /** Deployments with writes that got no answer: until when those may land, and the create's key when a
+   * create attempt was among them (its late copies are swept before the deployment is closed). */
+  readonly #late = new Map<
+    string,
+    { until: number; where?: Pick<CreateDeploymentRequest, 'environment' | 'task'>; key?: string }
+  >();
+  #lateUntil = 0;
 
   constructor(options: GitHubLedgerOptions) {
     if (!options.owner || !options.repo) {
@@ -97,6 +120,7 @@ export class GitHubLedger implements Ledger {
     this.owner = options.owner;
     this.repo = options.repo;
     this.#log = options.log;
+    this.#onLateWrites = options.onLateWrites;
   }
 
   get #where(): string {
@@ -107,32 +131,181 @@ export class GitHubLedger implements Ledger {
     if (request.environment.trim() === '') {
       throw new Error('github ledger: a deployment needs an environment name, got an empty one');
     }
+    const requestKey = randomUUID();
     const payload = JSON.parse(
-      JSON.stringify({ ...request.payload, [RECORD_KEY]: request.record }),
+      JSON.stringify({ ...request.payload, [RECORD_KEY]: { ...request.record, requestKey } }),
     ) as Record<string, unknown>;
     const short = request.sha.slice(0, 7);
     const action = `create a deployment of ${short} (${request.ref}) to ${request.environment} in ${this.#where}`;
-    const response = await this.createCall(request, payload).catch((error: unknown) => {
-      throw this.#createError(error, request, action);
-    });
-    if (response.status === 202 || !('id' in response.data)) {
-      const message = (response.data as { message?: string }).message ?? 'no deployment was made';
-      throw new GitHubApiError(
-        `GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
-          'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
-          'Set `auto-merge: false` to deploy the commit as it is',
-        'conflict',
-        202,
-      );
+    const { retries, retryBaseMs } = this.#client.budgets;
+    const firstUnanswered = this.#client.unansweredWrites().length;
+    const unansweredCreates = () =>
+      this.#client
+        .unansweredWrites()
+        .slice(firstUnanswered)
+        .filter(
+          (w) => w.method === 'POST' && w.path.endsWith(`/repos/${this.owner}/${this.repo}/deployments`),
+        );
+
+    let entry: DeploymentEntry | undefined;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= retries && !entry; attempt += 1) {
+      if (attempt > 0) {
+        // The backoff of the client's own retries; then, before sending again, whether the last one landed.
+        await sleep(retryBaseMs * attempt * attempt);
+        entry = (await this.#withKey(request, requestKey, action))[0];
+        if (entry) {
+          this.#log?.debug(`github ledger: deployment ${entry.id} was made by an attempt that failed`);
+          break;
+        }
+      }
+      let response: Awaited<ReturnType<GitHubLedger['createCall']>>;
+      try {
+        response = await this.createCall(request, payload);
+      } catch (error) {
+        this.#noteLate(unansweredCreates());
+        if (!mayHaveApplied(error)) throw this.#createError(error, request, action);
+        lastError = error;
+        this.#log?.debug(
+          `github ledger: creating the deployment failed (attempt ${attempt + 1} of ${retries + 1}): ${(error as Error).message}`,
+        );
+        continue;
+      }
+      if (response.status === 202 || !('id' in response.data)) {
+        const message = (response.data as { message?: string }).message ?? 'no deployment was made';
+        throw new GitHubApiError(
+          `GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
+            'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
+            'Set `auto-merge: false` to deploy the commit as it is',
+          'conflict',
+          202,
+        );
+      }
+      entry = restEntry(response.data as unknown as RestDeployment, []);
     }
-    const entry = restEntry(response.data as unknown as RestDeployment, []);
+
+    const late = unansweredCreates();
+    const until = Math.max(0, ...late.map((w) => w.lateUntil));
+    if (!entry) {
+      // Every attempt failed, but one that got no answer may still be applied: wait it out, then look.
+      if (late.length > 0) {
+        await sleep(until - Date.now());
+        entry = (await this.#withKey(request, requestKey, action))[0];
+      }
+      if (!entry) throw this.#createError(lastError, request, action);
+      this.#log?.debug(`github ledger: deployment ${entry.id} was made by an attempt that got no answer`);
+    }
+    if (late.length > 0) {
+      this.#late.set(entry.id, { until, where: request, key: requestKey });
+      await this.#sweep(entry.id, requestKey, request, action);
+    }
     this.#log?.debug(`github ledger: created deployment ${entry.id} of ${short} to ${entry.environment}`);
     return entry;
+  }
+
+  /** The deployments of this environment carrying this request key, oldest first (one REST call). */
+  async #withKey(
+    request: Pick<CreateDeploymentRequest, 'environment' | 'task'>,
+    key: string,
+    action: string,
+  ): Promise<DeploymentEntry[]> {
+    let response: { data: unknown };
+    try {
+      response = await this.#client.request('GET /repos/{owner}/{repo}/deployments', {
+        owner: this.owner,
+        repo: this.repo,
+        environment: request.environment,
+        task: request.task,
+        per_page: KEY_LOOKUP,
+      });
+    } catch (error) {
+      throw toGitHubApiError(error, {
+        action: `${action}: looking for what an unanswered attempt made`,
+        permission: 'deployments: read',
+      });
+    }
+    return (response.data as RestDeployment[])
+      .filter((d) => recordOf(parsePayload(d.payload))?.requestKey === key)
+      .sort((a, b) => a.id - b.id)
+      .map((d) => restEntry(d, []));
+  }
+
+  /**
+   * Closes the copies of deployment `keep` that a retried create made (same request key): an `inactive`
+   * status saying whose duplicate it is, then a delete, so the environment's history shows one deployment.
+   */
+  async #sweep(
+    keep: string,
+    key: string,
+    request: Pick<CreateDeploymentRequest, 'environment' | 'task'>,
+    action: string,
+  ): Promise<string[]> {
+    const copies = (await this.#withKey(request, key, action)).filter((d) => d.id !== keep);
+    for (const copy of copies) {
+      await this.#writeStatus(copy.id, {
+        state: 'inactive',
+        description: `duplicate of #${keep}: a retried request GitHub applied late`,
+      });
+      try {
+        await this.#client.request('DELETE /repos/{owner}/{repo}/deployments/{deployment_id}', {
+          owner: this.owner,
+          repo: this.repo,
+          deployment_id: Number(copy.id),
+        });
+      } catch (error) {
+        // Inactive and described is closed enough; the delete only tidies the history.
+        this.#log?.debug(
+          `github ledger: duplicate ${copy.id} marked inactive, not deleted: ${(error as Error).message}`,
+        );
+      }
+    }
+    if (copies.length > 0) {
+      this.#log?.warning(
+        `github ledger: GitHub applied a retried create late; closed duplicate(s) ${copies.map((c) => c.id).join(', ')} of deployment ${keep}`,
+      );
+    }
+    return copies.map((c) => c.id);
+  }
+
+  async sweepDuplicates(id: string): Promise<string[]> {
+    const entry = await this.get(id);
+    const key = entry?.record?.requestKey;
+    if (!entry || !key) return [];
+    return this.#sweep(id, key, entry, `close the duplicates of deployment ${id} in ${this.#where}`);
+  }
+
+  /** Remembers writes that got no answer, and says until when they may land. */
+  #noteLate(writes: UnansweredWrite[], deploymentId?: string): void {
+    if (writes.length === 0) return;
+    const until = Math.max(...writes.map((w) => w.lateUntil));
+    if (deploymentId !== undefined) {
+      const known = this.#late.get(deploymentId);
+      this.#late.set(deploymentId, { ...known, until: Math.max(until, known?.until ?? 0) });
+    }
+    if (until > this.#lateUntil) {
+      this.#lateUntil = until;
+      this.#onLateWrites?.(until);
+    }
+  }
+
+  /** Before a closing status: the deployment's unanswered writes have had their time, its late copies are gone. */
+  async #settle(id: string): Promise<void> {
+    const late = this.#late.get(id);
+    if (!late) return;
+    const wait = late.until - Date.now();
+    if (wait > 0) {
+      this.#log?.debug(`github ledger: waiting ${wait} ms for unanswered writes of deployment ${id} to land`);
+      await sleep(wait);
+    }
+    this.#late.delete(id);
+    if (late.key && late.where) await this.#sweep(id, late.key, late.where, `close deployment ${id}`);
   }
 
   /** The REST call of `create` (a method so its response type can be named). */
   private createCall(request: CreateDeploymentRequest, payload: Record<string, unknown>) {
     return this.#client.request('POST /repos/{owner}/{repo}/deployments', {
+      // Never retried blindly: a retry of an attempt GitHub applied unanswered makes a second deployment.
+      request: { retries: 0 },
       owner: this.owner,
       repo: this.repo,
       // The commit itself: a branch name could move between the checks and the deploy. Only auto-merge
@@ -174,12 +347,21 @@ export class GitHubLedger implements Ledger {
   }
 
   async setStatus(id: string, update: StatusUpdate): Promise<void> {
-    const deploymentId = checkId(id);
+    checkId(id);
     if (!STATES.includes(update.state)) {
       throw new Error(
         `github ledger: a status must be one of ${STATES.join(', ')}, got ${JSON.stringify(update.state)}`,
       );
     }
+    // A closing status goes last: after whatever earlier write to this deployment may still land.
+    if (!OPEN_STATES.includes(update.state)) await this.#settle(id);
+    await this.#writeStatus(id, update);
+  }
+
+  /** One status write (the client retries it: a repeated status changes nothing), its late attempts noted. */
+  async #writeStatus(id: string, update: StatusUpdate): Promise<void> {
+    const deploymentId = checkId(id);
+    const firstUnanswered = this.#client.unansweredWrites().length;
     try {
       await this.#client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         owner: this.owner,
@@ -196,6 +378,15 @@ export class GitHubLedger implements Ledger {
         action: `set deployment ${id} of ${this.#where} to ${update.state}`,
         permission: 'deployments: write',
       });
+    } finally {
+      const suffix = `/deployments/${deploymentId}/statuses`;
+      this.#noteLate(
+        this.#client
+          .unansweredWrites()
+          .slice(firstUnanswered)
+          .filter((w) => w.path.endsWith(suffix)),
+        id,
+      );
     }
   }
 
@@ -468,6 +659,16 @@ function checkId(id: string): number {
     throw new Error(`github ledger: '${id}' is not a deployment id (a whole number like "12")`);
   }
   return Number(id);
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** A failure after which GitHub may have made what was asked: a 5xx, or no answer at all. */
+function mayHaveApplied(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500;
 }
 
 function statusOf(error: unknown): number | undefined {

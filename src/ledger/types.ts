@@ -28,6 +28,8 @@ export interface ReleaseRecord {
   actor: string;
   /** Present on a rollback's deployment. */
   rollback?: { fromDeploymentId: string; fromVersion: string; reason: string };
+  /** One per `create` (the GitHub ledger sets it): a retried create finds what an unanswered attempt made. */
+  requestKey?: string;
 }
 
 export interface StatusEntry {
@@ -93,6 +95,11 @@ export interface Ledger {
   environments(options?: { scan?: number }): Promise<string[]>;
   /** Marks these deployments inactive, one write each. */
   deactivate(ids: string[], description: string): Promise<void>;
+  /**
+   * Closes the deployments a retried create made besides this one (the GitHub ledger: GitHub applied an
+   * attempt that got no answer); returns their ids. A ledger whose writes always answer has none.
+   */
+  sweepDuplicates?(id: string): Promise<string[]>;
 }
 
 /** Where release bundles are kept so a rollback can redeploy the same bytes. */

@@ -1,13 +1,17 @@
 // The post step of every action that records a deployment: whatever main left open (a cancelled job, a
-// killed process) is closed with `error`, so nothing stays in_progress.
+// killed process) is closed with `error`, so nothing stays in_progress. When main sent GitHub writes that
+// got no answer, post first waits until GitHub can no longer apply them, and closes the duplicates a retried
+// create made, so its closing status is the last word.
 import { OPEN_STATES } from '../../ledger/types.js';
 import { runContext } from './context.js';
 import * as core from './core.js';
 import { InputReader } from './inputs.js';
-import { openLedger, parseLedgerSpec } from './ledger.js';
+import { LATE_WRITES_STATE, openLedger, parseLedgerSpec } from './ledger.js';
 
 const STATE_ID = 'deployment-id';
 const STATE_FINISHED = 'finished';
+/** The longest post waits for main's unanswered writes (GitHub gives up on a request after 10 s). */
+const MAX_LATE_WAIT_MS = 60_000;
 
 export function rememberDeployment(id: string): void {
   core.saveState(STATE_ID, id);
@@ -31,13 +35,44 @@ export async function closeLeftOpen(action: string): Promise<void> {
   const token = input.secret('token');
   const spec = parseLedgerSpec('ledger', input.string('ledger'), token);
   const opened = await openLedger(spec, { token, ...context });
-  const deployment = await opened.ledger.get(id);
-  if (deployment && OPEN_STATES.includes(deployment.state)) {
-    await opened.ledger.setStatus(id, {
-      state: 'error',
-      description: `the job was cancelled or the ${action} step ended before it finished`,
-      logUrl: context.runUrl || undefined,
-    });
-    core.warning(`${action}: deployment ${id} was left ${deployment.state}; marked error by the post step`);
+
+  const lateUntil = Number(core.getState(LATE_WRITES_STATE)) || 0;
+  if (lateUntil > 0) {
+    const wait = Math.min(lateUntil - Date.now(), MAX_LATE_WAIT_MS);
+    if (wait > 0) {
+      core.info(
+        `${action}: waiting ${Math.ceil(wait / 100) / 10} s for writes GitHub never answered to land`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const duplicates = (await opened.ledger.sweepDuplicates?.(id)) ?? [];
+    if (duplicates.length > 0) {
+      core.warning(
+        `${action}: closed ${duplicates.join(', ')}, duplicate(s) of deployment ${id} that GitHub made late`,
+      );
+    }
   }
+
+  const deployment = await opened.ledger.get(id);
+  if (!deployment || !OPEN_STATES.includes(deployment.state)) return;
+  // Closed once already, then reopened by a write that landed late: the closing status is the true one.
+  const closed = deployment.statuses.find((status) => !OPEN_STATES.includes(status.state));
+  if (closed) {
+    await opened.ledger.setStatus(id, {
+      state: closed.state,
+      ...(closed.description ? { description: closed.description } : {}),
+      ...(closed.environmentUrl ? { environmentUrl: closed.environmentUrl } : {}),
+      ...(closed.logUrl ? { logUrl: closed.logUrl } : {}),
+    });
+    core.warning(
+      `${action}: deployment ${id} was reopened (${deployment.state}) by a late write after it was ${closed.state}; ${closed.state} again`,
+    );
+    return;
+  }
+  await opened.ledger.setStatus(id, {
+    state: 'error',
+    description: `the job was cancelled or the ${action} step ended before it finished`,
+    logUrl: context.runUrl || undefined,
+  });
+  core.warning(`${action}: deployment ${id} was left ${deployment.state}; marked error by the post step`);
 }

@@ -14,12 +14,18 @@ import * as core from './core.js';
  *   DEPLOY_KIT_GITHUB_RATE_LIMIT_RETRIES     retries of a rate-limited request (0–10)
  *   DEPLOY_KIT_GITHUB_MAX_RATE_LIMIT_WAIT    the longest `retry-after` honoured, a duration
  *   DEPLOY_KIT_GITHUB_TIMEOUT                the longest wait for one answer, a duration
+ *   DEPLOY_KIT_GITHUB_LATE_WRITE_WINDOW      how long GitHub may still apply a write it never answered
  */
 export function clientBudgets(
   env: NodeJS.ProcessEnv,
 ): Pick<
   GitHubClientOptions,
-  'retries' | 'retryBaseMs' | 'rateLimitRetries' | 'maxRateLimitWaitSeconds' | 'timeoutMs'
+  | 'retries'
+  | 'retryBaseMs'
+  | 'rateLimitRetries'
+  | 'maxRateLimitWaitSeconds'
+  | 'timeoutMs'
+  | 'lateWriteWindowMs'
 > {
   const read = (name: string) => {
     const value = env[name]?.trim();
@@ -40,6 +46,7 @@ export function clientBudgets(
     rateLimitRetries: count('DEPLOY_KIT_GITHUB_RATE_LIMIT_RETRIES'),
     maxRateLimitWaitSeconds: maxWait === undefined ? undefined : maxWait / 1000,
     timeoutMs: duration('DEPLOY_KIT_GITHUB_TIMEOUT', 100),
+    lateWriteWindowMs: duration('DEPLOY_KIT_GITHUB_LATE_WRITE_WINDOW', 0),
   };
   return Object.fromEntries(Object.entries(budgets).filter(([, value]) => value !== undefined));
 }

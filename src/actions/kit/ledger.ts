@@ -3,11 +3,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
+import * as core from './core.js';
 import { githubClient } from './github.js';
 
 export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string };
 
 export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
+
+/** The state in which main leaves, for post, the time until which an unanswered GitHub write may still land. */
+export const LATE_WRITES_STATE = 'github-late-writes-until';
 
 /** `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. */
 export function parseLedgerSpec(
@@ -63,7 +67,12 @@ export async function openLedger(
     artifacts = new CacheArtifactStore({ workspace: options.workspace });
   }
   return {
-    ledger: new GitHubLedger({ client, owner: options.owner, repo: options.repo }),
+    ledger: new GitHubLedger({
+      client,
+      owner: options.owner,
+      repo: options.repo,
+      onLateWrites: (until) => core.saveState(LATE_WRITES_STATE, String(until)),
+    }),
     artifacts,
     apiCalls: () => {
       const count = client.callCount();
