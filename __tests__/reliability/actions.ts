@@ -57,6 +57,8 @@ export interface Records {
   }[];
   tags: Record<string, string>;
   releases: { tagName: string; draft: boolean }[];
+  /** preflight-gates' `deploy-kit / preflight` check runs. */
+  checkRuns: { id: number; status: string; conclusion: string | null }[];
 }
 
 export interface World {
@@ -95,6 +97,12 @@ export interface ActionCase {
   routes?: { create: string; finish: string };
   /** How many records one successful run adds (deployments, or releases). */
   recordsPerRun: number;
+  /**
+   * How a record write that fails past the budget ends the run: the step fails ('fail', the default), or the
+   * step warns and goes on, its own verdict unchanged ('warn': preflight-gates' check run is a report of the
+   * gates, and a token that may not write it must not cost the gates).
+   */
+  recordFaults?: 'fail' | 'warn';
   /** Inputs whose value is a shell command by design: the only inputs allowed to run anything. */
   shellInputs: string[];
   /** Inputs that carry secrets, as the inputs to give for a secret value. */
@@ -141,8 +149,13 @@ function githubRecords(gh: FakeGitHub): Records {
     })),
     tags: Object.fromEntries([...repo.refs].filter(([ref]) => ref.startsWith('refs/tags/'))),
     releases: repo.releases.map((r) => ({ tagName: r.tagName, draft: r.draft })),
+    checkRuns: repo.checkRuns
+      .filter((r) => r.name === PREFLIGHT_CHECK_RUN)
+      .map((r) => ({ id: r.id, status: r.status, conclusion: r.conclusion ?? null })),
   };
 }
+
+const PREFLIGHT_CHECK_RUN = 'deploy-kit / preflight';
 
 function rollbackOf(payload: unknown): string | undefined {
   const record = (payload as { 'deploy-kit'?: { rollback?: { fromDeploymentId?: string } } } | null)?.[
@@ -151,7 +164,7 @@ function rollbackOf(payload: unknown): string | undefined {
   return record?.rollback?.fromDeploymentId;
 }
 
-const EMPTY: Records = { deployments: [], tags: {}, releases: [] };
+const EMPTY: Records = { deployments: [], tags: {}, releases: [], checkRuns: [] };
 
 function deploymentProblems(before: Records, after: Records, runs: number, perRun: number): string[] {
   const problems: string[] = [];
@@ -185,6 +198,16 @@ function releaseProblems(before: Records, after: Records, runs: number): string[
     if (!after.tags[`refs/tags/${r.tagName}`]) problems.push(`release ${r.tagName} has no tag`);
   const added = after.releases.length - before.releases.length;
   if (added > runs) problems.push(`${added} releases made by ${runs} run(s)`);
+  return problems;
+}
+
+function checkRunProblems(before: Records, after: Records, runs: number): string[] {
+  const problems = after.checkRuns
+    .filter((r) => r.status !== 'completed')
+    .map((r) => `check run ${r.id} left ${r.status}`);
+  const added = after.checkRuns.length - before.checkRuns.length;
+  if (added > runs)
+    problems.push(`${added} ${PREFLIGHT_CHECK_RUN} check runs made by ${runs} run(s): duplicates`);
   return problems;
 }
 
@@ -481,8 +504,62 @@ const smokeTest: ActionCase = {
   },
 };
 
+const CHECK_RUNS = 'POST /repos/{owner}/{repo}/check-runs';
+const CHECK_RUN = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}';
+/** Gates that pass on a push of main, one of them reading the API (the checks gate: one GraphQL read a poll). */
+const PREFLIGHT_GATES = [
+  'branch: { production: [main] }',
+  'checks: { mode: all, grace: 1s, interval: 100ms, max-interval: 200ms, timeout: 5s }',
+].join('\n');
+/** The same, with a command gate that holds the step until cancelled. */
+const PREFLIGHT_GATES_HELD = `${PREFLIGHT_GATES}\ncommand:\n  - { name: held, run: echo started; sleep 60 }`;
+
+const preflightGates: ActionCase = {
+  name: 'preflight-gates',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/preflight-gates/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: { gates: 'branch: { production: [main] }', environment: 'production', 'check-run': 'false' },
+  talksTo: 'github',
+  ...manifestOf('preflight-gates'),
+  routes: { create: CHECK_RUNS, finish: CHECK_RUN },
+  recordsPerRun: 1,
+  recordFaults: 'warn',
+  // The command and migrations gates run the commands the gates' YAML names, by design.
+  shellInputs: ['gates'],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const { gh, shas } = await fakeGitHubWithCommits(['v1']);
+    gh.store.addCheckRun(REPO, { headSha: shas[0]!, name: 'build', conclusion: 'success' });
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-preflight-'));
+    return githubWorld({
+      action: this,
+      gh,
+      workspace,
+      sha: shas[0]!,
+      inputs: { gates: PREFLIGHT_GATES, environment: 'production' },
+    });
+  },
+  cancelPhases: [
+    {
+      name: 'a command gate running',
+      inputs: () => ({ gates: PREFLIGHT_GATES_HELD }),
+      cancel: cancelOnStarted,
+    },
+    {
+      name: 'killed while the gates run (only post can complete the check run)',
+      inputs: () => ({ gates: PREFLIGHT_GATES_HELD }),
+      cancel: { ...cancelOnStarted, kill: true },
+    },
+  ],
+  knownFaultBugs: {
+    'slow answers past the timeout':
+      'POST /check-runs is retried blindly and GitHub applies every attempt that timed out: each late one is a second deploy-kit / preflight check run, left in_progress for good (src/actions/preflight-gates/main.ts startCheckRun has no external_id to look up before retrying; check runs cannot be deleted, only completed)',
+  },
+  problems: (before, after, runs) => checkRunProblems(before, after, runs),
+};
+
 /** Every finished action. canary-promote, preflight-gates and the root release join by adding an entry. */
-export const ACTIONS: ActionCase[] = [deployEnv, rollback, tagRelease, smokeTest];
+export const ACTIONS: ActionCase[] = [deployEnv, rollback, tagRelease, smokeTest, preflightGates];
 export const GITHUB_ACTIONS = ACTIONS.filter((a) => a.talksTo === 'github');
 
 /** Lines that look like a JavaScript stack frame: never for a user to see. */

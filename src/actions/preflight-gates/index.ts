@@ -1,4 +1,4 @@
 import { runAction } from '../kit/run.js';
-import { main } from './main.js';
+import { main, post } from './main.js';
 
-runAction({ name: 'preflight-gates', main });
+runAction({ name: 'preflight-gates', main, post });

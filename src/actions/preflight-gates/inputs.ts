@@ -113,6 +113,13 @@ export async function readSettings(
   const workspace = context.workspace;
   const now = clockFrom(env);
   const token = input.secret('token');
+  // A token goes into an HTTP header: a line break in it would make every API error quote it across lines.
+  if (token !== undefined && /[\s\u0000-\u001f\u007f]/.test(token)) {
+    throw new InputError(
+      'token',
+      `'token' must be a GitHub token, one word without spaces, line breaks or control characters (got ${token.length} characters)`,
+    );
+  }
   // The parser and its JSON Schema validator load only here, after the cheap inputs are read.
   const { isGatesFilePath, parseGatesConfig } = await import('../../gates/config.js');
   const source = gatesSource(input, isGatesFilePath);

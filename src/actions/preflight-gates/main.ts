@@ -7,8 +7,10 @@ import { formatDuration } from '../../common/units.js';
 import { evaluateGates } from '../../gates/evaluate.js';
 import type { GateContext, GateLog, GatesReport } from '../../gates/types.js';
 import type { GitHubClient } from '../../github/client.js';
+import { runContext } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { githubClient } from '../kit/github.js';
+import { InputReader } from '../kit/inputs.js';
 import type { StepContext } from '../kit/run.js';
 import { CHECK_RUN_NAME, type PreflightSettings, readSettings } from './inputs.js';
 import { annotationOf, checkRunOutput, gatesNotPassed, headline, jobSummary, redact } from './summary.js';
@@ -17,6 +19,8 @@ export async function main({ signal }: StepContext): Promise<void> {
   const settings = await readSettings();
   const github = await clientFor(settings);
   const checkRunId = settings.checkRun ? await startCheckRun(github, settings) : undefined;
+  // Until it is completed, post completes it: a killed step or a failed write never leaves it in progress.
+  if (checkRunId !== undefined) core.saveState(STATE_CHECK_RUN, String(checkRunId));
   let report: GatesReport;
   try {
     report = redact(await evaluate(settings, github, signal), settings.secretValues);
@@ -164,6 +168,49 @@ async function completeCheckRun(
       completed_at: settings.now().toISOString(),
       output,
     });
+    core.saveState(STATE_COMPLETED, 'true');
+  } catch (error) {
+    core.saveState(STATE_CONCLUSION, conclusion);
+    core.saveState(STATE_TITLE, output.title);
+    await warnCheckRun(error, 'complete');
+  }
+}
+
+const STATE_CHECK_RUN = 'check-run-id';
+const STATE_COMPLETED = 'check-run-completed';
+const STATE_CONCLUSION = 'check-run-conclusion';
+const STATE_TITLE = 'check-run-title';
+
+/** Completes the check run main left in progress (killed, or GitHub failed the completing write). */
+export async function post(): Promise<void> {
+  const id = Number(core.getState(STATE_CHECK_RUN));
+  if (!id || core.getState(STATE_COMPLETED) === 'true') return;
+  const token = new InputReader().secret('token');
+  if (!token) return;
+  const { owner, repo, runUrl } = runContext();
+  const saved = core.getState(STATE_CONCLUSION);
+  const conclusion = saved === 'success' || saved === 'failure' ? saved : 'cancelled';
+  const title = core.getState(STATE_TITLE) || 'preflight-gates ended before the gates were evaluated';
+  const github = await githubClient(token);
+  try {
+    await github.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      owner,
+      repo,
+      check_run_id: id,
+      status: 'completed',
+      conclusion,
+      completed_at: new Date().toISOString(),
+      ...(runUrl ? { details_url: runUrl } : {}),
+      output: {
+        title,
+        summary: saved
+          ? 'Completed by the post step: GitHub failed the first attempt. The table of the gates is in the job summary.'
+          : 'Completed by the post step: the job was cancelled or the step ended before the gates were evaluated.',
+      },
+    });
+    core.info(
+      `preflight-gates: the ${CHECK_RUN_NAME} check run was completed by the post step (${conclusion})`,
+    );
   } catch (error) {
     await warnCheckRun(error, 'complete');
   }
