@@ -59,6 +59,9 @@ export interface Records {
   releases: { tagName: string; draft: boolean }[];
   /** preflight-gates' `deploy-kit / preflight` check runs. */
   checkRuns: { id: number; status: string; conclusion: string | null }[];
+  /** canary-promote's saved rollouts, and the last weight its router command was given. */
+  rollouts: { key: string; status: string; weight: number }[];
+  routerWeight?: number;
 }
 
 export interface World {
@@ -85,8 +88,11 @@ export interface CancelPhase {
 
 export interface ActionCase {
   name: string;
-  /** Where its faults come from: the GitHub API it writes records to, or the target it probes. */
-  talksTo: 'github' | 'target';
+  /**
+   * Where its faults come from: the GitHub API it writes records to, the target it probes, or (a rollout)
+   * the canary it judges while it moves traffic.
+   */
+  talksTo: 'github' | 'target' | 'rollout';
   /** Declared inputs and outputs, read from <action>/action.yml. */
   inputs: string[];
   outputs: string[];
@@ -152,6 +158,7 @@ function githubRecords(gh: FakeGitHub): Records {
     checkRuns: repo.checkRuns
       .filter((r) => r.name === PREFLIGHT_CHECK_RUN)
       .map((r) => ({ id: r.id, status: r.status, conclusion: r.conclusion ?? null })),
+    rollouts: [],
   };
 }
 
@@ -164,7 +171,7 @@ function rollbackOf(payload: unknown): string | undefined {
   return record?.rollback?.fromDeploymentId;
 }
 
-const EMPTY: Records = { deployments: [], tags: {}, releases: [], checkRuns: [] };
+const EMPTY: Records = { deployments: [], tags: {}, releases: [], checkRuns: [], rollouts: [] };
 
 function deploymentProblems(before: Records, after: Records, runs: number, perRun: number): string[] {
   const problems: string[] = [];
@@ -558,8 +565,130 @@ const preflightGates: ActionCase = {
   problems: (before, after, runs) => checkRunProblems(before, after, runs),
 };
 
+/** A short rollout: two steps, small samples, so a run takes a second or two. */
+const ROLLOUT = {
+  environment: 'production',
+  'baseline-version': 'v1',
+  'canary-version': 'v2',
+  steps: '25,100',
+  hold: '300ms',
+  interval: '100ms',
+  'max-duration': '20s',
+  'probe-requests': '10',
+  'min-samples': '5',
+  'max-samples': '40',
+  router: 'command',
+  // The router: each weight, as a value, appended to a file the records read back.
+  'router-command': 'echo "$DEPLOY_KIT_CANARY_WEIGHT" >> weights.txt',
+};
+
+function rolloutRecords(workspace: string): Records {
+  const stateFile = join(workspace, '.deploy-kit/canary-state.json');
+  const weightsFile = join(workspace, 'weights.txt');
+  const saved = existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as {
+        rollouts?: Record<string, { status: string; weight: number }>;
+      })
+    : {};
+  const weights = existsSync(weightsFile)
+    ? readFileSync(weightsFile, 'utf8').trim().split('\n').filter(Boolean).map(Number)
+    : [];
+  return {
+    ...EMPTY,
+    rollouts: Object.entries(saved.rollouts ?? {}).map(([key, r]) => ({
+      key,
+      status: r.status,
+      weight: r.weight,
+    })),
+    ...(weights.length ? { routerWeight: weights.at(-1)! } : {}),
+  };
+}
+
+/** The weight is 0 or the promotion stands, never in between, and the router was given what the state says. */
+function rolloutProblems(_before: Records, after: Records): string[] {
+  const problems: string[] = [];
+  for (const r of after.rollouts) {
+    if (r.status === 'running') problems.push(`rollout ${r.key} left running at ${r.weight}%`);
+    else if (r.status === 'promoted' ? r.weight !== 100 : r.weight !== 0)
+      problems.push(`rollout ${r.key} ${r.status} at ${r.weight}%`);
+    if (after.routerWeight !== undefined && after.routerWeight !== r.weight)
+      problems.push(`the router was last given ${after.routerWeight}%, the state says ${r.weight}%`);
+  }
+  return problems;
+}
+
+const canaryPromote: ActionCase = {
+  name: 'canary-promote',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/canary-promote/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: {
+    ...ROLLOUT,
+    'baseline-url': 'http://127.0.0.1:9/',
+    'canary-url': 'http://127.0.0.1:10/',
+  },
+  talksTo: 'rollout',
+  ...manifestOf('canary-promote'),
+  recordsPerRun: 0,
+  shellInputs: ['router-command', 'rollback-command', 'nginx-reload-command'],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const baseline = await startTestApp({ version: 'v1', delayMs: 5 });
+    const canary = await startTestApp({ version: 'v2', delayMs: 5 });
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-canary-'));
+    const base = { ...ROLLOUT, 'baseline-url': baseline.url, 'canary-url': canary.url };
+    return {
+      action: this,
+      // Faults go to the canary: what it serves is what the rollout judges.
+      app: canary,
+      workspace,
+      inputs: base,
+      run: (inputs = {}, extra = {}) =>
+        runAction({
+          action: join(repoRoot, 'canary-promote'),
+          node,
+          workspace,
+          ...extra,
+          inputs: { ...base, ...inputs },
+        }),
+      records: () => rolloutRecords(workspace),
+      close: async () => {
+        await baseline.close();
+        await canary.close();
+      },
+    };
+  },
+  cancelPhases: [
+    {
+      name: 'canary mid-step',
+      cancel: { when: (out) => out.includes('weight is now 25%'), graceMs: 7500 },
+    },
+    {
+      name: 'killed mid-step (only post can return the traffic)',
+      cancel: { when: (out) => out.includes('weight is now 25%'), kill: true },
+    },
+  ],
+  problems: rolloutProblems,
+  runProblems(run) {
+    const problems: string[] = [];
+    const weight = run.outputs['final-weight'];
+    if (weight !== undefined && weight !== '0' && weight !== '100') problems.push(`final-weight ${weight}`);
+    if (run.outputs.promoted === 'true' && weight !== '100') problems.push(`promoted at ${weight}%`);
+    if (run.outputs.aborted === 'true' && weight !== '0') problems.push(`aborted at ${weight}%`);
+    if (run.conclusion === 'success' && run.outputs.promoted !== 'true')
+      problems.push(`success with promoted=${run.outputs.promoted}`);
+    return problems;
+  },
+};
+
 /** Every finished action. canary-promote, preflight-gates and the root release join by adding an entry. */
-export const ACTIONS: ActionCase[] = [deployEnv, rollback, tagRelease, smokeTest, preflightGates];
+export const ACTIONS: ActionCase[] = [
+  deployEnv,
+  rollback,
+  tagRelease,
+  smokeTest,
+  preflightGates,
+  canaryPromote,
+];
 export const GITHUB_ACTIONS = ACTIONS.filter((a) => a.talksTo === 'github');
 
 /** Lines that look like a JavaScript stack frame: never for a user to see. */

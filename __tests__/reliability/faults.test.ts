@@ -293,3 +293,43 @@ describe.each(targetActions.map((a) => [a.name, a] as const))(
     });
   },
 );
+
+const rolloutActions = ACTIONS.filter((a) => a.talksTo === 'rollout');
+
+describe.each(rolloutActions.map((a) => [a.name, a] as const))('%s with a faulty canary', (_name, action) => {
+  it.each(TARGET_FAULTS.map((f) => [f.name, f] as const))('%s', async (kind, fault) => {
+    // The canary fails in this way through the whole rollout: it must be aborted, its weight back to 0
+    // (or, had it been judged fine, promoted to 100), never left in between.
+    const world = await freshWorld(action);
+    const app = world.app!;
+    const before = world.records();
+    const start = app.requests;
+    const outage = fault.on(app);
+    const faulted = await world.run();
+    const injected = app.requests - start;
+    outage.off();
+    expect(injected).toBeGreaterThan(0);
+    expect(everythingShown(faulted)).not.toMatch(STACK_LINE);
+    expect(action.problems(before, world.records(), 1)).toEqual([]);
+    expect(action.runProblems?.(faulted) ?? []).toEqual([]);
+    if (faulted.conclusion !== 'success') {
+      expect(faulted.conclusion, everythingShown(faulted)).toBe('failure');
+      const last = faulted.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
+      expect(last.startsWith(`${action.name}: `), last).toBe(true);
+    }
+
+    // Once the canary is healthy again, a re-run ends consistent too (an aborted rollout stays aborted).
+    const again = await world.run();
+    expect(everythingShown(again)).not.toMatch(STACK_LINE);
+    expect(action.problems(before, world.records(), 2)).toEqual([]);
+    expect(action.runProblems?.(again) ?? []).toEqual([]);
+    measure({
+      concern: 'faults',
+      action: action.name,
+      what: kind,
+      count: injected,
+      survived: injected,
+      runs: 2,
+    });
+  });
+});
