@@ -130,6 +130,8 @@ export interface ActionCase {
    * fail (it.fails), so the day the bug is fixed the cell says so.
    */
   knownFaultBugs?: Record<string, string>;
+  /** Inputs whose hostile values the bundle is known not to contain yet, with what goes wrong (it.fails). */
+  knownInputBugs?: Record<string, string>;
   /**
    * Everything wrong with the records after runs, judged against those before: anything left open, any
    * record made twice. Empty when all is well.
@@ -231,6 +233,8 @@ function manifestOf(name: string): Pick<ActionCase, 'inputs' | 'outputs' | 'defa
 
 interface GitHubWorldOptions {
   action: ActionCase;
+  /** The action's folder, relative to the repository (default: its name; the root action is ''). */
+  dir?: string;
   workspace: string;
   inputs: Record<string, string>;
   gh: FakeGitHub;
@@ -247,7 +251,7 @@ function githubWorld(options: GitHubWorldOptions): World {
     inputs: options.inputs,
     run: (inputs = {}, extra = {}) =>
       runAction({
-        action: join(repoRoot, action.name),
+        action: join(repoRoot, options.dir ?? action.name),
         node,
         workspace,
         ...extra,
@@ -680,6 +684,63 @@ const canaryPromote: ActionCase = {
   },
 };
 
+const rootRelease: ActionCase = {
+  name: 'release',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/release/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: {
+    environment: 'production',
+    version: 'v2',
+    ref: 'a'.repeat(40),
+    command: 'true',
+    'smoke-url': 'http://127.0.0.1:9/health',
+    ledger: 'file:.deploy-kit/ledger.json',
+  },
+  talksTo: 'github',
+  // The root action: action.yml at the top of the repository.
+  ...manifestOf(''),
+  routes: { create: DEPLOYMENTS, finish: STATUSES },
+  recordsPerRun: 1,
+  shellInputs: ['command', 'rollback-command', 'gates'],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const { gh, shas } = await fakeGitHubWithCommits(['v1', 'v2']);
+    const app = await startTestApp({ version: 'v2' });
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-release-'));
+    return githubWorld({
+      action: this,
+      dir: '',
+      gh,
+      workspace,
+      sha: shas[1]!,
+      inputs: {
+        environment: 'production',
+        version: 'v2',
+        ref: shas[1]!,
+        command: 'echo "deploying $DEPLOY_KIT_VERSION"',
+        'smoke-url': `${app.url}/health`,
+        'smoke-samples': '5',
+        'smoke-wait-timeout': '2s',
+        'concurrent-timeout': '5s',
+      },
+      onClose: () => void app.close(),
+    });
+  },
+  cancelPhases: [
+    { name: 'deploy command running', inputs: () => ({ command: LONG_COMMAND }), cancel: cancelOnStarted },
+    {
+      name: 'killed mid-deploy (only post can clean up)',
+      inputs: () => ({ command: LONG_COMMAND }),
+      cancel: { ...cancelOnStarted, kill: true },
+    },
+  ],
+  knownInputBugs: {
+    version:
+      "src/actions/release/inputs.ts takes 'version' as it comes (deploy-env refuses one that is not one line without control characters), and the log line '<version> is live in <environment>' then carries every line of it: a version with line breaks forges workflow commands (::error::, ::set-output, ::add-mask::, ::stop-commands::)",
+  },
+  problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
+};
+
 /** Every finished action. canary-promote, preflight-gates and the root release join by adding an entry. */
 export const ACTIONS: ActionCase[] = [
   deployEnv,
@@ -688,6 +749,7 @@ export const ACTIONS: ActionCase[] = [
   smokeTest,
   preflightGates,
   canaryPromote,
+  rootRelease,
 ];
 export const GITHUB_ACTIONS = ACTIONS.filter((a) => a.talksTo === 'github');
 

@@ -227,6 +227,9 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))(
   (_name, action) => {
     let world: World;
     const fuzzed = action.inputs.filter((i) => !action.shellInputs.includes(i));
+    // Inputs with a known bug fail in their own cell (it.fails); the others are judged together without them.
+    const known = (input: string) => action.knownInputBugs?.[input] !== undefined;
+    const together = fuzzed.filter((i) => !known(i));
     const quiet: Record<string, string> = action.shellInputs.includes('command')
       ? { command: QUIET_COMMAND }
       : {};
@@ -239,22 +242,22 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))(
     });
 
     it('every input at once', async () => {
-      const values = fc.sample(hostile, { numRuns: fuzzed.length, seed: 7 });
-      const inputs = Object.fromEntries(fuzzed.map((name, i) => [name, values[i]!]));
+      const values = fc.sample(hostile, { numRuns: together.length, seed: 7 });
+      const inputs = Object.fromEntries(together.map((name, i) => [name, values[i]!]));
       const { run, raw } = await runRaw(world, { ...quiet, ...inputs });
-      expectContained(action, run, fuzzed, raw, Object.values(inputs));
+      expectContained(action, run, together, raw, Object.values(inputs));
       expect(run.conclusion).toBe('failure');
       measure({
         concern: 'hostile-input',
         action: action.name,
         what: 'every input at once (bundle)',
-        count: fuzzed.length,
-        survived: fuzzed.length,
+        count: together.length,
+        survived: together.length,
         runs: 1,
       });
     });
 
-    it.each(fuzzed)('%s', async (input) => {
+    const cell = async (input: string) => {
       // Two values per input through the bundle, one with every way to run something and one with every way
       // to forge something; the parser test above tries many more shapes.
       const seed = input.length * 31 + action.name.length;
@@ -275,6 +278,9 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))(
         survived: tried,
         runs: values.length,
       });
-    });
+    };
+    it.each(together)('%s', cell);
+    const knownBugs = fuzzed.filter(known);
+    if (knownBugs.length > 0) it.fails.each(knownBugs)('%s (known bug, see knownInputBugs)', cell);
   },
 );
