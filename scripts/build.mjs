@@ -68,6 +68,12 @@ function relativeModuleImports(entryFile) {
       if (inModules) found.add(inModules[1]);
       else visit(resolve(dirname(file), match[1]).replace(/\.js$/, '.ts'));
     }
+    // Plain package imports too: ncc's list sometimes misses one a chunk carries (yaml in canary-promote).
+    for (const match of source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+['"]([^.'"][^'"]*)['"]/gm)) {
+      const name = /^((?:@[^/]+\/)?[^/]+)/.exec(match[1])?.[1];
+      if (name && !name.startsWith('node:') && existsSync(join(root, 'node_modules', name, 'package.json')))
+        found.add(name);
+    }
   };
   visit(resolve(root, entryFile));
   return [...found].sort();

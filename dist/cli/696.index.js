@@ -309,8 +309,9 @@ var types = __webpack_require__(4436);
 //
 // Calls, the point of this file: `history` is one GraphQL request per 100 deployments, each with its
 // status history (usually one request in all, where listing over REST costs 1 + one status list per
-// deployment); `create` and each status write are one REST call; `get` is two REST calls, run together
-// (GraphQL's `node` needs a global id, which a decimal id does not give); `deactivate` one write per id.
+// deployment); `create` and each status write are one REST call (a create that failed adds one look-up per
+// retry); `get` is two REST calls, run together (GraphQL's `node` needs a global id, which a decimal id
+// does not give); `deactivate` one write per id.
 //
 // A write that got no answer may still be applied by GitHub (it ends a request after 10 s, not at once).
 // So `create` is idempotent: each call puts a request key in deploy-kit's record, is never retried blindly,
