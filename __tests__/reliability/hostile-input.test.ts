@@ -265,6 +265,19 @@ describe.each(ACTIONS.map((a) => [a.name, a] as const))(
         ...fc.sample(shellValue, { numRuns: 1, seed }),
         ...fc.sample(forgeValue, { numRuns: 1, seed }),
       ];
+      const bug = action.knownInputBugs?.[input];
+      if (bug) {
+        // Counted as not survived up front: the cell is expected to fail below.
+        measure({
+          concern: 'hostile-input',
+          action: action.name,
+          what: `${input} (bundle)`,
+          count: SHELL_ATTACKS.length + FORGE_ATTACKS.length,
+          survived: 0,
+          runs: values.length,
+          note: bug,
+        });
+      }
       for (const value of values) {
         const { run, raw } = await runRaw(world, { ...quiet, [input]: value });
         expectContained(action, run, [input], raw, [value]);
