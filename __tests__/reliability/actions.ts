@@ -734,10 +734,6 @@ const rootRelease: ActionCase = {
       cancel: { ...cancelOnStarted, kill: true },
     },
   ],
-  knownInputBugs: {
-    version:
-      "src/actions/release/inputs.ts takes 'version' as it comes (deploy-env refuses one that is not one line without control characters), and the log line '<version> is live in <environment>' then carries every line of it: a version with line breaks forges workflow commands (::error::, ::set-output, ::add-mask::, ::stop-commands::)",
-  },
   problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
 };
 

@@ -85,14 +85,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       `'artifact-path' must name an existing file or folder, got '${artifactPath}'`,
     );
   }
-  const version = input.string('version');
-  // The version is logged and shown as it is: a second line in it could pass for a workflow command.
-  if (version !== undefined && (version.length > 256 || /[\u0000-\u001f\u007f]/.test(version))) {
-    throw new InputError(
-      'version',
-      `'version' must be one line of at most 256 characters without control characters, like 1.4.2 or build-1234 (got ${version.length} characters)`,
-    );
-  }
+  const version = input.label('version');
   const url = input.string('url');
   const description = input.string('description');
   if (description !== undefined && description.length > 140) {

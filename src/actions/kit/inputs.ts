@@ -27,6 +27,21 @@ export class InputReader {
     return value;
   }
 
+  /**
+   * A release label (version, image tag, build number): logged and shown as it is, so it must be one line
+   * without control characters — a second line could pass for a workflow command.
+   */
+  label(name: string): string | undefined {
+    const value = this.string(name);
+    if (value !== undefined && (value.length > 256 || /[\u0000-\u001f\u007f]/.test(value))) {
+      throw new units.InputError(
+        name,
+        `'${name}' must be one line of at most 256 characters without control characters, like 1.4.2 or build-1234 (got ${value.length} characters)`,
+      );
+    }
+    return value;
+  }
+
   lines(name: string): string[] {
     return units.parseLines(this.raw(name));
   }

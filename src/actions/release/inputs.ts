@@ -176,7 +176,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       environment,
       sha: commit.sha,
       ref: commit.ref,
-      version: input.string('version') ?? commit.sha.slice(0, 7),
+      version: input.label('version') ?? commit.sha.slice(0, 7),
       command,
       workingDirectory,
       url: url === undefined ? undefined : parseUrl('url', url),
