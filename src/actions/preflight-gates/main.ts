@@ -4,6 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from '../../common/units.js';
+import {
+  CheckRun,
+  type CheckRunMemo,
+  type CheckRunTarget,
+  completeLeftOpen,
+  leftOpen,
+} from '../../gates/check-run.js';
 import { evaluateGates } from '../../gates/evaluate.js';
 import type { GateContext, GateLog, GatesReport } from '../../gates/types.js';
 import type { GitHubClient } from '../../github/client.js';
@@ -18,15 +25,15 @@ import { annotationOf, checkRunOutput, gatesNotPassed, headline, jobSummary, red
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = await readSettings();
   const github = await clientFor(settings);
-  const checkRunId = settings.checkRun ? await startCheckRun(github, settings) : undefined;
   // Until it is completed, post completes it: a killed step or a failed write never leaves it in progress.
-  if (checkRunId !== undefined) core.saveState(STATE_CHECK_RUN, String(checkRunId));
+  const checkRun =
+    github && settings.checkRun ? await CheckRun.start(checkRunTarget(github, settings)) : undefined;
   let report: GatesReport;
   try {
     report = redact(await evaluate(settings, github, signal), settings.secretValues);
   } catch (error) {
     // Never leave the check run in progress on a pull request.
-    if (github && checkRunId !== undefined) await abandonCheckRun(github, settings, checkRunId, error);
+    await checkRun?.abandon(error);
     throw error;
   }
 
@@ -41,9 +48,8 @@ export async function main({ signal }: StepContext): Promise<void> {
     const { title, message } = annotationOf(gate);
     core.error(message, { title });
   }
-  if (github && checkRunId !== undefined) {
-    await finishCheckRun(github, settings, checkRunId, report, signal.aborted);
-  }
+  const conclusion = report.passed ? 'success' : signal.aborted ? 'cancelled' : 'failure';
+  await checkRun?.complete(conclusion, checkRunOutput(report, settings.runUrl));
   const calls = github?.callCount();
   const facts = calls ? [`${calls.rest + calls.graphql} API calls`] : ['no API calls'];
   await core.summary.addRaw(jobSummary(report, facts)).write();
@@ -98,131 +104,39 @@ async function clientFor(settings: PreflightSettings): Promise<GitHubClient | un
   return githubClient(settings.token);
 }
 
-/**
- * Creates the check run in progress, so a pull request shows the gates running. A token that may not create
- * check runs (a fork's pull request, `checks: write` not granted) costs the check run, never the gates.
- */
-async function startCheckRun(
-  github: GitHubClient | undefined,
-  settings: PreflightSettings,
-): Promise<number | undefined> {
-  if (!github) return undefined;
+const memo: CheckRunMemo = { save: core.saveState, read: core.getState };
+const checkRunLog = { info: core.info, warning: core.warning, debug: core.debug };
+
+function checkRunTarget(client: GitHubClient, settings: PreflightSettings): CheckRunTarget {
   const { owner, repo, sha } = settings.target;
-  try {
-    const { data } = await github.request('POST /repos/{owner}/{repo}/check-runs', {
-      owner,
-      repo,
-      name: CHECK_RUN_NAME,
-      head_sha: sha,
-      status: 'in_progress',
-      started_at: settings.now().toISOString(),
-      ...(settings.runUrl ? { details_url: settings.runUrl } : {}),
-      output: { title: 'Evaluating the gates', summary: 'The preflight gates are being evaluated.' },
-    });
-    return Number(data.id);
-  } catch (error) {
-    await warnCheckRun(error, 'create');
-    return undefined;
-  }
+  return {
+    client,
+    owner,
+    repo,
+    sha,
+    name: CHECK_RUN_NAME,
+    detailsUrl: settings.runUrl || undefined,
+    now: settings.now,
+    log: checkRunLog,
+    memo,
+  };
 }
-
-async function finishCheckRun(
-  github: GitHubClient,
-  settings: PreflightSettings,
-  id: number,
-  report: GatesReport,
-  cancelled: boolean,
-): Promise<void> {
-  const conclusion = report.passed ? 'success' : cancelled ? 'cancelled' : 'failure';
-  await completeCheckRun(github, settings, id, conclusion, checkRunOutput(report, settings.runUrl));
-}
-
-async function abandonCheckRun(
-  github: GitHubClient,
-  settings: PreflightSettings,
-  id: number,
-  error: unknown,
-): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
-  await completeCheckRun(github, settings, id, 'failure', {
-    title: 'The gates could not be evaluated',
-    summary: `preflight-gates stopped: ${message}`,
-  });
-}
-
-async function completeCheckRun(
-  github: GitHubClient,
-  settings: PreflightSettings,
-  id: number,
-  conclusion: 'success' | 'failure' | 'cancelled',
-  output: { title: string; summary: string; text?: string },
-): Promise<void> {
-  const { owner, repo } = settings.target;
-  try {
-    await github.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      owner,
-      repo,
-      check_run_id: id,
-      status: 'completed',
-      conclusion,
-      completed_at: settings.now().toISOString(),
-      output,
-    });
-    core.saveState(STATE_COMPLETED, 'true');
-  } catch (error) {
-    core.saveState(STATE_CONCLUSION, conclusion);
-    core.saveState(STATE_TITLE, output.title);
-    await warnCheckRun(error, 'complete');
-  }
-}
-
-const STATE_CHECK_RUN = 'check-run-id';
-const STATE_COMPLETED = 'check-run-completed';
-const STATE_CONCLUSION = 'check-run-conclusion';
-const STATE_TITLE = 'check-run-title';
 
 /** Completes the check run main left in progress (killed, or GitHub failed the completing write). */
 export async function post(): Promise<void> {
-  const id = Number(core.getState(STATE_CHECK_RUN));
-  if (!id || core.getState(STATE_COMPLETED) === 'true') return;
+  if (!leftOpen(memo)) return;
   const token = new InputReader().secret('token');
   if (!token) return;
   const { owner, repo, runUrl } = runContext();
-  const saved = core.getState(STATE_CONCLUSION);
-  const conclusion = saved === 'success' || saved === 'failure' ? saved : 'cancelled';
-  const title = core.getState(STATE_TITLE) || 'preflight-gates ended before the gates were evaluated';
-  const github = await githubClient(token);
-  try {
-    await github.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      owner,
-      repo,
-      check_run_id: id,
-      status: 'completed',
-      conclusion,
-      completed_at: new Date().toISOString(),
-      ...(runUrl ? { details_url: runUrl } : {}),
-      output: {
-        title,
-        summary: saved
-          ? 'Completed by the post step: GitHub failed the first attempt. The table of the gates is in the job summary.'
-          : 'Completed by the post step: the job was cancelled or the step ended before the gates were evaluated.',
-      },
-    });
-    core.info(
-      `preflight-gates: the ${CHECK_RUN_NAME} check run was completed by the post step (${conclusion})`,
-    );
-  } catch (error) {
-    await warnCheckRun(error, 'complete');
-  }
-}
-
-async function warnCheckRun(error: unknown, what: 'create' | 'complete'): Promise<void> {
-  const { toGitHubApiError } = await import('../../github/errors.js');
-  const explained = toGitHubApiError(error, {
-    action: `${what} the ${CHECK_RUN_NAME} check run`,
-    permission: 'checks: write',
+  const client = await githubClient(token);
+  await completeLeftOpen({
+    client,
+    owner,
+    repo,
+    name: CHECK_RUN_NAME,
+    detailsUrl: runUrl || undefined,
+    now: () => new Date(),
+    log: checkRunLog,
+    memo,
   });
-  core.warning(
-    `preflight-gates: no ${CHECK_RUN_NAME} check run (${explained.message}); the gates are still evaluated and reported here`,
-  );
 }
