@@ -122,6 +122,12 @@ function createGitHubClient(options) {
     const maxWait = options.maxRateLimitWaitSeconds ?? 60;
     const timeoutMs = options.timeoutMs ?? 30_000;
     const counts = { rest: 0, graphql: 0, retries: 0 };
+    const budgets = {
+        retries: options.retries ?? 3,
+        retryBaseMs: options.retryBaseMs ?? 1000,
+        lateWriteWindowMs: options.lateWriteWindowMs ?? 10_000,
+    };
+    const unanswered = [];
     const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const graphqlPath = new URL(graphqlUrl).pathname;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
@@ -149,8 +155,8 @@ function createGitHubClient(options) {
         },
         request: { fetch: baseFetch },
         retry: {
-            retries: options.retries ?? 3,
-            retryAfterBaseValue: options.retryBaseMs ?? 1000,
+            retries: budgets.retries,
+            retryAfterBaseValue: budgets.retryBaseMs,
             doNotRetry: DO_NOT_RETRY,
         },
         throttle: {
@@ -170,11 +176,23 @@ function createGitHubClient(options) {
             if (attempts > 1)
                 counts.retries += 1;
             const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-            if (new URL(url).pathname === graphqlPath)
+            const path = new URL(url).pathname;
+            if (path === graphqlPath)
                 counts.graphql += 1;
             else
                 counts.rest += 1;
-            return timedFetch(inner, input, init, timeoutMs);
+            const method = (init?.method ?? 'GET').toUpperCase();
+            const sentAt = Date.now();
+            try {
+                return await timedFetch(inner, input, init, timeoutMs);
+            }
+            catch (error) {
+                // No answer is no proof it was not applied: the caller may have to wait for it, or look for it.
+                if (path !== graphqlPath && method !== 'GET' && method !== 'HEAD') {
+                    unanswered.push({ method, path, sentAt, lateUntil: sentAt + budgets.lateWriteWindowMs });
+                }
+                throw error;
+            }
         };
         // before-after-hook binds every hook to the same options object: change it in place.
         requestOptions.request = { ...requestOptions.request, fetch: counted };
@@ -187,7 +205,9 @@ function createGitHubClient(options) {
         graphql,
         apiUrl,
         graphqlUrl,
+        budgets: { ...budgets },
         callCount: () => ({ ...counts }),
+        unansweredWrites: () => unanswered.map((write) => ({ ...write })),
     };
 }
 
