@@ -8,14 +8,23 @@ import { describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/runner/manifest.js';
 import { actionNames, repoRoot } from '../helpers/repo.js';
 
-/** Input names read through the InputReader (`input.duration('wait-timeout')`) in an action's code. */
+/**
+ * Input names read through the InputReader (`input.duration('wait-timeout')`) in an action's code, and in the
+ * shared kit modules it imports (`kit/deploy-inputs.ts` reads what every deploying action reads alike).
+ */
 function inputsReadBy(action: string): Set<string> {
   const dir = join(repoRoot, 'src/actions', action);
   const names = new Set<string>();
+  const kitFiles = new Set<string>();
+  const readsOf = (source: string) => {
+    for (const match of source.matchAll(/\binput\.[a-zA-Z]+\(\s*'([^']+)'/g)) names.add(match[1]!);
+  };
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const source = readFileSync(join(dir, file), 'utf8');
-    for (const match of source.matchAll(/\binput\.[a-zA-Z]+\(\s*'([^']+)'/g)) names.add(match[1]!);
+    readsOf(source);
+    for (const match of source.matchAll(/'\.\.\/kit\/([\w-]+)\.js'/g)) kitFiles.add(match[1]!);
   }
+  for (const kit of kitFiles) readsOf(readFileSync(join(repoRoot, 'src/actions/kit', `${kit}.ts`), 'utf8'));
   return names;
 }
 

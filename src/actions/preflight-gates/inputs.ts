@@ -5,11 +5,10 @@ import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError, parseEnvironmentName } from '../../common/units.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import { eventCommit, type RunContext, runContext } from '../kit/context.js';
-import { setSecret } from '../kit/core.js';
+import { CHECK_RUN_NAME, gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 
-/** The name of the check run this action publishes (and never waits on). */
-export const CHECK_RUN_NAME = 'deploy-kit / preflight';
+export { CHECK_RUN_NAME };
 
 export interface PreflightSettings {
   config: GatesConfig;
@@ -45,44 +44,6 @@ export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
   }
   const offset = start - Date.now();
   return () => new Date(Date.now() + offset);
-}
-
-/** The gates as YAML, or the path of a gates file (read by the parser, so its errors give file:line:column). */
-function gatesSource(
-  input: InputReader,
-  isGatesFilePath: (text: string) => boolean,
-): { text: string; label: 'gates' | 'gates-file' } {
-  const inline = input.string('gates');
-  const file = input.string('gates-file');
-  if (inline !== undefined && file !== undefined) {
-    throw new InputError('gates', "set either 'gates' (YAML) or 'gates-file' (a path), not both");
-  }
-  if (inline !== undefined) return { text: inline, label: 'gates' };
-  if (file === undefined) {
-    throw new InputError(
-      'gates',
-      "set 'gates' (the gates as YAML) or 'gates-file' (a .yml, .yaml or .json file in the workspace)",
-    );
-  }
-  if (!isGatesFilePath(file)) {
-    throw new InputError(
-      'gates-file',
-      `'gates-file' must be the path of a .yml, .yaml or .json file, got '${file}'`,
-    );
-  }
-  return { text: file, label: 'gates-file' };
-}
-
-interface PullRequestEvent {
-  number?: number;
-  head?: { sha?: string; ref?: string };
-  base?: { ref?: string };
-  labels?: { name?: string }[];
-}
-
-function pullRequestOf(context: RunContext): PullRequestEvent | undefined {
-  const pull = context.event.pull_request;
-  return pull && typeof pull === 'object' ? (pull as PullRequestEvent) : undefined;
 }
 
 function readRef(input: InputReader, context: RunContext): string {
@@ -122,39 +83,20 @@ export async function readSettings(
   }
   // The parser and its JSON Schema validator load only here, after the cheap inputs are read.
   const { isGatesFilePath, parseGatesConfig } = await import('../../gates/config.js');
-  const source = gatesSource(input, isGatesFilePath);
+  const source = readGatesSource(input, isGatesFilePath, { required: true })!;
   const config = await parseGatesConfig(source.text, { input: source.label, baseDir: workspace });
 
   const environmentText = input.string('environment');
   const environment =
     environmentText === undefined ? undefined : parseEnvironmentName('environment', environmentText);
-  const pull = pullRequestOf(context);
-  const onPullRequest = context.eventName.startsWith('pull_request');
-  const pullNumber =
-    input.integer('pull-request', { min: 1 }) ?? (onPullRequest ? pull?.number : undefined) ?? undefined;
-  const target: GateTarget = {
-    owner: context.owner,
-    repo: context.repo,
+  const pullNumber = input.integer('pull-request', { min: 1 });
+  const target = gateTarget(context, env, {
     sha: readSha(input, context),
     ref: readRef(input, context),
-    eventName: context.eventName,
-    labels: (pull?.labels ?? []).map((label) => label.name ?? '').filter(Boolean),
-    // GITHUB_JOB is the job's id; a job with a `name:` shows under that name, which the checks gate tells by
-    // runId instead (its check run's details URL points at this run).
-    selfCheckNames: [...new Set([env.GITHUB_JOB, CHECK_RUN_NAME].filter((name): name is string => !!name))],
-    ...(context.runId ? { runId: context.runId } : {}),
     ...(environment !== undefined ? { environment } : {}),
     ...(pullNumber !== undefined ? { pullNumber } : {}),
-    ...(onPullRequest && pull?.base?.ref ? { baseRef: pull.base.ref } : {}),
-    // The branch gate judges a pull request by its head branch: refs/pull/N/merge is no branch.
-    ...(onPullRequest && pull?.head?.ref ? { headRef: pull.head.ref } : {}),
-  };
-
-  // The env gate's secrets are masked as soon as their names are known: a command may print one.
-  const secretValues = [token, ...(config.env?.secrets ?? []).map((name) => env[name])].filter(
-    (value): value is string => value !== undefined && value.trim() !== '',
-  );
-  for (const value of secretValues) setSecret(value);
+  });
+  const secretValues = maskGateSecrets(config, env, token);
 
   const temp = env.RUNNER_TEMP ?? join(workspace, '.deploy-kit');
   const overrideReason = input.string('override-freeze');

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, parseUrl } from '../../common/units.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
-import { redactUrl } from '../../probe/http-client.js';
-import type { CheckSpec, SmokeSettings } from '../../probe/types.js';
+import type { SmokeSettings } from '../../probe/types.js';
+import { urlCheck } from '../../probe/url-check.js';
 import { InputReader } from '../kit/inputs.js';
 import { maskHeaderValues, maskUrlCredentials } from '../kit/secrets.js';
 
@@ -23,26 +23,6 @@ function readCa(path: string | undefined, workspace: string): string | undefined
   } catch {
     throw new InputError('ca-file', `'ca-file' must be a readable PEM file, got '${path}'`);
   }
-}
-
-function urlCheck(url: string, method: string, defaults: CheckDefaults): CheckSpec {
-  return {
-    name: `${method} ${redactUrl(url)}`,
-    url,
-    method,
-    headers: { ...defaults.headers },
-    expectStatus: defaults.expectStatus,
-    bodyContains: [],
-    bodyMatches: [],
-    json: [],
-    headerAssertions: [],
-    followRedirects: defaults.followRedirects,
-    maxRedirects: defaults.maxRedirects,
-    timeoutMs: defaults.timeoutMs,
-    tls: { ...defaults.tls },
-    samples: defaults.samples,
-    thresholds: { ...defaults.thresholds },
-  };
 }
 
 export async function readSettings(

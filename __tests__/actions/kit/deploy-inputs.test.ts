@@ -1,0 +1,41 @@
+// The inputs deploy-env and the root action read alike.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  readArtifactPath,
+  readPayload,
+  readWorkingDirectory,
+} from '../../../src/actions/kit/deploy-inputs.js';
+import { InputReader } from '../../../src/actions/kit/inputs.js';
+
+const reader = (inputs: Record<string, string>) => new InputReader((name) => inputs[name] ?? '');
+
+describe('deploy inputs', () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'deploy-inputs-'));
+
+  it('payload is a JSON object or nothing', () => {
+    expect(readPayload(reader({}))).toEqual({});
+    expect(readPayload(reader({ payload: '{"image":"app:1"}' }))).toEqual({ image: 'app:1' });
+    expect(() => readPayload(reader({ payload: '[1]' }))).toThrow(/'payload' must be a JSON object like/);
+    expect(() => readPayload(reader({ payload: '{' }))).toThrow(
+      /'payload' must be a JSON object, got invalid JSON/,
+    );
+  });
+
+  it('working-directory and artifact-path must exist in the workspace', () => {
+    expect(readWorkingDirectory(reader({}), workspace)).toBe(workspace);
+    expect(() => readWorkingDirectory(reader({ 'working-directory': 'nope' }), workspace)).toThrow(
+      /'working-directory' must be an existing folder/,
+    );
+    expect(readArtifactPath(reader({}), workspace)).toEqual({});
+    expect(readArtifactPath(reader({ 'artifact-path': '.' }), workspace)).toEqual({
+      asGiven: '.',
+      resolved: workspace,
+    });
+    expect(() => readArtifactPath(reader({ 'artifact-path': 'missing.tgz' }), workspace)).toThrow(
+      /'artifact-path' must name an existing file or folder, got 'missing.tgz'/,
+    );
+  });
+});
