@@ -429,6 +429,35 @@ describe('canary-promote with router command', () => {
       { metrics: 'prometheus', 'prometheus-url': 'http://127.0.0.1:1' },
       "'prometheus-queries' is required with metrics: prometheus",
     ],
+    // A router's or metric source's own checks name the input behind the setting at fault.
+    [
+      {
+        router: 'nginx',
+        'nginx-config': 'upstream.conf',
+        'nginx-upstream': 'app',
+        'nginx-baseline': '127.0.0.1:8081',
+        'nginx-canary': '127.0.0.1:8082 backup',
+      },
+      "'nginx-canary' (router: nginx): canary address must be host:port",
+    ],
+    [
+      {
+        router: 'nginx',
+        'nginx-config': 'u.conf',
+        'nginx-upstream': 'app;',
+        'nginx-baseline': 'a',
+        'nginx-canary': 'b',
+      },
+      "'nginx-upstream' (router: nginx): upstream name must be",
+    ],
+    [
+      { metrics: 'prometheus', 'prometheus-url': 'http://127.0.0.1:1', 'prometheus-queries': 'errors: up' },
+      "'prometheus-queries' (metrics: prometheus): an errors or error rate query needs a requests query",
+    ],
+    [
+      { metrics: 'http-json', 'json-url': 'http://127.0.0.1:1/{{nope}}', 'json-fields': 'requests: n' },
+      "'json-url' (metrics: http-json): the baseline URL uses unknown placeholder(s) {{nope}}",
+    ],
   ])('refuses %o before anything changes', async (inputs, message) => {
     const result = await run(inputs as Record<string, string>);
     expect(result.conclusion).toBe('failure');

@@ -244,7 +244,7 @@ describe('http-json metric source', () => {
     ];
     for (const [patch, message] of cases) {
       expect(() => createHttpJsonMetricSource(settings(patch))).toThrow(
-        new MetricSourceError(`http-json metrics: ${message}`, 'http-json'),
+        new MetricSourceError(`http-json metrics: ${message}`, 'http-json', Object.keys(patch)[0]),
       );
     }
   });

@@ -211,7 +211,7 @@ describe('probe metric source', () => {
     ];
     for (const [patch, message] of cases) {
       expect(() => createProbeMetricSource({ ...good, ...patch })).toThrow(
-        new MetricSourceError(`probe metrics: ${message}`, 'probe'),
+        new MetricSourceError(`probe metrics: ${message}`, 'probe', Object.keys(patch)[0]),
       );
     }
     const closed = createProbeMetricSource(good);

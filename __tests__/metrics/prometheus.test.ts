@@ -326,7 +326,7 @@ describe('prometheus metric source without Prometheus', () => {
     for (const [patch, message] of cases) {
       expect(() =>
         createPrometheusMetricSource({ url: 'http://p:9090', queries: QUERIES, ...patch }),
-      ).toThrow(new MetricSourceError(`prometheus: ${message}`, 'prometheus'));
+      ).toThrow(new MetricSourceError(`prometheus: ${message}`, 'prometheus', Object.keys(patch).at(-1)));
     }
   });
 

@@ -110,7 +110,7 @@ describe('command router', () => {
 
   it('rejects an empty command when created and a weight outside 0..100 before running anything', async () => {
     expect(() => createCommandRouter({ script: '  ', cwd, env })).toThrow(
-      new RouterError('command router: the command is empty', 'command'),
+      new RouterError('command router: the command is empty', 'command', 'script'),
     );
     const marker = join(cwd, 'ran.txt');
     const router = createCommandRouter({ script: `touch ${marker}`, cwd, env });

@@ -270,8 +270,11 @@ describe('http router', () => {
         "http router: the value of header 'authorization' has a line break or control character",
       ],
     ];
+    // Each error names the setting at fault (the last one given here), so the action can name its input.
     for (const [settings, message] of cases) {
-      expect(() => createHttpRouter(settings)).toThrow(new RouterError(message, 'http'));
+      expect(() => createHttpRouter(settings)).toThrow(
+        new RouterError(message, 'http', Object.keys(settings).at(-1)),
+      );
     }
     const hook = await startHook();
     const error = await routerError(createHttpRouter({ url: hook.url }).setWeight(change(120)));

@@ -306,7 +306,7 @@ describe('nginx upstream file', () => {
     ];
     for (const [patch, message] of bad) {
       expect(() => validateNginxSettings({ ...settings, ...patch })).toThrow(
-        new RouterError(`nginx router: ${message}`, 'nginx'),
+        new RouterError(`nginx router: ${message}`, 'nginx', Object.keys(patch)[0]),
       );
     }
     expect(() =>

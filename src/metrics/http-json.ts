@@ -62,28 +62,33 @@ function numeric(value: unknown): number | undefined {
 }
 
 export function createHttpJsonMetricSource(settings: HttpJsonMetricsSettings): MetricSource {
-  const fail = (message: string): never => {
-    throw new MetricSourceError(`http-json metrics: ${message}`, 'http-json');
+  const fail = (message: string, setting?: keyof HttpJsonMetricsSettings): never => {
+    throw new MetricSourceError(`http-json metrics: ${message}`, 'http-json', setting);
   };
   const fields = settings.fields;
   const given = FIELD_NAMES.filter((name) => fields[name] !== undefined && fields[name]!.trim() !== '');
-  if (given.length === 0) fail('no field path is set: give at least a latency or a requests field');
+  if (given.length === 0) fail('no field path is set: give at least a latency or a requests field', 'fields');
   for (const name of given) {
     try {
       parseJsonPath(fields[name]!);
     } catch (error) {
-      fail(`the ${name} field: ${(error as Error).message}`);
+      fail(`the ${name} field: ${(error as Error).message}`, 'fields');
     }
   }
   if ((fields.errors || fields.errorRate) && !fields.requests)
-    fail('an errors or error rate field needs a requests field (errors are judged as a share of requests)');
-  if (fields.errors && fields.errorRate) fail('give an errors field or an error rate field, not both');
+    fail(
+      'an errors or error rate field needs a requests field (errors are judged as a share of requests)',
+      'fields',
+    );
+  if (fields.errors && fields.errorRate)
+    fail('give an errors field or an error rate field, not both', 'fields');
   for (const side of ['baseline', 'canary'] as const) {
     const url = side === 'baseline' ? settings.baselineUrl : settings.canaryUrl;
     const unknown = unknownPlaceholders(url);
     if (unknown.length > 0)
       fail(
         `the ${side} URL uses unknown placeholder(s) ${unknown.map((u) => `{{${u}}}`).join(', ')}; known: {{version}}, {{weight}}, {{window}}, {{side}}, {{step}}`,
+        `${side}Url`,
       );
     let parsed: URL | undefined;
     try {
@@ -92,15 +97,16 @@ export function createHttpJsonMetricSource(settings: HttpJsonMetricsSettings): M
       // reported below
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      fail(`the ${side} URL must be an http(s) URL, got '${redactUrl(url)}'`);
+      fail(`the ${side} URL must be an http(s) URL, got '${redactUrl(url)}'`, `${side}Url`);
   }
   const latencyScale = (settings.latencyUnit ?? 'ms') === 's' ? 1000 : 1;
   const rateScale = (settings.errorRateUnit ?? 'fraction') === 'percent' ? 0.01 : 1;
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(settings.headers ?? {})) {
     // The value may be a token: only the header's name is ever shown.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
-    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
+    if (!isHeaderValue(value))
+      fail(`the value of header '${name}' has a line break or control character`, 'headers');
     headers[name.toLowerCase()] = value;
   }
   const client = new HttpClient({ maxSockets: 2, maxBodyBytes: 8 * 1024 * 1024 });

@@ -84,8 +84,8 @@ export function probeSchedule(perSide: number): Side[] {
 }
 
 export function createProbeMetricSource(settings: ProbeMetricsSettings): MetricSource {
-  const fail = (message: string): never => {
-    throw new MetricSourceError(`probe metrics: ${message}`, 'probe');
+  const fail = (message: string, setting?: keyof ProbeMetricsSettings): never => {
+    throw new MetricSourceError(`probe metrics: ${message}`, 'probe', setting);
   };
   for (const side of ['baseline', 'canary'] as const) {
     const url = side === 'baseline' ? settings.baselineUrl : settings.canaryUrl;
@@ -96,18 +96,21 @@ export function createProbeMetricSource(settings: ProbeMetricsSettings): MetricS
       // reported below
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      fail(`the ${side} URL must be an http(s) URL, got '${redactUrl(url)}'`);
+      fail(`the ${side} URL must be an http(s) URL, got '${redactUrl(url)}'`, `${side}Url`);
   }
   const perSide = Math.floor(settings.requestsPerLook ?? 50);
   const concurrency = Math.floor(settings.concurrency ?? 4);
-  if (!(perSide >= 1)) fail(`requests per look must be at least 1, got ${settings.requestsPerLook}`);
-  if (!(concurrency >= 1)) fail(`concurrency must be at least 1, got ${settings.concurrency}`);
+  if (!(perSide >= 1))
+    fail(`requests per look must be at least 1, got ${settings.requestsPerLook}`, 'requestsPerLook');
+  if (!(concurrency >= 1)) fail(`concurrency must be at least 1, got ${settings.concurrency}`, 'concurrency');
   const timeoutMs = settings.timeoutMs ?? 5000;
-  if (!(timeoutMs > 0)) fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`);
+  if (!(timeoutMs > 0))
+    fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`, 'timeoutMs');
   for (const [name, value] of Object.entries(settings.headers ?? {})) {
     // The value may be a token: only the header's name is ever shown.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
-    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
+    if (!isHeaderValue(value))
+      fail(`the value of header '${name}' has a line break or control character`, 'headers');
   }
   const expect = settings.expectStatus ?? [{ min: 200, max: 299 }];
   const spec = (url: string): RequestSpec => ({

@@ -141,35 +141,41 @@ export function createPrometheusMetricSource(
   settings: PrometheusMetricsSettings,
   deps: PrometheusMetricsDeps = {},
 ): MetricSource {
-  const fail = (message: string): never => {
-    throw new MetricSourceError(`prometheus: ${message}`, 'prometheus');
+  const fail = (message: string, setting?: keyof PrometheusMetricsSettings): never => {
+    throw new MetricSourceError(`prometheus: ${message}`, 'prometheus', setting);
   };
   let base: URL;
   try {
     base = new URL(settings.url);
   } catch {
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
+    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
   }
   if (base!.protocol !== 'http:' && base!.protocol !== 'https:')
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
+    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
   const root = settings.url.replace(/\/+$/, '');
   const queries = settings.queries;
   const given = QUERY_NAMES.filter((name) => queries[name] !== undefined && queries[name]!.trim() !== '');
-  if (given.length === 0) fail('no query is set: give at least a latency or a requests query');
+  if (given.length === 0) fail('no query is set: give at least a latency or a requests query', 'queries');
   for (const name of given) {
     const unknown = unknownPlaceholders(queries[name]!);
     if (unknown.length > 0)
       fail(
         `the ${LABEL[name]} query uses unknown placeholder(s) ${unknown.map((u) => `{{${u}}}`).join(', ')}; known: {{version}}, {{weight}}, {{window}}, {{side}}, {{step}}`,
+        'queries',
       );
   }
   if ((queries.errors || queries.errorRate) && !queries.requests)
-    fail('an errors or error rate query needs a requests query (errors are judged as a share of requests)');
-  if (queries.errors && queries.errorRate) fail('give an errors query or an error rate query, not both');
+    fail(
+      'an errors or error rate query needs a requests query (errors are judged as a share of requests)',
+      'queries',
+    );
+  if (queries.errors && queries.errorRate)
+    fail('give an errors query or an error rate query, not both', 'queries');
   const mode = settings.mode ?? 'instant';
-  if (mode !== 'instant' && mode !== 'range') fail(`mode must be instant or range, got '${String(mode)}'`);
+  if (mode !== 'instant' && mode !== 'range')
+    fail(`mode must be instant or range, got '${String(mode)}'`, 'mode');
   const stepMs = settings.stepMs ?? 15_000;
-  if (!(stepMs >= 1)) fail(`the range step must be a positive duration, got ${stepMs} ms`);
+  if (!(stepMs >= 1)) fail(`the range step must be a positive duration, got ${stepMs} ms`, 'stepMs');
   const unitMs = (settings.latencyUnit ?? 's') === 's' ? 1000 : 1;
   const now = deps.now ?? Date.now;
   const timeoutMs = settings.timeoutMs ?? 10_000;
@@ -179,8 +185,9 @@ export function createPrometheusMetricSource(
   };
   for (const [name, value] of Object.entries(settings.headers ?? {})) {
     // The value may be a token: only the header's name is ever shown.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
-    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
+    if (!isHeaderValue(value))
+      fail(`the value of header '${name}' has a line break or control character`, 'headers');
     headers[name.toLowerCase()] = value;
   }
   const client = new HttpClient({ maxSockets: 4, maxBodyBytes: 8 * 1024 * 1024 });

@@ -49,9 +49,11 @@ export interface MetricSource {
 
 /** A source that could not answer (Prometheus down, bad query, unparseable JSON): the `on-error` policy applies. */
 export class MetricSourceError extends Error {
+  /** `setting`: when the source's settings are at fault, which one (a key of its settings). */
   constructor(
     message: string,
     readonly source: MetricSource['kind'],
+    readonly setting?: string,
   ) {
     super(message);
     this.name = 'MetricSourceError';

@@ -38,7 +38,8 @@ export function routerEnvironment(change: WeightChange): Record<string, string> 
 }
 
 export function createCommandRouter(settings: CommandRouterSettings, deps: CommandRouterDeps = {}): Router {
-  if (settings.script.trim() === '') throw new RouterError('command router: the command is empty', 'command');
+  if (settings.script.trim() === '')
+    throw new RouterError('command router: the command is empty', 'command', 'script');
   const timeoutMs = settings.timeoutMs ?? 300_000;
   const keepLines = settings.keepLines ?? 10;
   const fail = (message: string): never => {

@@ -54,25 +54,27 @@ function snippet(body: string): string {
 }
 
 export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterDeps = {}): Router {
-  const fail = (message: string): never => {
-    throw new RouterError(`http router: ${message}`, 'http');
+  const fail = (message: string, setting?: keyof HttpRouterSettings): never => {
+    throw new RouterError(`http router: ${message}`, 'http', setting);
   };
   let parsed: URL;
   try {
     parsed = new URL(settings.url);
   } catch {
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
+    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
   }
   if (parsed!.protocol !== 'http:' && parsed!.protocol !== 'https:')
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`);
+    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
   const method = (settings.method ?? 'POST').toUpperCase();
-  if (!isHeaderName(method)) fail(`the method must be a word like POST or PUT, got '${settings.method}'`);
+  if (!isHeaderName(method))
+    fail(`the method must be a word like POST or PUT, got '${settings.method}'`, 'method');
   const shown = `${method} ${redactUrl(settings.url)}`;
   const retries = settings.retries ?? 3;
   if (!(Number.isInteger(retries) && retries >= 0))
-    fail(`retries must be a whole number of at least 0, got ${settings.retries}`);
+    fail(`retries must be a whole number of at least 0, got ${settings.retries}`, 'retries');
   const timeoutMs = settings.timeoutMs ?? 10_000;
-  if (!(timeoutMs > 0)) fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`);
+  if (!(timeoutMs > 0))
+    fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`, 'timeoutMs');
   const retry = {
     initialDelayMs: settings.retryInitialDelayMs ?? 500,
     maxDelayMs: settings.retryMaxDelayMs ?? 5000,
@@ -83,8 +85,9 @@ export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterD
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [name, value] of Object.entries(settings.headers ?? {})) {
     // The value may be a token: it is never shown, only the header's name.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`);
-    if (!isHeaderValue(value)) fail(`the value of header '${name}' has a line break or control character`);
+    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
+    if (!isHeaderValue(value))
+      fail(`the value of header '${name}' has a line break or control character`, 'headers');
     headers[name.toLowerCase()] = value;
   }
   let queue: Promise<void> = Promise.resolve();

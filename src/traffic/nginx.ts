@@ -71,24 +71,24 @@ const ADDRESS = /^(?:unix:\/[^\s;{}#$'"\\]+|[A-Za-z0-9._-]+(?::\d{1,5})?|\[[0-9A
 const DEFAULT_PID_FILE = '/run/nginx.pid';
 const POLL_MS = 25;
 
-function fail(message: string): never {
-  throw new RouterError(`nginx router: ${message}`, 'nginx');
+function fail(message: string, setting?: keyof NginxRouterSettings): never {
+  throw new RouterError(`nginx router: ${message}`, 'nginx', setting);
 }
 
 /** Checks the settings; throws a RouterError naming the bad one. Called by createNginxRouter. */
 export function validateNginxSettings(settings: NginxRouterSettings): void {
   if (!NAME.test(settings.upstream))
-    fail(`upstream name must be letters, digits, '.', '_' or '-', got '${settings.upstream}'`);
+    fail(`upstream name must be letters, digits, '.', '_' or '-', got '${settings.upstream}'`, 'upstream');
   for (const side of ['baseline', 'canary'] as const) {
     const address = settings[side];
     if (!ADDRESS.test(address))
-      fail(`${side} address must be host:port, [ipv6]:port or unix:/path, got '${address}'`);
+      fail(`${side} address must be host:port, [ipv6]:port or unix:/path, got '${address}'`, side);
   }
-  if (!settings.configPath) fail('config path is empty');
+  if (!settings.configPath) fail('config path is empty', 'configPath');
   if (settings.keepalive !== undefined && !(Number.isInteger(settings.keepalive) && settings.keepalive > 0))
-    fail(`keepalive must be a positive whole number, got ${settings.keepalive}`);
+    fail(`keepalive must be a positive whole number, got ${settings.keepalive}`, 'keepalive');
   const reload = settings.reloadCommand;
-  if (Array.isArray(reload) && reload.length === 0) fail('reload command is an empty list');
+  if (Array.isArray(reload) && reload.length === 0) fail('reload command is an empty list', 'reloadCommand');
 }
 
 /** nginx's integer weights for a canary weight in percent (two decimals kept: 0.5% → 50 and 9950). */

@@ -21,11 +21,16 @@ export interface Router {
   setWeight(change: WeightChange): Promise<void>;
 }
 
-/** A router that could not apply a weight: the rollout aborts (and returns traffic to the baseline). */
+/**
+ * A router that could not apply a weight: the rollout aborts (and returns traffic to the baseline). When the
+ * router's settings are at fault, `setting` names the one (a key of the router's settings), so a caller can
+ * point at its own input without reading the message.
+ */
 export class RouterError extends Error {
   constructor(
     message: string,
     readonly router: Router['kind'],
+    readonly setting?: string,
   ) {
     super(message);
     this.name = 'RouterError';

@@ -22,10 +22,17 @@ import {
   type HttpJsonFields,
   METRIC_SOURCE_KINDS,
   type MetricSource,
+  MetricSourceError,
   type MetricSourceKind,
   type PrometheusQueries,
 } from '../../metrics/index.js';
-import { createRouter, ROUTER_KINDS, type Router, type RouterKind } from '../../traffic/index.js';
+import {
+  createRouter,
+  ROUTER_KINDS,
+  type Router,
+  RouterError,
+  type RouterKind,
+} from '../../traffic/index.js';
 import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
@@ -341,23 +348,41 @@ export function readSettings(
   };
 }
 
-/** Which input a router's complaint is about. */
-function routerInput(kind: RouterKind, message: string): string {
-  if (kind === 'command') return 'router-command';
-  if (kind === 'http') return /header/i.test(message) ? 'router-headers' : 'router-url';
-  if (/upstream/.test(message)) return 'nginx-upstream';
-  if (/baseline address/.test(message)) return 'nginx-baseline';
-  if (/canary address/.test(message)) return 'nginx-canary';
-  if (/reload/.test(message)) return 'nginx-reload-command';
-  return 'nginx-config';
-}
+/** Per router, the input behind each of its settings; a complaint with no setting falls on the first. */
+const ROUTER_INPUTS: Record<RouterKind, [string, ...[setting: string, input: string][]]> = {
+  command: ['router-command'],
+  http: ['router-url', ['headers', 'router-headers']],
+  nginx: [
+    'nginx-config',
+    ['upstream', 'nginx-upstream'],
+    ['baseline', 'nginx-baseline'],
+    ['canary', 'nginx-canary'],
+    ['reloadCommand', 'nginx-reload-command'],
+    ['nginxArgs', 'nginx-args'],
+    ['pidFile', 'nginx-pid-file'],
+  ],
+};
 
-/** Which input a metric source's complaint is about. */
-function metricsInput(kind: MetricSourceKind, message: string): string {
-  if (/header/i.test(message)) return 'metrics-headers';
-  if (kind === 'probe') return /canary/.test(message) ? 'canary-url' : 'baseline-url';
-  if (kind === 'prometheus') return /URL/.test(message) ? 'prometheus-url' : 'prometheus-queries';
-  return /URL/.test(message) ? 'json-url' : 'json-fields';
+/** Per metric source, the input behind each of its settings, as for routers. */
+const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, input: string][]]> = {
+  probe: [
+    'baseline-url',
+    ['canaryUrl', 'canary-url'],
+    ['requestsPerLook', 'probe-requests'],
+    ['headers', 'metrics-headers'],
+  ],
+  prometheus: [
+    'prometheus-url',
+    ['queries', 'prometheus-queries'],
+    ['mode', 'prometheus-mode'],
+    ['headers', 'metrics-headers'],
+  ],
+  'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
+};
+
+function inputFor(table: [string, ...[string, string][]], setting: string | undefined): string {
+  const [fallback, ...pairs] = table;
+  return pairs.find(([name]) => name === setting)?.[1] ?? fallback;
 }
 
 /** The router the settings name; its own checks become errors naming the input. */
@@ -367,7 +392,7 @@ export function openRouter(settings: CanarySettings): Router {
     return createRouter(kind, given as never, { log: core });
   } catch (error) {
     const message = (error as Error).message;
-    const name = routerInput(kind, message);
+    const name = inputFor(ROUTER_INPUTS[kind], error instanceof RouterError ? error.setting : undefined);
     throw new InputError(name, `'${name}' (router: ${kind}): ${message.replace(/^[a-z]+ router: /, '')}`);
   }
 }
@@ -379,7 +404,10 @@ export function openMetricSource(settings: CanarySettings): MetricSource {
     return createMetricSource(kind, given as never);
   } catch (error) {
     const message = (error as Error).message;
-    const name = metricsInput(kind, message);
+    const name = inputFor(
+      METRICS_INPUTS[kind],
+      error instanceof MetricSourceError ? error.setting : undefined,
+    );
     throw new InputError(
       name,
       `'${name}' (metrics: ${kind}): ${message.replace(/^[a-z-]+( metrics)?: /, '')}`,
