@@ -11,6 +11,7 @@ import { isHeaderName, isHeaderValue } from '../common/units.js';
 import { getJsonPath, parseJsonPath } from '../probe/assertions.js';
 import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
+import { capErrorsAtRequests } from './observation.js';
 import { fillTemplate, templateValues, unknownPlaceholders } from './template.js';
 import {
   type CollectRequest,
@@ -192,12 +193,7 @@ export function createHttpJsonMetricSource(settings: HttpJsonMetricsSettings): M
         );
       observation.errors = Math.round(rate * observation.requests);
     }
-    if (observation.errors > observation.requests) {
-      notes.push(
-        `${side}: ${observation.errors} errors but ${observation.requests} requests; errors capped at the requests`,
-      );
-      observation.errors = observation.requests;
-    }
+    capErrorsAtRequests(side, observation, notes);
     return observation;
   };
 

@@ -18,6 +18,7 @@ import { setMaxListeners } from 'node:events';
 import { isHeaderName, isHeaderValue } from '../common/units.js';
 import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
+import { capErrorsAtRequests } from './observation.js';
 import { escapePromQLString, fillTemplate, templateValues, unknownPlaceholders } from './template.js';
 import {
   type CollectRequest,
@@ -325,12 +326,7 @@ export function createPrometheusMetricSource(
         observation.errors = Math.round(rate * observation.requests);
       }
     }
-    if (observation.errors > observation.requests) {
-      notes.push(
-        `${side}: ${observation.errors} errors but ${observation.requests} requests; errors capped at the requests`,
-      );
-      observation.errors = observation.requests;
-    }
+    capErrorsAtRequests(side, observation, notes);
     return observation;
   };
 
