@@ -1,0 +1,147 @@
+// The root action's stages beside its main: each runs one engine and sets its outputs and its row of the
+// steps table; main.ts decides which run, in order.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { GatesReport } from '../../gates/types.js';
+import { versionOf } from '../../ledger/types.js';
+import { runSmoke } from '../../probe/smoke.js';
+import type { SmokeReport } from '../../probe/types.js';
+import { RollbackRefused } from '../../rollback/plan.js';
+import * as core from '../kit/core.js';
+import { rememberFinished, rememberUnfinished } from '../kit/deployment-post.js';
+import { githubClient } from '../kit/github.js';
+import type { OpenedLedger } from '../kit/ledger.js';
+import { type RollbackRun, rollBack } from '../rollback/main.js';
+import type { ReleaseSettings } from './inputs.js';
+import type { ReleaseResult, ReleaseStep } from './summary.js';
+
+/** Runs one stage, timing it into the steps table; its result is set by the caller from what it returns. */
+export async function timed<T>(
+  steps: ReleaseStep[],
+  name: ReleaseStep['name'],
+  work: () => Promise<T>,
+): Promise<{ value: T; step: ReleaseStep }> {
+  const step: ReleaseStep = { name, result: 'success', durationMs: 0 };
+  steps.push(step);
+  const started = Date.now();
+  try {
+    return { value: await core.group(name, work), step };
+  } catch (error) {
+    step.result = 'failure';
+    step.detail = error instanceof Error ? error.message : String(error);
+    throw error;
+  } finally {
+    step.durationMs = Date.now() - started;
+  }
+}
+
+export async function runGates(settings: ReleaseSettings, signal: AbortSignal): Promise<GatesReport> {
+  const gates = settings.gates!;
+  const { evaluateGates } = await import('../../gates/evaluate.js');
+  const github = settings.token ? await githubClient(settings.token) : undefined;
+  const report = await evaluateGates(gates.config, {
+    target: gates.target,
+    ...(github ? { github } : {}),
+    env: settings.env,
+    workspace: settings.workspace,
+    log: core,
+    signal,
+    now: () => new Date(),
+    sleep: (ms, abort) => delay(ms, undefined, abort ? { signal: abort } : {}),
+    ...(gates.overrideReason !== undefined ? { overrideReason: gates.overrideReason } : {}),
+  });
+  for (const gate of report.gates.filter((g) => g.verdict === 'fail' || g.verdict === 'error')) {
+    core.error(gate.detail, { title: `gate ${gate.gate}: ${gate.verdict}` });
+  }
+  return report;
+}
+
+/** The smoke test of the new release, when one is configured: outputs, annotations and its row. */
+export async function smokeStage(
+  settings: ReleaseSettings,
+  steps: ReleaseStep[],
+  signal: AbortSignal,
+): Promise<SmokeReport | undefined> {
+  const { environment, version } = settings.deploy;
+  if (!settings.smoke) {
+    core.notice(
+      `release: no smoke-url or smoke-checks given, so ${version} in ${environment} was not smoke-tested`,
+    );
+    return undefined;
+  }
+  const smoke = settings.smoke;
+  const { value: report, step } = await timed(steps, 'smoke test', () =>
+    runSmoke(smoke, { log: core, signal }),
+  );
+  const failed = report.checks.filter((check) => !check.passed);
+  step.result = report.passed ? 'success' : signal.aborted ? 'cancelled' : 'failure';
+  step.detail = report.passed
+    ? `${report.checks.length} of ${report.checks.length} checks passed`
+    : `${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}`;
+  for (const check of failed) {
+    core.error(`${check.name}: ${check.reasons.join('; ')}`, { title: `smoke test: ${check.name} failed` });
+  }
+  const p95 = Math.max(0, ...report.checks.map((check) => check.latencyMs?.p95 ?? 0));
+  core.setOutput('smoke-passed', String(report.passed));
+  core.setOutput('p95-ms', String(Math.round(p95)));
+  return report;
+}
+
+/** What the rollback leaves: outputs, its row, and the release's result. */
+export function rollbackResult(
+  rollback: RollbackRun | { refused: string },
+  step: ReleaseStep,
+): ReleaseResult {
+  if (!('plan' in rollback)) {
+    step.result = 'failure';
+    step.detail = rollback.refused;
+    return 'failed';
+  }
+  const redeploy = rollback.outcome;
+  const target = versionOf(rollback.plan.target);
+  step.result = redeploy?.result ?? 'failure';
+  step.detail =
+    redeploy?.result === 'success'
+      ? `${target} is live again (deployment ${redeploy.deployment.id})`
+      : (redeploy?.reason ?? 'no redeploy');
+  if (redeploy) {
+    core.setOutput('rolled-back-to-version', target);
+    core.setOutput('rollback-deployment-id', redeploy.deployment.id);
+  }
+  if (redeploy?.result === 'success') return 'rolled-back';
+  return redeploy?.result === 'cancelled' ? 'cancelled' : 'failed';
+}
+
+/** The rollback action's engine run, on the ledger this step already opened; a refusal is an answer, not a crash. */
+export async function rollBackTo(
+  settings: ReleaseSettings,
+  opened: OpenedLedger,
+  signal: AbortSignal,
+  reason: string,
+): Promise<RollbackRun | { refused: string }> {
+  rememberUnfinished();
+  try {
+    return await rollBack(
+      {
+        environment: settings.deploy.environment,
+        reason,
+        dryRun: false,
+        command: settings.rollbackCommand,
+        workingDirectory: settings.deploy.workingDirectory,
+        onConcurrent: settings.deploy.onConcurrent,
+        ledger: settings.ledger,
+        ...(settings.token ? { token: settings.token } : {}),
+        owner: settings.owner,
+        repo: settings.repo,
+        workspace: settings.workspace,
+        run: settings.deploy.run,
+        baseEnv: settings.deploy.baseEnv,
+      },
+      opened,
+      signal,
+    );
+  } catch (error) {
+    if (!(error instanceof RollbackRefused)) throw error;
+    rememberFinished();
+    return { refused: `no rollback: ${error.message}` };
+  }
+}
