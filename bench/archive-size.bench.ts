@@ -107,6 +107,12 @@ export async function run(): Promise<BenchResult> {
   ];
   const cli = dist.filter((file) => file.path.startsWith('dist/cli/'));
   if (cli.length > 0) rows.push([`↳ cli`, `${bytes(sum(cli, 'size'))} raw, ${bytes(sum(cli, 'gzip'))} gzip`]);
+  const shared = dist.filter((file) => file.path.startsWith('dist/chunks/'));
+  if (shared.length > 0)
+    rows.push([
+      `↳ chunks: ${shared.length} kept once for the bundles that share them (scripts/build.mjs)`,
+      `${bytes(sum(shared, 'size'))} raw, ${bytes(sum(shared, 'gzip'))} gzip`,
+    ]);
 
   return {
     title: 'Size of the repository archive',

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Bundles every action entry (and the CLI) with ncc into <out>/<name>/index.js.
+// Bundles every action entry (and the CLI) with ncc into <out>/<name>/index.js, then keeps one copy of each
+// chunk two or more bundles carry byte for byte, in <out>/chunks/.
 // Usage: node scripts/build.mjs [--out dist] [name...]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { shareChunks } from './share-chunks.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -103,4 +105,5 @@ const workers = Array.from({ length: Math.max(1, Math.min(cpus().length, 4)) }, 
   }
 });
 await Promise.all(workers);
+shareChunks(out);
 console.log(`built ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
