@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DURATION_PATTERN,
   formatDuration,
+  headersProblem,
   InputError,
   PERCENT_PATTERN,
   parseBoolean,
@@ -336,6 +337,19 @@ describe('parseHeaderLines', () => {
     expect(errorOf(() => parseHeaderLines('headers', 'X-A: a\u0000b'), 'headers')).toBe(
       "'headers' line 1: the value of X-A contains control characters",
     );
+  });
+});
+
+describe('headersProblem', () => {
+  it('names the first header that cannot be sent, never its value', () => {
+    expect(headersProblem(undefined)).toBeUndefined();
+    expect(headersProblem({ Authorization: 'Bearer t\tok', 'X-Scope-OrgID': '1' })).toBeUndefined();
+    expect(headersProblem({ ok: '1', 'bad name': '2' })).toBe(
+      "header name 'bad name' is not a valid HTTP header name",
+    );
+    const problem = headersProblem({ authorization: 'Bearer s3cret\r\nx-injected: 1' });
+    expect(problem).toBe("the value of header 'authorization' has a line break or control character");
+    expect(problem).not.toContain('s3cret');
   });
 });
 

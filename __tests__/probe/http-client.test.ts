@@ -5,6 +5,7 @@ import {
   classifyError,
   fetchPeerCertificate,
   HttpClient,
+  httpUrlProblem,
   type RequestSpec,
   ResponseParser,
   redactUrl,
@@ -278,6 +279,24 @@ describe('redactUrl', () => {
     expect(redactUrl('https://token@host:8443/a?b=c@d')).toBe('https://host:8443/a?b=c@d');
     expect(redactUrl('http://host/p@th')).toBe('http://host/p@th');
     expect(redactUrl('GET https://a:b@x/ then http://c@y/')).toBe('GET https://x/ then http://y/');
+  });
+});
+
+describe('httpUrlProblem', () => {
+  it('accepts http and https URLs, placeholders parsed as the caller says', () => {
+    expect(httpUrlProblem('the URL', 'http://127.0.0.1:9090')).toBeUndefined();
+    expect(httpUrlProblem('the URL', 'https://p.example/prometheus/')).toBeUndefined();
+    expect(httpUrlProblem('the canary URL', 'http://x/{{side}}', 'http://x/x')).toBeUndefined();
+  });
+
+  it('says what is wrong without showing credentials', () => {
+    expect(httpUrlProblem('the URL', 'prometheus:9090')).toBe(
+      "the URL must be an http(s) URL, got 'prometheus:9090'",
+    );
+    expect(httpUrlProblem('the canary URL', 'ftp://user:pw@host/')).toBe(
+      "the canary URL must be an http(s) URL, got 'ftp://host/'",
+    );
+    expect(httpUrlProblem('the URL', '')).toBe("the URL must be an http(s) URL, got ''");
   });
 });
 

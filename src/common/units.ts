@@ -264,6 +264,18 @@ export function isHeaderValue(value: string): boolean {
 }
 
 /**
+ * Why headers given to a client cannot be sent, or undefined when they can. It names the header, never its
+ * value: the value may be a token.
+ */
+export function headersProblem(headers: Record<string, string> | undefined): string | undefined {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!isHeaderName(name)) return `header name '${name}' is not a valid HTTP header name`;
+    if (!isHeaderValue(value)) return `the value of header '${name}' has a line break or control character`;
+  }
+  return undefined;
+}
+
+/**
  * `Name: value` lines into a record; empty and `#` comment lines are skipped; a repeated name (in any case)
  * is joined with `, ` as HTTP does. Errors name the line number but never echo a value (it may be a token).
  */

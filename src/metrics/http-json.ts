@@ -7,9 +7,9 @@
 //   errorRate  the error rate (a fraction 0..1, or a percentage with errorRateUnit: percent) × requests
 // A field that is null, or an empty array, is no data (a note); a path that is not there is an error.
 
-import { isHeaderName, isHeaderValue } from '../common/units.js';
+import { headersProblem } from '../common/units.js';
 import { getJsonPath, parseJsonPath } from '../probe/assertions.js';
-import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
+import { HttpClient, httpUrlProblem, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
 import { capErrorsAtRequests } from './observation.js';
 import { fillTemplate, templateValues, unknownPlaceholders } from './template.js';
@@ -91,25 +91,15 @@ export function createHttpJsonMetricSource(settings: HttpJsonMetricsSettings): M
         `the ${side} URL uses unknown placeholder(s) ${unknown.map((u) => `{{${u}}}`).join(', ')}; known: {{version}}, {{weight}}, {{window}}, {{side}}, {{step}}`,
         `${side}Url`,
       );
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url.replace(/\{\{[^}]*\}\}/g, 'x'));
-    } catch {
-      // reported below
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      fail(`the ${side} URL must be an http(s) URL, got '${redactUrl(url)}'`, `${side}Url`);
+    const badUrl = httpUrlProblem(`the ${side} URL`, url, url.replace(/\{\{[^}]*\}\}/g, 'x'));
+    if (badUrl) fail(badUrl, `${side}Url`);
   }
   const latencyScale = (settings.latencyUnit ?? 'ms') === 's' ? 1000 : 1;
   const rateScale = (settings.errorRateUnit ?? 'fraction') === 'percent' ? 0.01 : 1;
   const headers: Record<string, string> = { accept: 'application/json' };
-  for (const [name, value] of Object.entries(settings.headers ?? {})) {
-    // The value may be a token: only the header's name is ever shown.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
-    if (!isHeaderValue(value))
-      fail(`the value of header '${name}' has a line break or control character`, 'headers');
-    headers[name.toLowerCase()] = value;
-  }
+  const badHeaders = headersProblem(settings.headers);
+  if (badHeaders) fail(badHeaders, 'headers');
+  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
   const client = new HttpClient({ maxSockets: 2, maxBodyBytes: 8 * 1024 * 1024 });
   let closed = false;
 

@@ -4,9 +4,9 @@
 // (answered requests, whatever their status); an error is a connection failure, a timeout or a status
 // outside the expected ranges. Needs no monitoring at all.
 import { setMaxListeners } from 'node:events';
-import { isHeaderName, isHeaderValue } from '../common/units.js';
+import { headersProblem } from '../common/units.js';
 import { formatStatusRanges, statusAccepted } from '../probe/assertions.js';
-import { HttpClient, type ProbeResult, type RequestSpec, redactUrl } from '../probe/http-client.js';
+import { HttpClient, httpUrlProblem, type ProbeResult, type RequestSpec } from '../probe/http-client.js';
 import { describeResult } from '../probe/readiness.js';
 import type { StatusRange, TlsSettings } from '../probe/types.js';
 import {
@@ -89,14 +89,8 @@ export function createProbeMetricSource(settings: ProbeMetricsSettings): MetricS
   };
   for (const side of ['baseline', 'canary'] as const) {
     const url = side === 'baseline' ? settings.baselineUrl : settings.canaryUrl;
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      // reported below
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
-      fail(`the ${side} URL must be an http(s) URL, got '${redactUrl(url)}'`, `${side}Url`);
+    const badUrl = httpUrlProblem(`the ${side} URL`, url);
+    if (badUrl) fail(badUrl, `${side}Url`);
   }
   const perSide = Math.floor(settings.requestsPerLook ?? 50);
   const concurrency = Math.floor(settings.concurrency ?? 4);
@@ -106,12 +100,8 @@ export function createProbeMetricSource(settings: ProbeMetricsSettings): MetricS
   const timeoutMs = settings.timeoutMs ?? 5000;
   if (!(timeoutMs > 0))
     fail(`the timeout must be a positive duration, got ${settings.timeoutMs} ms`, 'timeoutMs');
-  for (const [name, value] of Object.entries(settings.headers ?? {})) {
-    // The value may be a token: only the header's name is ever shown.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
-    if (!isHeaderValue(value))
-      fail(`the value of header '${name}' has a line break or control character`, 'headers');
-  }
+  const badHeaders = headersProblem(settings.headers);
+  if (badHeaders) fail(badHeaders, 'headers');
   const expect = settings.expectStatus ?? [{ min: 200, max: 299 }];
   const spec = (url: string): RequestSpec => ({
     url,

@@ -15,8 +15,8 @@
 // error: a side that served nothing has no series. NaN points (0/0 when nothing was served) are dropped
 // and counted in a note, and so are ±Inf ones.
 import { setMaxListeners } from 'node:events';
-import { isHeaderName, isHeaderValue } from '../common/units.js';
-import { HttpClient, type RequestSpec, redactUrl } from '../probe/http-client.js';
+import { headersProblem } from '../common/units.js';
+import { HttpClient, httpUrlProblem, type RequestSpec, redactUrl } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
 import { capErrorsAtRequests } from './observation.js';
 import { escapePromQLString, fillTemplate, templateValues, unknownPlaceholders } from './template.js';
@@ -145,14 +145,8 @@ export function createPrometheusMetricSource(
   const fail = (message: string, setting?: keyof PrometheusMetricsSettings): never => {
     throw new MetricSourceError(`prometheus: ${message}`, 'prometheus', setting);
   };
-  let base: URL;
-  try {
-    base = new URL(settings.url);
-  } catch {
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
-  }
-  if (base!.protocol !== 'http:' && base!.protocol !== 'https:')
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
+  const badUrl = httpUrlProblem('the URL', settings.url);
+  if (badUrl) fail(badUrl, 'url');
   const root = settings.url.replace(/\/+$/, '');
   const queries = settings.queries;
   const given = QUERY_NAMES.filter((name) => queries[name] !== undefined && queries[name]!.trim() !== '');
@@ -184,13 +178,9 @@ export function createPrometheusMetricSource(
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
   };
-  for (const [name, value] of Object.entries(settings.headers ?? {})) {
-    // The value may be a token: only the header's name is ever shown.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
-    if (!isHeaderValue(value))
-      fail(`the value of header '${name}' has a line break or control character`, 'headers');
-    headers[name.toLowerCase()] = value;
-  }
+  const badHeaders = headersProblem(settings.headers);
+  if (badHeaders) fail(badHeaders, 'headers');
+  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
   const client = new HttpClient({ maxSockets: 4, maxBodyBytes: 8 * 1024 * 1024 });
   let closed = false;
 

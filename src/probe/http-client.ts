@@ -114,6 +114,21 @@ export function redactUrl(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/?#\s]*@/gi, '$1');
 }
 
+/**
+ * Why `url` (named `what` in the message, e.g. "the canary URL") is not an http(s) URL, or undefined when it
+ * is. `parseAs` is what to parse when the URL holds placeholders filled in later; credentials are never shown.
+ */
+export function httpUrlProblem(what: string, url: string, parseAs = url): string | undefined {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(parseAs);
+  } catch {
+    // reported below
+  }
+  if (parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) return undefined;
+  return `${what} must be an http(s) URL, got '${redactUrl(url)}'`;
+}
+
 /** Sorts a socket error into a kind with a one-line message. */
 export function classifyError(error: unknown): ProbeError {
   const err = error as NodeJS.ErrnoException & { hostname?: string; address?: string; port?: number };

@@ -4,8 +4,14 @@
 // Connection failures, timeouts, 5xx and 429 are retried with exponential back-off (honouring
 // retry-after); any other answer fails at once. Header values may carry tokens: they are never logged
 // or put in an error, and the URL is shown without credentials.
-import { isHeaderName, isHeaderValue } from '../common/units.js';
-import { HttpClient, type ProbeResult, type RequestSpec, redactUrl } from '../probe/http-client.js';
+import { headersProblem, isHeaderName } from '../common/units.js';
+import {
+  HttpClient,
+  httpUrlProblem,
+  type ProbeResult,
+  type RequestSpec,
+  redactUrl,
+} from '../probe/http-client.js';
 import { backoffMs, sleep as realSleep, retryAfterMs, type Sleep } from '../probe/readiness.js';
 import type { TlsSettings } from '../probe/types.js';
 import { type Router, RouterError, type RouterLog, type WeightChange } from './types.js';
@@ -57,14 +63,8 @@ export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterD
   const fail = (message: string, setting?: keyof HttpRouterSettings): never => {
     throw new RouterError(`http router: ${message}`, 'http', setting);
   };
-  let parsed: URL;
-  try {
-    parsed = new URL(settings.url);
-  } catch {
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
-  }
-  if (parsed!.protocol !== 'http:' && parsed!.protocol !== 'https:')
-    fail(`the URL must be an http(s) URL, got '${redactUrl(settings.url)}'`, 'url');
+  const badUrl = httpUrlProblem('the URL', settings.url);
+  if (badUrl) fail(badUrl, 'url');
   const method = (settings.method ?? 'POST').toUpperCase();
   if (!isHeaderName(method))
     fail(`the method must be a word like POST or PUT, got '${settings.method}'`, 'method');
@@ -83,13 +83,9 @@ export function createHttpRouter(settings: HttpRouterSettings, deps: HttpRouterD
   const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  for (const [name, value] of Object.entries(settings.headers ?? {})) {
-    // The value may be a token: it is never shown, only the header's name.
-    if (!isHeaderName(name)) fail(`header name '${name}' is not a valid HTTP header name`, 'headers');
-    if (!isHeaderValue(value))
-      fail(`the value of header '${name}' has a line break or control character`, 'headers');
-    headers[name.toLowerCase()] = value;
-  }
+  const badHeaders = headersProblem(settings.headers);
+  if (badHeaders) fail(badHeaders, 'headers');
+  for (const [name, value] of Object.entries(settings.headers ?? {})) headers[name.toLowerCase()] = value;
   let queue: Promise<void> = Promise.resolve();
 
   const apply = async (change: WeightChange): Promise<void> => {
