@@ -10,7 +10,7 @@ export type RolloutStatus = 'running' | 'promoted' | 'aborted' | 'cancelled';
 /**
  * The rollout's verdict (the `verdict` output): pass (promoted), fail (the analysis found the canary worse),
  * no-data / inconclusive / error (a policy aborted an undecided step), timeout (max-duration), router (a
- * weight could not be set), cancelled.
+ * weight could not be set), cancelled, manual (aborted or promoted by a command from the rollout's control).
  */
 export type RolloutVerdict =
   | 'pass'
@@ -20,13 +20,23 @@ export type RolloutVerdict =
   | 'error'
   | 'timeout'
   | 'router'
-  | 'cancelled';
+  | 'cancelled'
+  | 'manual';
 
 export interface PolicyRecord {
   input: 'on-no-data' | 'on-inconclusive' | 'on-error';
   policy: Policy;
   effect: 'keep-judging' | 'extend' | 'abort' | 'pass';
   reason: string;
+}
+
+/** A command read from the rollout's control that changed what the step did. */
+export interface ControlRecord {
+  command: 'pause' | 'continue' | 'abort' | 'promote';
+  reason?: string;
+  /** Where it came from: `control-file ops/canary.txt`. */
+  from: string;
+  at: string;
 }
 
 export interface TrafficCheck {
@@ -60,6 +70,8 @@ export interface StepReport {
   traffic?: TrafficCheck;
   /** What the metric source said was missing or odd, and source errors, deduplicated. */
   notes: string[];
+  /** Commands from the rollout's control that took effect at this step (pause, resume, abort, promote). */
+  controls?: ControlRecord[];
   /** The run that judged the step (a re-run carries the steps judged before it). */
   run: string;
 }

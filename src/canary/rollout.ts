@@ -11,6 +11,8 @@
 //      inconclusive below that. `no-data`, `inconclusive` and a failed last look go to their policies
 //      (src/analysis/policy.ts): hold, extend, abort or promote.
 // max-duration bounds the whole rollout: reaching it aborts. The 100% step is the promotion: set, not judged.
+// A control (control.ts), read before every judgment, can pause the rollout at its weight, abort it, or
+// promote it at once.
 //
 // Abort: the weight goes to 0 first, before anything else (state, report, rollback). Cancellation (the
 // signal) does the same and records `cancelled`.
@@ -34,7 +36,9 @@ import type { Judgment, OutcomePolicies, StepAnalysis } from '../analysis/types.
 import { formatDuration } from '../common/units.js';
 import type { MetricSource, Observation } from '../metrics/types.js';
 import type { Router } from '../traffic/types.js';
+import type { ControlReading, RolloutControl } from './control.js';
 import {
+  type ControlRecord,
   type PolicyRecord,
   type RolloutReport,
   type RolloutVerdict,
@@ -104,6 +108,8 @@ export interface RolloutDeps {
   run?: string;
   /** Called after every weight the router applied, before anything else is done. */
   onWeight?(weight: number): void;
+  /** Commands at run time (pause, resume, abort, promote), read before every judgment. */
+  control?: RolloutControl;
 }
 
 const RESTORE_ATTEMPTS = 3;
@@ -141,6 +147,7 @@ function fewestSamples(judgment: Judgment): number {
 
 type StepEnd =
   | { kind: 'passed'; reason: string }
+  | { kind: 'promote'; reason: string }
   | { kind: 'abort'; verdict: RolloutVerdict; reason: string }
   | { kind: 'cancelled'; reason: string };
 
@@ -163,6 +170,10 @@ class Rollout {
   state!: RolloutState;
   resumed?: RolloutReport['resumed'];
   trafficRestored = true;
+  /** Set while the control says pause: steps cannot pass and the weight does not rise. */
+  paused: ControlRecord | undefined;
+  /** Control problems already logged (each is logged once, not at every look). */
+  readonly controlProblems = new Set<string>();
 
   constructor(
     readonly settings: RolloutSettings,
@@ -385,6 +396,7 @@ class Rollout {
         await this.save();
         continue;
       }
+      if (end.kind === 'promote') return this.promoteByHand(end.reason, index);
       return this.finish(end, index);
     }
     this.state.status = 'promoted';
@@ -398,13 +410,109 @@ class Rollout {
     return this.logged(this.report('promoted', 'pass', reason));
   }
 
+  /**
+   * A promote command: the steps left are skipped and the last step's weight is set, not judged. A router
+   * that cannot set it aborts the rollout as at any step.
+   */
+  async promoteByHand(reason: string, index: number): Promise<RolloutReport> {
+    const { steps } = this.settings;
+    const last = steps.length - 1;
+    if (index < last) {
+      const step = steps[last]!;
+      const startedAt = this.clock.now();
+      try {
+        await this.setWeight(step.weight, last + 1, this.deps.signal);
+      } catch (error) {
+        return this.finish(
+          {
+            kind: 'abort',
+            verdict: 'router',
+            reason: `${reason}, but the ${this.deps.router.kind} router could not set the canary's weight to ${step.weight}%: ${errorMessage(error)}`,
+          },
+          last,
+        );
+      }
+      this.state.step = last;
+      this.state.steps.push({
+        index: last,
+        weight: step.weight,
+        holdMs: step.holdMs,
+        startedAt: this.iso(startedAt),
+        durationMs: this.clock.now() - startedAt,
+        looks: 0,
+        errors: 0,
+        verdict: 'not-judged',
+        outcome: 'passed',
+        reason: `set by hand (${reason}), not judged`,
+        metrics: [],
+        policies: [],
+        extensions: 0,
+        notes: [],
+        run: this.run,
+      });
+    }
+    this.state.status = 'promoted';
+    this.state.verdict = 'manual';
+    const where = this.settings.dryRun
+      ? 'dry run: traffic was not moved'
+      : `the canary stands at ${steps[last]!.weight}%`;
+    this.state.reason = `${reason}; ${where}`;
+    await this.save();
+    return this.logged(this.report('promoted', 'manual', this.state.reason));
+  }
+
+  /**
+   * The control's command now, recorded on the step when it changes what the step does. A control that
+   * cannot be read is logged once per distinct problem and changes nothing.
+   */
+  async readControl(report: StepReport, notes: Set<string>): Promise<ControlReading | undefined> {
+    const control = this.deps.control;
+    if (!control) return undefined;
+    let reading: ControlReading | undefined;
+    try {
+      reading = await control.read(this.deps.signal ?? new AbortController().signal);
+    } catch (error) {
+      if (this.cancelled) return undefined;
+      const problem = `${control.describe}: ${errorMessage(error)}; ignored`;
+      if (!this.controlProblems.has(problem)) {
+        this.controlProblems.add(problem);
+        this.log.warning(problem);
+      }
+      notes.add(problem);
+      return undefined;
+    }
+    const command = reading?.command ?? 'continue';
+    if (command === 'continue' && !this.paused) return reading;
+    if (command === 'pause' && this.paused) return reading;
+    const entry: ControlRecord = {
+      command,
+      ...(reading?.reason ? { reason: reading.reason } : {}),
+      from: control.describe,
+      at: this.iso(),
+    };
+    report.controls = [...(report.controls ?? []), entry];
+    const why = reading?.reason ? ` (${reading.reason})` : '';
+    if (command === 'pause') {
+      this.paused = entry;
+      this.log.warning(
+        `${control.describe} says pause${why}: the canary stays at ${report.weight}% and is still judged; the rollout moves on when it says continue`,
+      );
+    } else if (command === 'continue') {
+      this.paused = undefined;
+      this.log.info(`${control.describe} no longer says pause${why}: the rollout carries on`);
+    } else {
+      this.paused = undefined;
+    }
+    return reading;
+  }
+
   /** The decision report in the log, once the rollout has ended. */
   logged(report: RolloutReport): RolloutReport {
     for (const line of reportLines(report)) this.log.info(line);
     return report;
   }
 
-  async finish(end: Exclude<StepEnd, { kind: 'passed' }>, index: number): Promise<RolloutReport> {
+  async finish(end: Exclude<StepEnd, { kind: 'passed' | 'promote' }>, index: number): Promise<RolloutReport> {
     // Traffic first: nothing may delay the baseline getting it back.
     await this.returnToBaseline(index + 1);
     const verdict: RolloutVerdict = end.kind === 'cancelled' ? 'cancelled' : end.verdict;
@@ -440,12 +548,16 @@ class Rollout {
     const end = (result: StepEnd, verdict?: StepReport['verdict']): { end: StepEnd; report: StepReport } => {
       report.durationMs = clock.now() - startedAt;
       report.outcome =
-        result.kind === 'passed' ? 'passed' : result.kind === 'cancelled' ? 'cancelled' : 'failed';
+        result.kind === 'passed' || result.kind === 'promote'
+          ? 'passed'
+          : result.kind === 'cancelled'
+            ? 'cancelled'
+            : 'failed';
       report.reason = result.reason;
       if (verdict) report.verdict = verdict;
       report.notes = [...notes];
       const line = `step ${index + 1} (${step.weight}%) ${report.outcome}: ${result.reason}`;
-      if (result.kind === 'passed') log.info(line);
+      if (result.kind === 'passed' || result.kind === 'promote') log.info(line);
       else log.warning(line);
       return { end: result, report };
     };
@@ -525,6 +637,14 @@ class Rollout {
       }
       await clock.sleep(Math.min(settings.intervalMs, this.deadline - now), this.deps.signal);
       if (this.cancelled) return cancelled();
+      const command = await this.readControl(report, notes);
+      if (this.cancelled) return cancelled();
+      const byHand = (what: string) =>
+        `${what} by hand through ${this.deps.control!.describe} at step ${index + 1} (${step.weight}%)${command?.reason ? `: ${command.reason}` : ''}`;
+      if (command?.command === 'abort')
+        return end({ kind: 'abort', verdict: 'manual', reason: byHand('aborted') }, report.verdict);
+      if (command?.command === 'promote')
+        return end({ kind: 'promote', reason: byHand('promoted') }, report.verdict);
 
       const lookedAt = clock.now();
       let observation: Observation | undefined;
@@ -592,6 +712,8 @@ class Rollout {
       }
 
       if (clock.now() < holdEnds) continue;
+      // Paused: nothing moves on (no pass, no policy) until the control says continue.
+      if (this.paused) continue;
       // The hold is over.
       if (lastError === undefined && judgment?.verdict === 'pass')
         return end({ kind: 'passed', reason: judgment.reason });
