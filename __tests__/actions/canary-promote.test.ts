@@ -4,7 +4,7 @@
 // rollback: true on the fake GitHub and on the file ledger.
 
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -404,6 +404,56 @@ describe('canary-promote with router command', () => {
     ]);
   });
 
+  it('aborts by hand when control-file says abort: traffic back at once, verdict manual, the reason in the summary', async () => {
+    writeFileSync(join(workspace, 'control.txt'), 'abort error budget burning\n');
+    const result = await run({ 'control-file': 'control.txt' });
+    expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'manual', 'final-weight': '0' });
+    expect(weights(workspace)).toEqual([25, 0]);
+    const report = reportOf(result.outputs);
+    expect(report.reason).toBe(
+      'aborted by hand through control-file control.txt at step 1 (25%): error budget burning',
+    );
+    expect(result.summary).toContain('control-file control.txt said abort (error budget burning)');
+  });
+
+  it('promotes by hand when control-file says promote: the steps left are skipped', async () => {
+    writeFileSync(join(workspace, 'control.txt'), 'promote');
+    const result = await run({ 'control-file': 'control.txt' });
+    expect(result.outputs).toMatchObject({ promoted: 'true', verdict: 'manual', 'final-weight': '100' });
+    expect(weights(workspace)).toEqual([25, 100]);
+  });
+
+  it('pauses while a GitHub variable read through control-url says pause, then carries on; its token never reaches the log', async () => {
+    const gh = await startFakeGitHub();
+    try {
+      gh.store.addRepo({ owner: 'octo', name: 'app' });
+      gh.addToken('github_pat_c0ntrolT0ken', { login: 'oncall', permissions: { variables: 'read' } });
+      gh.store.setVariable('octo/app', 'CANARY_CONTROL', 'pause change freeze');
+      // Someone sets it back to continue after six looks (100 ms apart).
+      gh.store.onVariableRead('octo/app', 'CANARY_CONTROL', 7, () =>
+        gh.store.setVariable('octo/app', 'CANARY_CONTROL', 'continue'),
+      );
+      const result = await run({
+        'control-url': `${gh.url}/repos/octo/app/actions/variables/CANARY_CONTROL`,
+        'control-headers': 'Authorization: Bearer github_pat_c0ntrolT0ken',
+      });
+      expect(result.outputs).toMatchObject({ promoted: 'true', verdict: 'pass' });
+      expect(weights(workspace)).toEqual([25, 50, 100]);
+      const [first] = reportOf(result.outputs).steps;
+      expect(first!.controls?.map((c) => [c.command, c.reason])).toEqual([
+        ['pause', 'change freeze'],
+        ['continue', undefined],
+      ]);
+      // Held past its 300 ms while paused.
+      expect(first!.durationMs).toBeGreaterThanOrEqual(600);
+      expect(result.main.stdout).toContain('says pause (change freeze)');
+      expect(result.main.stdout).not.toContain('github_pat_c0ntrolT0ken');
+      assertConformance(gh.requests);
+    } finally {
+      await gh.close();
+    }
+  });
+
   it('judges on a dry run without moving any traffic', async () => {
     canary.set({ delayMs: 60 });
     const result = await run({ 'dry-run': 'true' });
@@ -425,6 +475,11 @@ describe('canary-promote with router command', () => {
     [{ 'canary-url': 'not a url' }, "'canary-url' must be"],
     [{ 'max-duration': '500ms' }, "'max-duration' (500 ms) is shorter than the steps' holds together"],
     [{ 'canary-version': 'v1' }, "'canary-version' must differ from baseline-version"],
+    [
+      { 'control-file': 'control.txt', 'control-url': 'http://127.0.0.1:1/' },
+      "'control-file' and 'control-url' are both given: give one of them",
+    ],
+    [{ 'control-url': 'ops:8080/control' }, "'control-url' must be an http(s) URL, got 'ops:8080/control'"],
     [
       { metrics: 'prometheus', 'prometheus-url': 'http://127.0.0.1:1' },
       "'prometheus-queries' is required with metrics: prometheus",

@@ -15,6 +15,7 @@ import {
   type Store,
   type TagObjectRecord,
   type UserRecord,
+  type VariableRecord,
 } from './store.js';
 
 type Json = Record<string, unknown>;
@@ -413,6 +414,10 @@ export function pullRequest(urls: Urls, repo: RepoRecord, p: PullRequestRecord, 
     deletions: 0,
     changed_files: additions,
   };
+}
+
+export function variable(v: VariableRecord): Json {
+  return { name: v.name, value: v.value, created_at: v.createdAt, updated_at: v.updatedAt };
 }
 
 export function review(urls: Urls, repo: RepoRecord, r: ReviewRecord): Json {

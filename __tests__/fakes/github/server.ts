@@ -27,6 +27,7 @@ import { deploymentRoutes } from './routes/deployments.js';
 import { gitRoutes } from './routes/git.js';
 import { pullRoutes } from './routes/pulls.js';
 import { releaseRoutes } from './routes/releases.js';
+import { variableRoutes } from './routes/variables.js';
 import { Store, type UserRecord } from './store.js';
 
 export type Permission = 'none' | 'read' | 'write';
@@ -102,6 +103,7 @@ export type GraphqlHandler = (
 export const DEFAULT_TOKEN = 'ghs_fake_token';
 const ROUTES: CompiledRoute[] = compileRoutes([
   ...checkRoutes,
+  ...variableRoutes,
   ...deploymentRoutes,
   ...gitRoutes,
   ...releaseRoutes,
@@ -332,9 +334,12 @@ export class FakeGitHubServer {
 
     const can = (area: PermissionArea, access: Access): boolean => {
       if (area === 'metadata' && access === 'read') return true;
-      // A workflow's GITHUB_TOKEN (the default login) cannot be granted Dependabot alerts; other tokens can.
+      // A workflow's GITHUB_TOKEN (the default login) cannot be granted Dependabot alerts or variables;
+      // other tokens can.
       const fallback =
-        area === 'vulnerability-alerts' && user.login === 'github-actions[bot]' ? 'none' : 'write';
+        (area === 'vulnerability-alerts' || area === 'variables') && user.login === 'github-actions[bot]'
+          ? 'none'
+          : 'write';
       const granted = config.permissions?.[area] ?? fallback;
       return granted === 'write' || (granted === 'read' && access === 'read');
     };

@@ -230,6 +230,16 @@ export interface RepoRecord {
   dependabotAlerts: DependabotAlertRecord[];
   /** Whether Dependabot alerts are turned on (GitHub answers 403 "disabled" otherwise). */
   dependabotAlertsEnabled: boolean;
+  /** Actions variables of the repository, by upper-cased name. */
+  variables: Map<string, VariableRecord>;
+}
+
+export interface VariableRecord {
+  /** As GitHub keeps it: upper case. */
+  name: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** GitHub's legacy global node id: base64 of `0<len>:<Type><id>` (e.g. `MDEwOkRlcGxveW1lbnQx`). */
@@ -347,6 +357,7 @@ export class Store {
       protection: new Map(),
       dependabotAlerts: [],
       dependabotAlertsEnabled: true,
+      variables: new Map(),
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     this.addCommit(repo.fullName, { branch: repo.defaultBranch, message: 'Initial commit', parents: [] });
@@ -758,6 +769,39 @@ export class Store {
     this.checkReads.set(key, read);
     for (const hook of this.checkReadHooks) if (hook.key === key && hook.read === read) hook.change();
   }
+
+  /** Sets (creates or updates) an Actions variable of the repository. */
+  setVariable(fullName: string, name: string, value: string): VariableRecord {
+    const repo = this.repo(fullName);
+    const key = name.toUpperCase();
+    const now = this.timestamp();
+    const existing = repo.variables.get(key);
+    const record = existing
+      ? { ...existing, value, updatedAt: now }
+      : { name: key, value, createdAt: now, updatedAt: now };
+    repo.variables.set(key, record);
+    return record;
+  }
+
+  /** Runs `change` when a variable is read for the `read`-th time (1-based), before the read is answered. */
+  onVariableRead(fullName: string, name: string, read: number, change: () => void): void {
+    this.variableReadHooks.push({
+      key: `${this.repo(fullName).fullName}#${name.toUpperCase()}`,
+      read,
+      change,
+    });
+  }
+
+  /** Called by the route that reads one variable, before it reads it. */
+  variableRead(repo: RepoRecord, name: string): void {
+    const key = `${repo.fullName}#${name.toUpperCase()}`;
+    const read = (this.variableReads.get(key) ?? 0) + 1;
+    this.variableReads.set(key, read);
+    for (const hook of this.variableReadHooks) if (hook.key === key && hook.read === read) hook.change();
+  }
+
+  private readonly variableReads = new Map<string, number>();
+  private readonly variableReadHooks: { key: string; read: number; change: () => void }[] = [];
 
   /** A Dependabot alert (open unless said), numbered in order like GitHub's. */
   addDependabotAlert(

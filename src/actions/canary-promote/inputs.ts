@@ -6,6 +6,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { POLICIES } from '../../analysis/policy.js';
 import type { AnalysisSettings, OutcomePolicies } from '../../analysis/types.js';
+import type { RolloutControl } from '../../canary/control.js';
+import { createFileControl } from '../../canary/control-file.js';
+import {
+  createHttpControl,
+  type HttpControlSettings,
+  httpControlProblem,
+} from '../../canary/control-http.js';
 import type { RolloutSettings } from '../../canary/rollout.js';
 import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
@@ -65,6 +72,29 @@ export interface CanarySettings {
   job: { workspace: string; runId: string; attempt: number };
   /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version. */
   rollback?: RollbackSettings;
+  /** Where commands at run time come from (control-file or control-url), when either is given. */
+  control?: ControlChoice;
+}
+
+export type ControlChoice =
+  | { kind: 'file'; path: string; shown: string }
+  | { kind: 'url'; settings: HttpControlSettings };
+
+/** control-file or control-url (not both): checked here, so a bad one stops the run before traffic moves. */
+function readControl(input: InputReader, workingDirectory: string): ControlChoice | undefined {
+  const file = input.string('control-file');
+  const url = input.string('control-url');
+  if (file !== undefined && url !== undefined)
+    throw new InputError('control-url', "'control-file' and 'control-url' are both given: give one of them");
+  if (file !== undefined) return { kind: 'file', path: resolve(workingDirectory, file), shown: file };
+  if (url === undefined) return undefined;
+  const settings: HttpControlSettings = { url, headers: input.headers('control-headers') };
+  const urlProblem = httpControlProblem({ url });
+  if (urlProblem)
+    throw new InputError('control-url', `'control-url' ${urlProblem.replace(/^the control URL /, '')}`);
+  const headerProblem = httpControlProblem(settings);
+  if (headerProblem) throw new InputError('control-headers', `'control-headers': ${headerProblem}`);
+  return { kind: 'url', settings };
 }
 
 /** `'router-command' is required with router: command (...)`. */
@@ -299,6 +329,7 @@ export function readSettings(
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
   const metrics = readMetrics(input);
+  const control = readControl(input, workingDirectory);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const analysis = readAnalysis(input, minSamples);
   const dryRun = input.boolean('dry-run') ?? false;
@@ -345,7 +376,17 @@ export function readSettings(
     run: `${run.id}.${run.attempt}`,
     job: { workspace: context.workspace, runId: run.id, attempt: Number(run.attempt) || 1 },
     ...(rollback ? { rollback } : {}),
+    ...(control ? { control } : {}),
   };
+}
+
+/** The control the settings name, if any. */
+export function openControl(settings: CanarySettings): RolloutControl | undefined {
+  const control = settings.control;
+  if (!control) return undefined;
+  return control.kind === 'file'
+    ? createFileControl(control.path, control.shown)
+    : createHttpControl(control.settings);
 }
 
 /** Per router, the input behind each of its settings; a complaint with no setting falls on the first. */

@@ -16,7 +16,7 @@ import { closeLeftOpen } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
 import { type RollbackRun, rollBack } from '../rollback/main.js';
-import { type CanarySettings, openMetricSource, openRouter, readSettings } from './inputs.js';
+import { type CanarySettings, openControl, openMetricSource, openRouter, readSettings } from './inputs.js';
 import { abortMessage, cleanupSummary, rolloutSummary } from './summary.js';
 
 /** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
@@ -33,6 +33,7 @@ export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
   const router = openRouter(settings);
   const source = openMetricSource(settings);
+  const control = openControl(settings);
   const rollbackLedger = settings.rollback
     ? await openLedger(settings.rollback.ledger, settings.rollback)
     : undefined;
@@ -51,7 +52,8 @@ export async function main({ signal }: StepContext): Promise<void> {
     run: settings.run,
     log: core,
     onWeight: (weight) => core.info(`the canary's weight is now ${weight}%`),
-  }).finally(() => source.close());
+    ...(control ? { control } : {}),
+  }).finally(() => Promise.all([source.close(), control?.close?.()]));
   if (report.trafficRestored) core.saveState(STATE_FINISHED, 'true');
 
   core.setOutput('promoted', String(report.status === 'promoted'));

@@ -183,6 +183,10 @@ function notesOf(steps: StepReport[]): string[] {
   for (const step of steps) {
     for (const policy of step.policies) lines.push(`- step ${stepName(step)}: ${policy.reason}`);
     for (const note of step.notes) lines.push(`- step ${stepName(step)}: ${note}`);
+    for (const control of step.controls ?? [])
+      lines.push(
+        `- step ${stepName(step)}: ${control.from} said ${control.command}${control.reason ? ` (${control.reason})` : ''} at ${control.at}`,
+      );
   }
   return lines;
 }
