@@ -295,7 +295,14 @@ function simulate(
     createKayentaJudge({ minSamples: SETTINGS.minSamples }),
   ];
   const none = { latency: false, errors: false };
-  const run: Run = { fixed: none, kayenta: none, fisherFailed: false, zFailed: false, oracleFailed: false, judgeMs: [] };
+  const run: Run = {
+    fixed: none,
+    kayenta: none,
+    fisherFailed: false,
+    zFailed: false,
+    oracleFailed: false,
+    judgeMs: [],
+  };
   const logSums = { baseline: 0, canary: 0 };
   let errors = { baseline: 0, canary: 0 };
   let oursDone = false;

@@ -47,6 +47,24 @@ const ACTION_INPUTS: Record<string, (fixture: Fixture) => Record<string, string>
   rollback: () => ({ environment: 'bench', ledger: 'file:rollback-ledger.json', 'dry-run': 'true' }),
   // Reads the history of a small repository with git and computes the next version (no API call).
   'tag-release': (f) => ({ sha: f.headSha, 'dry-run': 'true' }),
+  // Evaluates two gates that need no API: a variable present in the environment, and a branch rule.
+  'preflight-gates': () => ({
+    environment: 'bench',
+    gates: 'env: { variables: [PATH] }\nbranch: { bench: [main] }',
+    ref: 'refs/heads/main',
+    'check-run': 'false',
+  }),
+  // A one-step rollout straight to 100% (the promotion is set, not judged) through a command router.
+  'canary-promote': (f) => ({
+    environment: 'bench',
+    'baseline-version': 'v1',
+    'canary-version': 'v2',
+    steps: '100',
+    router: 'command',
+    'router-command': 'true',
+    'baseline-url': `${f.url}/health`,
+    'canary-url': `${f.url}/health`,
+  }),
 };
 /** How to tell from its outputs that the action did its job (not only that it exited 0). */
 const ACTION_CHECKS: Record<string, (outputs: Record<string, string>) => boolean> = {
@@ -54,6 +72,8 @@ const ACTION_CHECKS: Record<string, (outputs: Record<string, string>) => boolean
   'deploy-env': (outputs) => outputs.result === 'success',
   rollback: (outputs) => outputs.result === 'planned' && outputs['rolled-back-to-version'] === 'v1',
   'tag-release': (outputs) => outputs.version === '1.1.0',
+  'preflight-gates': (outputs) => outputs.passed === 'true',
+  'canary-promote': (outputs) => outputs.promoted === 'true',
 };
 
 /** A repository with a release tag and a feature after it, for tag-release. */
@@ -171,6 +191,8 @@ export async function run(): Promise<BenchResult> {
       },
     ];
     const notBuilt: string[] = [];
+    /** Actions this benchmark has no minimal job for: the goal cannot be met until each has one. */
+    const noJob: string[] = [];
     for (const manifest of nodeActions(root)) {
       const name = folderName(manifest, root);
       const main = resolve(manifest.dir, manifest.runs.main);
@@ -182,6 +204,7 @@ export async function run(): Promise<BenchResult> {
       for (const input of manifest.inputs) {
         if (input.default !== undefined) inputs[input.name] = evaluateDefault(input.default, {});
       }
+      if (!ACTION_INPUTS[name] || !ACTION_CHECKS[name]) noJob.push(name);
       Object.assign(inputs, ACTION_INPUTS[name]?.({ url, headSha }) ?? {});
       // Start-up: load the bundle and reach the first decision (here, its input check refusing empty inputs).
       targets.push({
@@ -297,6 +320,7 @@ export async function run(): Promise<BenchResult> {
       ];
     });
     if (targets.some((t) => t.check && t.jobDone < ROUNDS)) met = false;
+    if (noJob.length > 0) met = false;
 
     const notes = [
       `Node ${process.version} at ${process.execPath.startsWith(ROOT) ? process.execPath.slice(ROOT.length + 1) : process.execPath}` +
@@ -309,6 +333,10 @@ export async function run(): Promise<BenchResult> {
         '"job done" counts runs whose `passed` output was `true`.',
     ];
     if (built.note) notes.push(built.note);
+    if (noJob.length > 0)
+      notes.push(
+        `No minimal job defined for ${noJob.join(', ')} (ACTION_INPUTS and ACTION_CHECKS), so the goal is not met.`,
+      );
     if (notBuilt.length > 0)
       notes.push(`Not built, so not measured: ${notBuilt.join(', ')} — run \`npm run build\`.`);
     if (judged.length === 0) notes.push('No bundle exists: nothing to judge, goal counted as not met.');
