@@ -1,6 +1,7 @@
 // The command line: the package's bin runs the bundled CLI, which runs the bundled action through the runner.
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -125,5 +126,37 @@ describe('deploy-kit (the bin)', () => {
     expect(JSON.parse(release.stdout).outputs).toMatchObject({ result: 'released', version: 'v7' });
     const status = await cli(['status', '--ledger', ledger], workspace);
     expect(status.stdout).toMatch(/^staging\n {2}live: v7 \(aaaaaaa\)/m);
+  });
+
+  it('cancels on Ctrl-C as GitHub cancels a job: the canary goes back to 0 and the rollout is recorded cancelled', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'cli-cancel-'));
+    const weightsFile = join(workspace, 'weights.txt');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'canary-promote',
+        ...['--environment', 'staging', '--baseline-version', 'v1', '--canary-version', 'v2'],
+        ...['--router', 'command', '--router-command', 'echo "$DEPLOY_KIT_CANARY_WEIGHT" >> weights.txt'],
+        ...['--baseline-url', `${app.url}/health`, '--canary-url', `${app.url}/health`],
+        ...['--steps', '10,50,100', '--hold', '1m', '--interval', '200ms', '--probe-requests', '5'],
+      ],
+      { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    child.stdout.resume();
+    const exited = once(child, 'exit');
+    // Ctrl-C once the canary holds traffic.
+    for (let i = 0; i < 200 && !existsSync(weightsFile); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(130);
+    expect(stderr).toContain('deploy-kit: SIGINT: cancelling canary-promote as GitHub cancels a job');
+    expect(readFileSync(weightsFile, 'utf8').trim().split('\n')).toEqual(['10', '0']);
+    const state = JSON.parse(readFileSync(join(workspace, '.deploy-kit/canary-state.json'), 'utf8'));
+    expect(state.rollouts['canary-staging-v2']).toMatchObject({ status: 'cancelled', weight: 0 });
   });
 });

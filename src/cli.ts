@@ -184,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
     if (value !== undefined && !/^(INPUT_|STATE_)/.test(name)) env[name] = value;
   }
   const render = terminalRenderer((text) => (args.json ? process.stderr : process.stdout).write(text));
+  const cancel = cancelOnSignals(args.action);
   const run = await runAction({
     action: manifest,
     inputs: args.inputs,
@@ -197,7 +198,8 @@ export async function main(argv: string[]): Promise<number> {
     },
     onOutput: (text, stream) =>
       stream === 'stdout' && !args.quiet ? render(text) : process.stderr.write(text),
-  });
+    cancel: { signal: cancel.signal },
+  }).finally(cancel.release);
 
   if (args.summaryFile) writeFileSync(resolve(args.summaryFile), run.summary);
   if (args.json) {
@@ -209,7 +211,38 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('\nOutputs:\n');
     for (const [name, value] of Object.entries(run.outputs)) process.stdout.write(`  ${name}: ${value}\n`);
   }
-  return run.main.exitCode ?? 1;
+  // 130: the shell's code for a command ended by Ctrl-C.
+  return cancel.signal.aborted ? 130 : (run.main.exitCode ?? 1);
+}
+
+/**
+ * Ctrl-C (or SIGTERM) cancels the action as GitHub cancels a job: the step is interrupted and given its grace
+ * period, then its post step runs (a canary's weight goes back to 0, a deployment is closed). The action runs
+ * in its own process group, so without this the terminal's Ctrl-C would end the CLI and leave it running,
+ * or dying, with nothing cleaned up. A second signal ends the CLI at once.
+ */
+function cancelOnSignals(action: string): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(
+        `\ndeploy-kit: ${name} again: stopping now; ${action}'s clean-up may not have finished\n`,
+      );
+      process.exit(130);
+    }
+    process.stderr.write(
+      `\ndeploy-kit: ${name}: cancelling ${action} as GitHub cancels a job (its post step cleans up); ${name} again to stop at once\n`,
+    );
+    controller.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const name of signals) process.on(name, onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      for (const name of signals) process.off(name, onSignal);
+    },
+  };
 }
 
 const isEntry = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
