@@ -51,6 +51,14 @@ function read(name: string): string {
   }
 }
 
+// Ctrl-C cancels the action running now as GitHub cancels a job (its post step cleans up), then the demo
+// stops; the actions run in their own process groups, so without this they would outlive it.
+const interrupted = new AbortController();
+process.once('SIGINT', () => {
+  console.log('\ninterrupted: cancelling the step in progress, then stopping');
+  interrupted.abort();
+});
+
 async function step(
   title: string,
   action: string,
@@ -58,8 +66,14 @@ async function step(
   options: Partial<RunActionOptions>,
   expect: ActionRun['conclusion'] = 'success',
 ): Promise<ActionRun> {
+  if (interrupted.signal.aborted) throw new Error('interrupted');
   const t0 = Date.now();
-  const run = await runAction({ action: join(root, action), inputs, ...options });
+  const run = await runAction({
+    action: join(root, action),
+    inputs,
+    ...options,
+    cancel: { ...options.cancel, signal: interrupted.signal },
+  });
   const seconds = (Date.now() - t0) / 1000;
   timings.push({ title, conclusion: run.conclusion, seconds });
   const mark = run.conclusion === 'success' ? '✔' : '✘';
