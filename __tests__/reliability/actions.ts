@@ -650,7 +650,19 @@ const canaryPromote: ActionCase = {
   ...manifestOf('canary-promote'),
   recordsPerRun: 0,
   shellInputs: ['router-command', 'rollback-command', 'nginx-reload-command'],
-  secretInputs: { token: (secret) => ({ token: secret }) },
+  secretInputs: {
+    token: (secret) => ({ token: secret }),
+    // The control is read at every look; an answer that is not a command is logged, its token never.
+    'control-headers': (secret, world) => ({
+      'control-url': `${world.app!.url}/health`,
+      'control-headers': `Authorization: Bearer ${secret}`,
+    }),
+    'control-url': (secret) => ({ 'control-url': `http://ops:${secret}@127.0.0.1:9/control` }),
+    // The probe sends them as Basic credentials at every look; the report and the log show the URL without.
+    'canary-url': (secret, world) => ({
+      'canary-url': world.app!.url.replace('http://', `http://probe:${secret}@`),
+    }),
+  },
   async world() {
     const baseline = await startTestApp({ version: 'v1', delayMs: 5 });
     const canary = await startTestApp({ version: 'v2', delayMs: 5 });

@@ -83,7 +83,7 @@ export type ControlChoice =
 /** control-file or control-url (not both): checked here, so a bad one stops the run before traffic moves. */
 function readControl(input: InputReader, workingDirectory: string): ControlChoice | undefined {
   const file = input.string('control-file');
-  const url = input.string('control-url');
+  const url = input.url('control-url');
   if (file !== undefined && url !== undefined)
     throw new InputError('control-url', "'control-file' and 'control-url' are both given: give one of them");
   if (file !== undefined) return { kind: 'file', path: resolve(workingDirectory, file), shown: file };
@@ -167,7 +167,7 @@ function readRouter(
     case 'http': {
       const url = parseUrl(
         'router-url',
-        requiredFor('router-url', input.string('router-url'), 'router: http', 'where the weight is sent'),
+        requiredFor('router-url', input.url('router-url'), 'router: http', 'where the weight is sent'),
       );
       maskUrlCredentials(url);
       return { kind, settings: { url, headers: input.headers('router-headers') } };
@@ -205,11 +205,11 @@ function readMetrics(input: InputReader): MetricsChoice {
       const why = 'the probe sends requests to each side';
       const baselineUrl = parseUrl(
         'baseline-url',
-        requiredFor('baseline-url', input.string('baseline-url'), 'metrics: probe', why),
+        requiredFor('baseline-url', input.url('baseline-url'), 'metrics: probe', why),
       );
       const canaryUrl = parseUrl(
         'canary-url',
-        requiredFor('canary-url', input.string('canary-url'), 'metrics: probe', why),
+        requiredFor('canary-url', input.url('canary-url'), 'metrics: probe', why),
       );
       maskUrlCredentials(baselineUrl);
       maskUrlCredentials(canaryUrl);
@@ -220,7 +220,7 @@ function readMetrics(input: InputReader): MetricsChoice {
       const why = 'the PromQL queries for each side';
       const url = parseUrl(
         'prometheus-url',
-        requiredFor('prometheus-url', input.string('prometheus-url'), 'metrics: prometheus', why),
+        requiredFor('prometheus-url', input.url('prometheus-url'), 'metrics: prometheus', why),
       );
       maskUrlCredentials(url);
       const queries = parseQueryMap(
@@ -233,7 +233,7 @@ function readMetrics(input: InputReader): MetricsChoice {
     }
     case 'http-json': {
       const why = 'the JSON each side is read from';
-      const url = requiredFor('json-url', input.string('json-url'), 'metrics: http-json', why);
+      const url = requiredFor('json-url', input.url('json-url'), 'metrics: http-json', why);
       maskUrlCredentials(url);
       const fields = parseQueryMap(
         'json-fields',

@@ -40,7 +40,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const workingDirectory = readWorkingDirectory(input, workspace);
   const artifact = readArtifactPath(input, workspace);
   const version = input.label('version');
-  const url = input.string('url');
+  const url = input.url('url');
   const description = input.string('description');
   if (description !== undefined && description.length > 140) {
     throw new InputError(

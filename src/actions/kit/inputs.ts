@@ -3,7 +3,7 @@
 import * as units from '../../common/units.js';
 import type { StatusRange } from '../../probe/types.js';
 import * as core from './core.js';
-import { maskHeaderValues } from './secrets.js';
+import { maskHeaderValues, maskUrlCredentials } from './secrets.js';
 
 export class InputReader {
   constructor(private readonly raw: (name: string) => string = core.getInput) {}
@@ -24,6 +24,13 @@ export class InputReader {
   secret(name: string): string | undefined {
     const value = this.string(name);
     if (value !== undefined) core.setSecret(value);
+    return value;
+  }
+
+  /** A URL, its credentials (`https://user:password@host`) masked the moment it is read. */
+  url(name: string): string | undefined {
+    const value = this.string(name);
+    if (value !== undefined) maskUrlCredentials(value);
     return value;
   }
 

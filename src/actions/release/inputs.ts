@@ -103,7 +103,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
 
   const workingDirectory = readWorkingDirectory(input, workspace);
   const artifact = readArtifactPath(input, workspace);
-  const url = input.string('url');
+  const url = input.url('url');
   const smoke = await readSmoke(input, workspace);
   const gates = await readGates(input, context, commit, environment, env, token);
   const baseEnv = withoutInputs(env);

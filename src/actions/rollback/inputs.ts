@@ -42,7 +42,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
       `'working-directory' must be an existing folder, got '${workingDirectory}'`,
     );
   }
-  const url = input.string('url');
+  const url = input.url('url');
   return {
     environment,
     to,
