@@ -454,6 +454,31 @@ describe('canary-promote with router command', () => {
     }
   });
 
+  it('carries on when the control cannot be read (GitHub answering 502), saying so once', async () => {
+    const gh = await startFakeGitHub();
+    try {
+      gh.store.addRepo({ owner: 'octo', name: 'app' });
+      gh.faults.serverError('GET /repos/{owner}/{repo}/actions/variables/{name}', {
+        times: Infinity,
+        status: 502,
+      });
+      const result = await run({
+        'control-url': `${gh.url}/repos/octo/app/actions/variables/CANARY_CONTROL`,
+        'control-headers': `Authorization: Bearer ${gh.token}`,
+      });
+      expect(result.outputs).toMatchObject({ promoted: 'true', verdict: 'pass' });
+      expect(weights(workspace)).toEqual([25, 50, 100]);
+      const warnings = result.annotations.filter(
+        (a) => a.level === 'warning' && a.message.includes('answered HTTP 502'),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.message).toContain('; ignored');
+      expect(gh.requests.filter((r) => r.path.includes('/actions/variables/')).length).toBeGreaterThan(3);
+    } finally {
+      await gh.close();
+    }
+  });
+
   it('judges on a dry run without moving any traffic', async () => {
     canary.set({ delayMs: 60 });
     const result = await run({ 'dry-run': 'true' });
