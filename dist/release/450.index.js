@@ -2272,7 +2272,8 @@ const GATE_ORDER = [
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OS: () => (/* binding */ GitHubApiError),
-/* harmony export */   Vu: () => (/* binding */ toGitHubApiError)
+/* harmony export */   Vu: () => (/* binding */ toGitHubApiError),
+/* harmony export */   c2: () => (/* binding */ statusOf)
 /* harmony export */ });
 /* unused harmony export explainGitHubError */
 // Turns errors from the GitHub API (Octokit's RequestError and GraphqlResponseError, read by shape so
@@ -2464,6 +2465,14 @@ function classify(error, context) {
     return { kind: 'other', status, message: `${doing}: ${status} ${ghMessage}` };
 }
 /** One sentence (or two) saying what went wrong and what to do about it. */
+/** The HTTP status of an Octokit error (or of a GitHubApiError); undefined when no answer came. */
+function statusOf(error) {
+    if (error === null || typeof error !== 'object')
+        return undefined;
+    const e = error;
+    const status = e.status ?? e.response?.status;
+    return typeof status === 'number' ? status : undefined;
+}
 function explainGitHubError(error, context = {}) {
     return classify(error, context).message;
 }

@@ -209,6 +209,14 @@ function classify(error, context) {
     return { kind: 'other', status, message: `${doing}: ${status} ${ghMessage}` };
 }
 /** One sentence (or two) saying what went wrong and what to do about it. */
+/** The HTTP status of an Octokit error (or of a GitHubApiError); undefined when no answer came. */
+function statusOf(error) {
+    if (error === null || typeof error !== 'object')
+        return undefined;
+    const e = error;
+    const status = e.status ?? e.response?.status;
+    return typeof status === 'number' ? status : undefined;
+}
 function explainGitHubError(error, context = {}) {
     return classify(error, context).message;
 }
@@ -263,12 +271,6 @@ class TagConflictError extends Error {
 }
 const GITHUB_TOKEN_WARNING = 'The tag was pushed with the GITHUB_TOKEN: GitHub starts no workflow for events it causes (no `on: push: tags` ' +
     'or `on: release` run). Use a GitHub App token or a PAT when a workflow must run on the new tag.';
-function statusOf(error) {
-    if (error === null || typeof error !== 'object')
-        return undefined;
-    const e = error;
-    return e.status ?? e.response?.status;
-}
 /** GitHub's `message`, plus the codes of its `errors` (`already_exists`). */
 function messageOf(error) {
     if (error === null || typeof error !== 'object')

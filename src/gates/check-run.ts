@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GitHubClient } from '../github/client.js';
 import { toGitHubApiError } from '../github/errors.js';
+import { createIdempotently, sleep } from '../github/idempotent-create.js';
 
 export type CheckRunConclusion = 'success' | 'failure' | 'cancelled';
 
@@ -217,34 +218,13 @@ export async function completeLeftOpen(target: Omit<CheckRunTarget, 'sha'>): Pro
   }
 }
 
-/**
- * One create, retried by hand within the client's budget: before sending again, whether an attempt that
- * failed landed after all. When every attempt failed and some got no answer, waits them out and looks once more.
- */
+/** The create (src/github/idempotent-create.ts), its key in `external_id`; the late-write time saved for post. */
 async function createOnce(target: CheckRunTarget, key: string): Promise<{ id: number; lateUntil: number }> {
   const { client, owner, repo, log, memo } = target;
-  const { retries, retryBaseMs } = client.budgets;
-  const wait = target.sleep ?? sleep;
-  const firstUnanswered = client.unansweredWrites().length;
-  const unansweredCreates = () =>
-    client
-      .unansweredWrites()
-      .slice(firstUnanswered)
-      .filter((w) => w.method === 'POST' && w.path.endsWith(`/repos/${owner}/${repo}/check-runs`));
-
-  let id: number | undefined;
-  let lastError: unknown;
-  for (let attempt = 0; attempt <= retries && id === undefined; attempt += 1) {
-    if (attempt > 0) {
-      // The backoff of the client's own retries; then, before sending again, whether the last one landed.
-      await wait(retryBaseMs * attempt * attempt);
-      id = (await withKey(target, target.sha, key))[0]?.id;
-      if (id !== undefined) {
-        log.debug(`preflight-gates: check run ${id} was made by an attempt that failed`);
-        break;
-      }
-    }
-    try {
+  const { made: id, lateUntil } = await createIdempotently({
+    client,
+    path: `/repos/${owner}/${repo}/check-runs`,
+    send: async () => {
       const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
         // Never retried blindly: a retry of an attempt GitHub applied unanswered makes a second check run.
         request: { retries: 0 },
@@ -258,27 +238,18 @@ async function createOnce(target: CheckRunTarget, key: string): Promise<{ id: nu
         ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
         output: { title: 'Evaluating the gates', summary: 'The preflight gates are being evaluated.' },
       });
-      id = Number(data.id);
-    } catch (error) {
-      if (!mayHaveApplied(error)) throw error;
-      lastError = error;
-      log.debug(
-        `preflight-gates: creating the check run failed (attempt ${attempt + 1} of ${retries + 1}): ${(error as Error).message}`,
-      );
-    }
-  }
-
-  const late = unansweredCreates();
-  const lateUntil = Math.max(0, ...late.map((w) => w.lateUntil));
-  if (lateUntil > 0) memo.save(MEMO.lateUntil, String(lateUntil));
-  if (id === undefined && lateUntil > 0) {
-    // Every attempt failed, but one that got no answer may still be applied: wait it out, then look.
-    await wait(lateUntil - Date.now());
-    id = (await withKey(target, target.sha, key))[0]?.id;
-    if (id !== undefined)
-      log.debug(`preflight-gates: check run ${id} was made by an attempt that got no answer`);
-  }
-  if (id === undefined) throw lastError;
+      return Number(data.id);
+    },
+    find: async () => (await withKey(target, target.sha, key))[0]?.id,
+    // Saved as soon as known: should main die while waiting, post still looks for what landed.
+    onUnanswered: (writes) => {
+      const until = Math.max(0, ...writes.map((w) => w.lateUntil));
+      if (until > 0) memo.save(MEMO.lateUntil, String(until));
+    },
+    what: 'the check run',
+    log: (message) => log.debug(`preflight-gates: ${message}`),
+    ...(target.sleep ? { sleep: target.sleep } : {}),
+  });
   return { id, lateUntil };
 }
 
@@ -353,21 +324,4 @@ function warnCheckRun(
   target.log.warning(
     `preflight-gates: no ${target.name} check run (${explained.message}); the gates are still evaluated and reported here`,
   );
-}
-
-/** A failure after which GitHub may have made what was asked: a 5xx, or no answer at all. */
-function mayHaveApplied(error: unknown): boolean {
-  const status = statusOf(error);
-  return status === undefined || status >= 500;
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const e = error as { status?: unknown; response?: { status?: unknown } };
-  const status = e.status ?? e.response?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

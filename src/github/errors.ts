@@ -244,6 +244,14 @@ function classify(
 }
 
 /** One sentence (or two) saying what went wrong and what to do about it. */
+/** The HTTP status of an Octokit error (or of a GitHubApiError); undefined when no answer came. */
+export function statusOf(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; response?: { status?: unknown } };
+  const status = e.status ?? e.response?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
 export function explainGitHubError(error: unknown, context: GitHubErrorContext = {}): string {
   return classify(error, context).message;
 }

@@ -19,7 +19,8 @@
 // and transient environments anyway.
 import { randomUUID } from 'node:crypto';
 import type { GitHubClient, GitHubLog, UnansweredWrite } from '../github/client.js';
-import { GitHubApiError, toGitHubApiError } from '../github/errors.js';
+import { GitHubApiError, statusOf, toGitHubApiError } from '../github/errors.js';
+import { createIdempotently, sleep } from '../github/idempotent-create.js';
 import {
   ENVIRONMENTS_QUERY,
   type EnvironmentsAnswer,
@@ -138,65 +139,36 @@ export class GitHubLedger implements Ledger {
     ) as Record<string, unknown>;
     const short = request.sha.slice(0, 7);
     const action = `create a deployment of ${short} (${request.ref}) to ${request.environment} in ${this.#where}`;
-    const { retries, retryBaseMs } = this.#client.budgets;
-    const firstUnanswered = this.#client.unansweredWrites().length;
-    const unansweredCreates = () =>
-      this.#client
-        .unansweredWrites()
-        .slice(firstUnanswered)
-        .filter(
-          (w) => w.method === 'POST' && w.path.endsWith(`/repos/${this.owner}/${this.repo}/deployments`),
-        );
-
-    let entry: DeploymentEntry | undefined;
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= retries && !entry; attempt += 1) {
-      if (attempt > 0) {
-        // The backoff of the client's own retries; then, before sending again, whether the last one landed.
-        await sleep(retryBaseMs * attempt * attempt);
-        entry = (await this.#withKey(request, requestKey, action))[0];
-        if (entry) {
-          this.#log?.debug(`github ledger: deployment ${entry.id} was made by an attempt that failed`);
-          break;
-        }
-      }
-      let response: Awaited<ReturnType<GitHubLedger['createCall']>>;
-      try {
-        response = await this.createCall(request, payload);
-      } catch (error) {
-        this.#noteLate(unansweredCreates());
-        if (!mayHaveApplied(error)) throw this.#createError(error, request, action);
-        lastError = error;
-        this.#log?.debug(
-          `github ledger: creating the deployment failed (attempt ${attempt + 1} of ${retries + 1}): ${(error as Error).message}`,
-        );
-        continue;
-      }
-      if (response.status === 202 || !('id' in response.data)) {
-        const message = (response.data as { message?: string }).message ?? 'no deployment was made';
-        throw new GitHubApiError(
-          `GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
-            'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
-            'Set `auto-merge: false` to deploy the commit as it is',
-          'conflict',
-          202,
-        );
-      }
-      entry = restEntry(response.data as unknown as RestDeployment, []);
+    let entry: DeploymentEntry;
+    let until: number;
+    try {
+      ({ made: entry, lateUntil: until } = await createIdempotently({
+        client: this.#client,
+        path: `/repos/${this.owner}/${this.repo}/deployments`,
+        send: async () => {
+          const response = await this.createCall(request, payload);
+          if (response.status === 202 || !('id' in response.data)) {
+            const message = (response.data as { message?: string }).message ?? 'no deployment was made';
+            throw new GitHubApiError(
+              `GitHub refused to ${action}: it answered 202 "${message}" — the ref was behind the default branch, ` +
+                'so GitHub merged the default branch into it (a new commit) instead of deploying. ' +
+                'Set `auto-merge: false` to deploy the commit as it is',
+              'conflict',
+              202,
+            );
+          }
+          return restEntry(response.data as unknown as RestDeployment, []);
+        },
+        find: async () => (await this.#withKey(request, requestKey, action))[0],
+        onUnanswered: (writes) => this.#noteLate(writes),
+        what: 'the deployment',
+        log: (message) => this.#log?.debug(`github ledger: ${message}`),
+      }));
+    } catch (error) {
+      // Already explained: the 202 above and the key look-ups; the create's own failures are explained here.
+      throw error instanceof GitHubApiError ? error : this.#createError(error, request, action);
     }
-
-    const late = unansweredCreates();
-    const until = Math.max(0, ...late.map((w) => w.lateUntil));
-    if (!entry) {
-      // Every attempt failed, but one that got no answer may still be applied: wait it out, then look.
-      if (late.length > 0) {
-        await sleep(until - Date.now());
-        entry = (await this.#withKey(request, requestKey, action))[0];
-      }
-      if (!entry) throw this.#createError(lastError, request, action);
-      this.#log?.debug(`github ledger: deployment ${entry.id} was made by an attempt that got no answer`);
-    }
-    if (late.length > 0) {
+    if (until > 0) {
       this.#late.set(entry.id, { until, where: request, key: requestKey });
       await this.#sweep(entry.id, requestKey, request, action);
     }
@@ -660,23 +632,6 @@ function checkId(id: string): number {
     throw new Error(`github ledger: '${id}' is not a deployment id (a whole number like "12")`);
   }
   return Number(id);
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
-/** A failure after which GitHub may have made what was asked: a 5xx, or no answer at all. */
-function mayHaveApplied(error: unknown): boolean {
-  const status = statusOf(error);
-  return status === undefined || status >= 500;
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const e = error as { status?: unknown; response?: { status?: unknown } };
-  const status = e.status ?? e.response?.status;
-  return typeof status === 'number' ? status : undefined;
 }
 
 /** The contexts GitHub lists in a 409 of create-a-deployment: `errors[].contexts[] = { context, state }`. */

@@ -22,7 +22,7 @@
 // there; otherwise it stays and a warning says why (a hotfix 1.3.2 made after 1.4.0 does not move `v1`).
 import semver from 'semver';
 import type { GitHubClient, GitHubLog } from '../github/client.js';
-import { GitHubApiError, toGitHubApiError } from '../github/errors.js';
+import { GitHubApiError, statusOf, toGitHubApiError } from '../github/errors.js';
 
 export interface PublishOptions {
   client: GitHubClient;
@@ -103,12 +103,6 @@ interface RestRelease {
   html_url: string;
   tag_name: string;
   draft: boolean;
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const e = error as { status?: number; response?: { status?: number } };
-  return e.status ?? e.response?.status;
 }
 
 /** GitHub's `message`, plus the codes of its `errors` (`already_exists`). */
