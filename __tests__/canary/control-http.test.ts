@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlError, type RolloutControl } from '../../src/canary/control.js';
-import { controlText, createHttpControl, httpControlProblem } from '../../src/canary/control-http.js';
+import { controlText, createHttpControl } from '../../src/canary/control-http.js';
 
 const signal = new AbortController().signal;
 let server: Server | undefined;
@@ -80,15 +80,14 @@ describe('URL control', () => {
   });
 
   it('refuses settings it cannot use when created', () => {
-    expect(httpControlProblem({ url: 'ops:8080/control' })).toBe(
-      "the control URL must be an http(s) URL, got 'ops:8080/control'",
+    expect(() => createHttpControl({ url: 'ops:8080/control' })).toThrow(
+      new ControlError("the control URL must be an http(s) URL, got 'ops:8080/control'"),
     );
-    expect(httpControlProblem({ url: 'http://ops/', headers: { 'a b': 'x' } })).toBe(
-      "header name 'a b' is not a valid HTTP header name",
+    expect(() => createHttpControl({ url: 'http://ops/', headers: { 'a b': 'x' } })).toThrow(
+      new ControlError("header name 'a b' is not a valid HTTP header name"),
     );
     expect(() => createHttpControl({ url: 'ftp://ops/' })).toThrow(ControlError);
-    expect(
-      httpControlProblem({ url: 'https://api.github.com/repos/o/r/actions/variables/X' }),
-    ).toBeUndefined();
+    control = createHttpControl({ url: 'https://api.github.com/repos/o/r/actions/variables/X' });
+    expect(control.describe).toBe('control-url https://api.github.com/repos/o/r/actions/variables/X');
   });
 });

@@ -14,11 +14,6 @@ export interface HttpControlSettings {
   timeoutMs?: number;
 }
 
-/** Settings it cannot work with: what is wrong, or undefined. */
-export function httpControlProblem(settings: HttpControlSettings): string | undefined {
-  return httpUrlProblem('the control URL', settings.url) ?? headersProblem(settings.headers);
-}
-
 /** The command text of a 2xx answer: a JSON object's `command` or `value`, a JSON string, or plain text. */
 export function controlText(body: string): string {
   const trimmed = body.trim();
@@ -39,7 +34,7 @@ export function controlText(body: string): string {
 }
 
 export function createHttpControl(settings: HttpControlSettings): RolloutControl {
-  const problem = httpControlProblem(settings);
+  const problem = httpUrlProblem('the control URL', settings.url) ?? headersProblem(settings.headers);
   if (problem) throw new ControlError(problem);
   const shown = redactUrl(settings.url);
   const headers: Record<string, string> = { accept: 'application/json, text/plain' };

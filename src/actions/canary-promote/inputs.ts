@@ -8,17 +8,14 @@ import { POLICIES } from '../../analysis/policy.js';
 import type { AnalysisSettings, OutcomePolicies } from '../../analysis/types.js';
 import type { RolloutControl } from '../../canary/control.js';
 import { createFileControl } from '../../canary/control-file.js';
-import {
-  createHttpControl,
-  type HttpControlSettings,
-  httpControlProblem,
-} from '../../canary/control-http.js';
+import { createHttpControl, type HttpControlSettings } from '../../canary/control-http.js';
 import type { RolloutSettings } from '../../canary/rollout.js';
 import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
 import {
   describe,
   formatDuration,
+  headersProblem,
   InputError,
   parseEnvironmentName,
   parseUrl,
@@ -33,6 +30,7 @@ import {
   type MetricSourceKind,
   type PrometheusQueries,
 } from '../../metrics/index.js';
+import { httpUrlProblem } from '../../probe/http-client.js';
 import {
   createRouter,
   ROUTER_KINDS,
@@ -44,7 +42,6 @@ import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { parseLedgerSpec } from '../kit/ledger.js';
-import { maskUrlCredentials } from '../kit/secrets.js';
 import type { RollbackSettings } from '../rollback/inputs.js';
 
 type RouterChoice =
@@ -88,12 +85,12 @@ function readControl(input: InputReader, workingDirectory: string): ControlChoic
     throw new InputError('control-url', "'control-file' and 'control-url' are both given: give one of them");
   if (file !== undefined) return { kind: 'file', path: resolve(workingDirectory, file), shown: file };
   if (url === undefined) return undefined;
-  const settings: HttpControlSettings = { url, headers: input.headers('control-headers') };
-  const urlProblem = httpControlProblem({ url });
-  if (urlProblem)
-    throw new InputError('control-url', `'control-url' ${urlProblem.replace(/^the control URL /, '')}`);
-  const headerProblem = httpControlProblem(settings);
+  const urlProblem = httpUrlProblem("'control-url'", url);
+  if (urlProblem) throw new InputError('control-url', urlProblem);
+  const headers = input.headers('control-headers');
+  const headerProblem = headersProblem(headers);
   if (headerProblem) throw new InputError('control-headers', `'control-headers': ${headerProblem}`);
+  const settings: HttpControlSettings = { url, headers };
   return { kind: 'url', settings };
 }
 
@@ -169,7 +166,6 @@ function readRouter(
         'router-url',
         requiredFor('router-url', input.url('router-url'), 'router: http', 'where the weight is sent'),
       );
-      maskUrlCredentials(url);
       return { kind, settings: { url, headers: input.headers('router-headers') } };
     }
     case 'nginx': {
@@ -211,8 +207,6 @@ function readMetrics(input: InputReader): MetricsChoice {
         'canary-url',
         requiredFor('canary-url', input.url('canary-url'), 'metrics: probe', why),
       );
-      maskUrlCredentials(baselineUrl);
-      maskUrlCredentials(canaryUrl);
       const requestsPerLook = input.integer('probe-requests', { min: 1, max: 10_000 }) ?? 50;
       return { kind, settings: { baselineUrl, canaryUrl, requestsPerLook } };
     }
@@ -222,7 +216,6 @@ function readMetrics(input: InputReader): MetricsChoice {
         'prometheus-url',
         requiredFor('prometheus-url', input.url('prometheus-url'), 'metrics: prometheus', why),
       );
-      maskUrlCredentials(url);
       const queries = parseQueryMap(
         'prometheus-queries',
         requiredFor('prometheus-queries', input.string('prometheus-queries'), 'metrics: prometheus', why),
@@ -234,7 +227,6 @@ function readMetrics(input: InputReader): MetricsChoice {
     case 'http-json': {
       const why = 'the JSON each side is read from';
       const url = requiredFor('json-url', input.url('json-url'), 'metrics: http-json', why);
-      maskUrlCredentials(url);
       const fields = parseQueryMap(
         'json-fields',
         requiredFor('json-fields', input.string('json-fields'), 'metrics: http-json', why),
