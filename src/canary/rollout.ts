@@ -410,6 +410,27 @@ class Rollout {
     return this.logged(this.report('promoted', 'pass', reason));
   }
 
+  /** A step's report as it starts: nothing judged yet. */
+  stepReport(step: CanaryStep, index: number, startedAt: number): StepReport {
+    return {
+      index,
+      weight: step.weight,
+      holdMs: step.holdMs,
+      startedAt: this.iso(startedAt),
+      durationMs: 0,
+      looks: 0,
+      errors: 0,
+      verdict: 'continue',
+      outcome: 'passed',
+      reason: '',
+      metrics: [],
+      policies: [],
+      extensions: 0,
+      notes: [],
+      run: this.run,
+    };
+  }
+
   /**
    * A promote command: the steps left are skipped and the last step's weight is set, not judged. A router
    * that cannot set it aborts the rollout as at any step.
@@ -434,21 +455,10 @@ class Rollout {
       }
       this.state.step = last;
       this.state.steps.push({
-        index: last,
-        weight: step.weight,
-        holdMs: step.holdMs,
-        startedAt: this.iso(startedAt),
+        ...this.stepReport(step, last, startedAt),
         durationMs: this.clock.now() - startedAt,
-        looks: 0,
-        errors: 0,
         verdict: 'not-judged',
-        outcome: 'passed',
         reason: `set by hand (${reason}), not judged`,
-        metrics: [],
-        policies: [],
-        extensions: 0,
-        notes: [],
-        run: this.run,
       });
     }
     this.state.status = 'promoted';
@@ -527,23 +537,7 @@ class Rollout {
   async runStep(step: CanaryStep, index: number): Promise<{ end: StepEnd; report: StepReport }> {
     const { settings, clock, log } = this;
     const startedAt = clock.now();
-    const report: StepReport = {
-      index,
-      weight: step.weight,
-      holdMs: step.holdMs,
-      startedAt: this.iso(startedAt),
-      durationMs: 0,
-      looks: 0,
-      errors: 0,
-      verdict: 'continue',
-      outcome: 'passed',
-      reason: '',
-      metrics: [],
-      policies: [],
-      extensions: 0,
-      notes: [],
-      run: this.run,
-    };
+    const report = this.stepReport(step, index, startedAt);
     const notes = new Set<string>();
     const end = (result: StepEnd, verdict?: StepReport['verdict']): { end: StepEnd; report: StepReport } => {
       report.durationMs = clock.now() - startedAt;
