@@ -95,7 +95,8 @@ function inputVariable(name: string): string {
 
 function defaultContext(given: Partial<GitHubContext>): GitHubContext {
   return {
-    repository: 'octo-org/service',
+    // A run names its repository; none is none (no placeholder that links or calls a stranger's).
+    repository: '',
     sha: '0000000000000000000000000000000000000000',
     ref: 'refs/heads/main',
     eventName: 'workflow_dispatch',
