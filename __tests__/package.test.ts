@@ -2,10 +2,11 @@
 // `npm pack` makes installs into an empty folder and runs: `deploy-kit --help`, and a smoke test of a server
 // on loopback, through the bin npm links and through `npx --package <name> deploy-kit`.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './fakes/test-app.js';
 import { actionNames, repoRoot } from './helpers/repo.js';
@@ -40,6 +41,37 @@ describe('package.json', () => {
     expect(pkg.publishConfig).toMatchObject({ access: 'public' });
     expect(pkg.bin).toEqual({ 'deploy-kit': 'bin/deploy-kit.js' });
     expect(pkg.files).toEqual(expect.arrayContaining(['bin', 'dist', '*/action.yml', 'action.yml']));
+  });
+});
+
+describe('engines', () => {
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean; engines?: { node?: string } }>;
+  };
+
+  it("says the truth: every Node it allows, each production dependency's engines allow too", () => {
+    const ours = pkg.engines?.node ?? '*';
+    const narrower: string[] = [];
+    let checked = 0;
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      if (path === '' || entry.dev || entry.devOptional || !entry.engines?.node) continue;
+      checked++;
+      if (!semver.subset(ours, entry.engines.node)) narrower.push(`${path}: ${entry.engines.node}`);
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect({ ours, narrower }).toEqual({ ours, narrower: [] });
+    expect(lock.packages['']?.engines?.node).toBe(ours);
+  });
+
+  it('README says which Node the CLI needs, and npm ci on an older Node only warns', () => {
+    const min = semver.minVersion(pkg.engines?.node ?? '*')!.major;
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toContain(`The CLI needs Node ${min} or later`);
+    // CI and this machine run npm ci on Node 20: EBADENGINE stays a warning unless engine-strict is set.
+    expect(
+      existsSync(join(repoRoot, '.npmrc')) &&
+        /engine-strict\s*=\s*true/.test(readFileSync(join(repoRoot, '.npmrc'), 'utf8')),
+    ).toBe(false);
   });
 });
 
