@@ -2,7 +2,9 @@
 // never a placeholder. Through the package's bin (the built bundles): with none named, nothing calls GitHub,
 // and the file ledger's run links and tag-release's note links are left out rather than invented.
 import { execFile, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -195,6 +197,42 @@ describe('deploy-kit (the bin) never guesses the repository', () => {
       );
       expect(deployments()).toBe(before + 1);
     }
+  });
+
+  it('`deploy-kit status` reads the GitHub ledger of the origin remote, and without one says how to name it', async () => {
+    const repo = Repo.init();
+    repo.commit('chore: init');
+    const env = { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url };
+    const none = await cli(['status'], repo.dir, env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      "status: '--repository' is needed for the github ledger: name it with --repository owner/name",
+    );
+    repo.git('remote', 'add', 'origin', 'git@github.com:octo/app.git');
+    const status = await cli(['status', '--json'], repo.dir, env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).source).toMatchObject({ kind: 'github', repository: 'octo/app' });
+  });
+
+  it('reports a GitHub it cannot reach as such (GraphQL beside the REST base given), never as a refusal', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((done) => server.close(done));
+    const repo = Repo.init();
+    repo.commit('chore: init');
+    const result = await cli([...deployArgs, '--repository', 'octo/app'], repo.dir, {
+      GITHUB_TOKEN: 'ghs_unused',
+      GITHUB_API_URL: `http://127.0.0.1:${port}/api/v3`,
+      DEPLOY_KIT_GITHUB_RETRIES: '0',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `deploy-env: could not reach 127\\.0\\.0\\.1:${port}: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} \\(to .+ in octo/app: POST http://127\\.0\\.0\\.1:${port}/api/graphql\\)`,
+      ),
+    );
+    expect(result.stderr).not.toContain('GitHub refused');
   });
 
   it('records no run link in a file ledger outside a workflow', async () => {
