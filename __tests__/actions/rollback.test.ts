@@ -124,9 +124,11 @@ describe('rollback on GitHub Deployments', () => {
     expect(first.outputs['rolled-back-to-version']).toBe('v2');
     const second = await rollback({ 'dry-run': 'true' });
     expect(second.outputs['rolled-back-to-version']).toBe('v1');
+    // Named, the version live already is what was asked for: nothing to do, and said so.
     const forced = await rollback({ to: 'v2', 'dry-run': 'true' });
-    expect(forced.conclusion).toBe('failure');
-    expect(forced.annotations.at(-1)?.message).toContain('nothing to roll back');
+    expect(forced.conclusion).toBe('success');
+    expect(forced.outputs.result).toBe('no-op');
+    expect(forced.summary).toContain('which is live already');
   });
 
   it('refuses clearly when there is nothing earlier to go back to', async () => {
@@ -199,6 +201,254 @@ describe('rollback on GitHub Deployments', () => {
     } finally {
       await cache.close();
     }
+  });
+});
+
+describe('one rollback per press (issue 15, case 1)', () => {
+  let gh: FakeGitHub;
+  let workspace: string;
+  const shas: Record<string, string> = {};
+  const github = (runId: string) => ({
+    token: gh.token,
+    repository: 'octo/app',
+    sha: shas.v3!,
+    ref: 'refs/heads/main',
+    runId,
+    actor: `person-${runId}`,
+  });
+  const deployEnv = (version: string) =>
+    runAction({
+      action: join(repoRoot, 'deploy-env'),
+      inputs: { environment: 'production', version, ref: shas[version]! },
+      node,
+      workspace,
+      env: gh.env(),
+      github: github('1'),
+    });
+  /** A press: GitHub creates the workflow run now, and its job starts the rollback bundle. */
+  const press = (runId: number, inputs: Record<string, string> = {}) => {
+    gh.store.addWorkflowRun('octo/app', { id: runId });
+    return runAction({
+      action: join(repoRoot, 'rollback'),
+      // Long enough that the first rollback is still redeploying when the last press comes.
+      inputs: { environment: 'production', command: 'sleep 3', 'concurrent-timeout': '60s', ...inputs },
+      node,
+      workspace,
+      env: gh.env(),
+      github: github(String(runId)),
+    });
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const rollbacks = () => gh.store.repo('octo/app').deployments.filter((d) => d.task === 'deploy:rollback');
+  const live = () =>
+    gh.store
+      .repo('octo/app')
+      .deployments.filter((d) => d.statuses.at(-1)?.state === 'success')
+      .map((d) => (d.payload as { 'deploy-kit': { version: string } })['deploy-kit'].version);
+
+  beforeEach(async () => {
+    gh = await startFakeGitHub();
+    gh.store.addRepo({ owner: 'octo', name: 'app' });
+    for (const version of ['v1', 'v2', 'v3']) {
+      shas[version] = gh.store.addCommit('octo/app', { branch: 'main', message: `feat: ${version}` });
+    }
+    workspace = mkdtempSync(join(tmpdir(), 'rollback-press-'));
+    for (const version of ['v1', 'v2', 'v3']) expect((await deployEnv(version)).conclusion).toBe('success');
+    // A press comes at least a second after v3 went live (GitHub's times are whole seconds).
+    await sleep(1100);
+  });
+  afterEach(async () => {
+    assertConformance(gh.requests);
+    await gh.close();
+  });
+
+  /** After the presses: v2 is live, one rollback went live, every other run a no-op naming it. */
+  function steppedBackOnce(runs: Awaited<ReturnType<typeof press>>[]): void {
+    const shown = runs.map((r) => r.main.stdout).join('\n---\n');
+    expect(live(), shown).toEqual(['v2']);
+    const done = runs.filter((r) => r.outputs.result === 'success');
+    expect(done, shown).toHaveLength(1);
+    const winner = rollbacks().find((d) => d.statuses.some((s) => s.state === 'success'))!;
+    expect(rollbacks().filter((d) => d.statuses.some((s) => s.state === 'success'))).toHaveLength(1);
+    for (const run of runs.filter((r) => r !== done[0])) {
+      expect(run.conclusion, run.main.stdout).toBe('success');
+      expect(run.outputs).toMatchObject({
+        result: 'no-op',
+        'rolled-back-to-version': 'v2',
+        'rolled-back-from-version': 'v3',
+      });
+      expect(run.summary).toContain('Rollback of production: nothing to do');
+      expect(run.summary).toContain(`by deployment ${winner.id}`);
+      expect(run.main.stdout).toMatch(
+        /already rolled back from v3 \(deployment \d+, live when this rollback was asked for/,
+      );
+      expect(run.main.stdout).not.toContain('::group::deploy v2 to production');
+    }
+    // Nothing left open; the no-ops' own deployments, if they made one, closed inactive.
+    for (const d of rollbacks()) expect(['success', 'inactive']).toContain(d.statuses.at(-1)?.state);
+  }
+
+  it('two presses 1.5 s apart step back once: the second is a no-op naming the first run', async () => {
+    const first = press(501);
+    await sleep(1500);
+    const second = press(502);
+    const runs = await Promise.all([first, second]);
+    steppedBackOnce(runs);
+    expect(runs[0]!.outputs.result).toBe('success');
+    expect(runs[1]!.summary).toContain('/actions/runs/501');
+    expect(runs[1]!.main.stdout).toContain('asked for at');
+    expect(runs[1]!.main.stdout).toContain('the start of workflow run 502');
+    expect(gh.requestsFor('GET /repos/{owner}/{repo}/actions/runs/{run_id}')).toHaveLength(2);
+  }, 60_000);
+
+  it('five presses at once step back once', async () => {
+    const together = await Promise.all([601, 602, 603, 604, 605].map((id) => press(id)));
+    steppedBackOnce(together);
+  }, 90_000);
+
+  it('five presses staggered by up to 2 s step back once', async () => {
+    const delays = [0, 350, 900, 1400, 2000];
+    const runs = await Promise.all(
+      delays.map(async (delay, i) => {
+        await sleep(delay);
+        return press(700 + i);
+      }),
+    );
+    steppedBackOnce(runs);
+  }, 90_000);
+
+  it('a press after the first rollback went live is a deliberate second step back', async () => {
+    const first = await press(801, { command: 'true' });
+    expect(first.outputs.result).toBe('success');
+    await sleep(1100);
+    const second = await press(802, { command: 'true' });
+    expect(second.outputs).toMatchObject({
+      result: 'success',
+      'rolled-back-from-version': 'v2',
+      'rolled-back-to-version': 'v1',
+    });
+    expect(live()).toEqual(['v1']);
+  }, 60_000);
+
+  it('a `to` naming what is live already is a no-op, and so is the later of two presses with the same `to`', async () => {
+    const runs = await Promise.all([
+      press(901, { to: 'v1' }),
+      sleep(300).then(() => press(902, { to: 'v1' })),
+    ]);
+    expect(live()).toEqual(['v1']);
+    expect(runs.map((r) => r.outputs.result).sort()).toEqual(['no-op', 'success']);
+    const again = await press(903, { to: 'v1', command: 'true' });
+    expect(again.conclusion).toBe('success');
+    expect(again.outputs).toMatchObject({
+      result: 'no-op',
+      'deployment-id': '',
+      'rolled-back-to-version': 'v1',
+    });
+    expect(again.main.stdout).toContain("'to' v1 names v1, which is live already");
+  }, 60_000);
+
+  it('falls back to the step start when the workflow run cannot be read, saying so', async () => {
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      inputs: { environment: 'production', 'dry-run': 'true' },
+      node,
+      workspace,
+      env: gh.env(),
+      github: github('4040'),
+    });
+    expect(result.outputs.result).toBe('planned');
+    expect(result.main.stdout).toContain('could not read when workflow run 4040 started');
+    expect(result.main.stdout).toContain('(the start of this step)');
+  });
+
+  it("takes the press time from 'pressed-at', and refuses one that is not a time", async () => {
+    const before = new Date(Date.now() - 60_000).toISOString();
+    const early = await press(1001, { 'pressed-at': before, 'dry-run': 'true' });
+    expect(early.main.stdout).toContain(`asked for at ${before} (the 'pressed-at' input)`);
+    const bad = await press(1002, { 'pressed-at': 'yesterday' });
+    expect(bad.conclusion).toBe('failure');
+    expect(bad.annotations.at(-1)?.message).toContain("'pressed-at' must be a time in ISO 8601");
+    expect(rollbacks()).toHaveLength(0);
+  });
+});
+
+describe('rollback reaches past the newest 100 deployments (issue 15, case 8)', () => {
+  let gh: FakeGitHub;
+  let workspace: string;
+  let sha: string;
+  const record = (version: string) => ({ 'deploy-kit': { version, sha, ref: sha, actor: 'alice' } });
+  const rollback = (inputs: Record<string, string>) =>
+    runAction({
+      action: join(repoRoot, 'rollback'),
+      inputs: { environment: 'production', ...inputs },
+      node,
+      workspace,
+      env: gh.env(),
+      github: { token: gh.token, repository: 'octo/app', sha, runId: '5' },
+    });
+  const graphqlCalls = () => gh.requestsFor('graphql').length;
+
+  beforeEach(async () => {
+    gh = await startFakeGitHub();
+    gh.store.addRepo({ owner: 'octo', name: 'app' });
+    sha = gh.store.addCommit('octo/app', { branch: 'main', message: 'feat: app' });
+    // v1 went live, then 150 releases that all failed, then v3 live: the last good one before v3 is v1,
+    // 152 deployments back.
+    gh.store.addDeployment('octo/app', { sha, payload: record('v1'), statuses: [{ state: 'success' }] });
+    for (let i = 0; i < 150; i++)
+      gh.store.addDeployment('octo/app', {
+        sha,
+        payload: record(`v2.${i}`),
+        statuses: [{ state: 'failure' }],
+      });
+    gh.store.addDeployment('octo/app', { sha, payload: record('v3'), statuses: [{ state: 'success' }] });
+    workspace = mkdtempSync(join(tmpdir(), 'rollback-deep-'));
+  });
+  afterEach(async () => {
+    assertConformance(gh.requests);
+    await gh.close();
+  });
+
+  it('reads a second page only when the first holds no target: one GraphQL call per 100', async () => {
+    const result = await rollback({ 'dry-run': 'true' });
+    expect(result.outputs, result.main.stdout).toMatchObject({
+      result: 'planned',
+      'rolled-back-to-version': 'v1',
+      'rolled-back-from-version': 'v3',
+    });
+    expect(graphqlCalls()).toBe(2);
+    expect(result.main.stdout).toContain('read 152 deployment(s) of production in 2 page(s)');
+  });
+
+  it('reads one page for a `to` among the newest 100, and redeploys one 150 back', async () => {
+    // v2.140 went live once (for a while, beside v3 on another region, say).
+    const v2140 = gh.store
+      .repo('octo/app')
+      .deployments.find((d) => (d.payload as ReturnType<typeof record>)['deploy-kit'].version === 'v2.140')!;
+    gh.store.addDeploymentStatus('octo/app', v2140.id, { state: 'success', autoInactive: false });
+    const near = await rollback({ to: 'v2.140', 'dry-run': 'true' });
+    expect(near.conclusion, near.main.stdout).toBe('success');
+    expect(graphqlCalls()).toBe(1);
+    const before = graphqlCalls();
+    const far = await rollback({ to: 'v1', command: 'echo "redeploying $DEPLOY_KIT_VERSION"' });
+    expect(far.outputs, far.main.stdout).toMatchObject({ result: 'success', 'rolled-back-to-version': 'v1' });
+    expect(far.main.stdout).toContain('redeploying v1');
+    // Two pages to plan, one read while taking the environment's turn.
+    expect(graphqlCalls() - before).toBe(3);
+  });
+
+  it('refuses a target beyond history-limit, naming the limit, having read no further', async () => {
+    const result = await rollback({ to: 'v1', 'history-limit': '100' });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.at(-1)?.message).toContain(
+      'the search stopped at the newest 100 deployments of production (history-limit): raise history-limit to look further back',
+    );
+    expect(graphqlCalls()).toBe(1);
+    expect(gh.store.repo('octo/app').deployments).toHaveLength(152);
+    const bad = await rollback({ 'history-limit': 'all' });
+    expect(bad.annotations.at(-1)?.message).toContain(
+      "'history-limit' must be a whole number from 1 to 100000",
+    );
   });
 });
 

@@ -65,11 +65,17 @@ export interface DeployDeps {
   history?: DeploymentEntry[];
   /** Called as soon as the deployment exists, so a post step can finish it if this process dies. */
   onCreated?: (deployment: DeploymentEntry) => void;
+  /**
+   * Runs as soon as the environment is ours, with what the wait's last read saw (this deployment left out): a
+   * reason means there is nothing left to do (a rollback re-plans and finds its press answered), and the
+   * deployment closes `inactive` saying so, result `skipped`.
+   */
+  afterTurn?: (seen: DeploymentEntry[]) => string | undefined;
   /** Runs once the environment is ours, before the command (a rollback restores its bundle); adds variables. */
   beforeCommand?: () => Promise<Record<string, string> | undefined>;
 }
 
-export type DeployResult = 'success' | 'failure' | 'cancelled' | 'blocked';
+export type DeployResult = 'success' | 'failure' | 'cancelled' | 'blocked' | 'skipped';
 
 export interface DeployOutcome {
   result: DeployResult;
@@ -171,7 +177,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const base = { deployment, previous, lastLines: [] as string[], deactivated: [] as string[], artifactKey };
   const finish = async (
     result: DeployResult,
-    state: 'success' | 'failure' | 'error',
+    state: 'success' | 'failure' | 'error' | 'inactive',
     description: string,
     extra: Partial<DeployOutcome> = {},
   ): Promise<DeployOutcome> => {
@@ -225,6 +231,9 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     delay = Math.min(delay * 2, POLL_MAX_MS);
   }
   const waitedMs = now() - waitStarted;
+
+  const nothingToDo = deps.afterTurn?.(seen.filter((entry) => entry.id !== deployment.id));
+  if (nothingToDo) return finish('skipped', 'inactive', nothingToDo, { reason: nothingToDo, waitedMs });
 
   // A rollback is planned from the history read before its turn came: if another deployment went live while
   // it waited (two rollbacks pressed together), its plan is stale and redeploying would roll back twice.

@@ -33,6 +33,7 @@ import {
   type CreateDeploymentRequest,
   type DeploymentEntry,
   type DeploymentState,
+  type HistoryPage,
   type Ledger,
   OPEN_STATES,
   RECORD_KEY,
@@ -366,10 +367,29 @@ export class GitHubLedger implements Ledger {
   async history(environment: string, options: { limit?: number } = {}): Promise<DeploymentEntry[]> {
     const limit = options.limit ?? DEFAULT_HISTORY_LIMIT;
     const entries: DeploymentEntry[] = [];
-    let after: string | null = null;
     let pages = 0;
-    while (entries.length < limit) {
-      const first = Math.min(PAGE_SIZE, Math.ceil(limit - entries.length));
+    for await (const page of this.historyPages(environment, { limit })) {
+      entries.push(...page.entries);
+      pages += 1;
+      if (entries.length >= limit) break;
+    }
+    this.#log?.debug(
+      `github ledger: ${entries.length} deployment(s) of ${environment} read in ${pages} GraphQL call(s)`,
+    );
+    // Newest first as in the file ledger; ids break ties of deployments made in the same second.
+    return entries.sort(newestFirst).slice(0, Math.max(0, limit));
+  }
+
+  /** One GraphQL call per page of at most 100 (fewer when `limit` asks for fewer), each page newest first. */
+  async *historyPages(
+    environment: string,
+    options: { limit?: number } = {},
+  ): AsyncGenerator<HistoryPage, void, undefined> {
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let after: string | null = null;
+    let read = 0;
+    while (read < limit) {
+      const first = Math.min(PAGE_SIZE, Math.ceil(limit - read));
       let answer: HistoryAnswer;
       try {
         answer = await this.#client.graphql<HistoryAnswer>(HISTORY_QUERY, {
@@ -385,7 +405,6 @@ export class GitHubLedger implements Ledger {
           permission: 'deployments: read',
         });
       }
-      pages += 1;
       const connection = answer.repository?.deployments;
       if (!connection) {
         throw new GitHubApiError(
@@ -395,20 +414,17 @@ export class GitHubLedger implements Ledger {
           undefined,
         );
       }
+      const entries: DeploymentEntry[] = [];
       for (const node of connection.nodes ?? []) {
         const entry = node ? this.#graphqlEntry(node) : undefined;
         if (entry) entries.push(entry);
       }
-      if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+      read += entries.length;
+      const more = connection.pageInfo.hasNextPage && connection.pageInfo.endCursor !== null;
+      yield { entries: entries.sort(newestFirst), more };
+      if (!more || entries.length === 0) return;
       after = connection.pageInfo.endCursor;
     }
-    this.#log?.debug(
-      `github ledger: ${entries.length} deployment(s) of ${environment} read in ${pages} GraphQL call(s)`,
-    );
-    // Newest first as in the file ledger; ids break ties of deployments made in the same second.
-    return entries
-      .sort((a, b) => Number(b.id) - Number(a.id) || b.createdAt.localeCompare(a.createdAt))
-      .slice(0, Math.max(0, limit));
   }
 
   /**
@@ -534,6 +550,11 @@ export class GitHubLedger implements Ledger {
  * GraphQL lists a deployment's statuses without a documented order (the fake lists them newest first, as
  * REST does). Reads the direction from `latestStatus` and the ends' times, so either order comes out right.
  */
+/** Newest first; ids break ties of deployments made in the same second. */
+function newestFirst(a: DeploymentEntry, b: DeploymentEntry): number {
+  return Number(b.id) - Number(a.id) || b.createdAt.localeCompare(a.createdAt);
+}
+
 export function statusesNewestFirst(
   nodes: GraphqlDeploymentStatus[],
   latestId: string | undefined,

@@ -32,6 +32,11 @@ export interface ReleaseRecord {
   requestKey?: string;
 }
 
+export interface HistoryPage {
+  entries: DeploymentEntry[];
+  more: boolean;
+}
+
 export interface StatusEntry {
   state: DeploymentState;
   description?: string;
@@ -87,6 +92,14 @@ export interface Ledger {
   setStatus(id: string, update: StatusUpdate): Promise<void>;
   /** The environment's deployments, newest first, each with its status history. */
   history(environment: string, options?: { limit?: number }): Promise<DeploymentEntry[]>;
+  /**
+   * The same history a page at a time, newest first, read only as far as the caller asks (the GitHub ledger:
+   * one GraphQL call per page of 100), never past `limit` deployments. `more` says whether an older page exists.
+   */
+  historyPages?(
+    environment: string,
+    options?: { limit?: number },
+  ): AsyncGenerator<HistoryPage, void, undefined>;
   get(id: string): Promise<DeploymentEntry | undefined>;
   /**
    * The environments that have deployments, sorted by name. The GitHub ledger finds them among the newest

@@ -3,6 +3,32 @@ import { type DeploymentEntry, OPEN_STATES, versionOf } from '../ledger/types.js
 
 export class RollbackRefused extends Error {
   override name = 'RollbackRefused';
+  /** True when the target was not among the deployments read: an older page of the history may hold it. */
+  readonly notFound: boolean;
+
+  constructor(message: string, options: { notFound?: boolean } = {}) {
+    super(message);
+    this.notFound = options.notFound ?? false;
+  }
+}
+
+/**
+ * Nothing to do: what the rollback was asked for is live already (the target named by `to`, or another run's
+ * rollback of what was live when this one was asked for). A refusal to the automatic rollbacks of
+ * canary-promote and the release; the rollback action ends it as a success, result `no-op`.
+ */
+export class RollbackNoOp extends RollbackRefused {
+  override name = 'RollbackNoOp';
+  /** The deployment that stands for what was asked. */
+  readonly standing: DeploymentEntry;
+  /** This run's own deployment, when it was made before the no-op was known (closed `inactive`). */
+  readonly closed?: DeploymentEntry;
+
+  constructor(message: string, standing: DeploymentEntry, closed?: DeploymentEntry) {
+    super(message);
+    this.standing = standing;
+    if (closed) this.closed = closed;
+  }
 }
 
 export interface RollbackPlan {
@@ -66,6 +92,7 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
       to !== undefined
         ? `'to' ${to} names no deployment of this environment that reached success (looked for an id, a version and a commit in 0 deployments)`
         : 'no deployment of this environment to roll back to (looked at 0 deployments)',
+      { notFound: true },
     );
   }
   const live = history.find((entry) => entry.state === 'success');
@@ -74,19 +101,21 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
     if (!target) {
       throw new RollbackRefused(
         `'to' ${to} names no deployment of this environment that reached success (looked for an id, a version and a commit in ${history.length} deployments)`,
+        { notFound: true },
       );
     }
     if (!everSucceeded(target)) {
       throw new RollbackRefused(`'to' ${to} names ${describe(target)}, which never reached success`);
     }
+    if (current.state === 'success' && (target.id === current.id || sameRelease(target, current))) {
+      throw new RollbackNoOp(
+        `'to' ${to} names ${versionOf(target)}, which is live already (${describe(current)}): nothing to roll back`,
+        current,
+      );
+    }
     if (target.id === current.id) {
       throw new RollbackRefused(
         `'to' ${to} names ${describe(target)}, which is the current deployment: nothing to roll back`,
-      );
-    }
-    if (current.state === 'success' && sameRelease(target, current)) {
-      throw new RollbackRefused(
-        `'to' ${to} names ${versionOf(target)}, which is live already: nothing to roll back`,
       );
     }
     return { current, live, target, why: `named by 'to' (${to})`, skipped: [] };
@@ -129,5 +158,6 @@ export function planRollback(fullHistory: DeploymentEntry[], to?: string): Rollb
   const looked = `${history.length} deployment${history.length === 1 ? '' : 's'}`;
   throw new RollbackRefused(
     `no earlier good deployment to roll back to: none before ${describe(current)} reached success without being rolled back from (looked at ${looked})`,
+    { notFound: true },
   );
 }

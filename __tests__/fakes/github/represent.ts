@@ -16,6 +16,7 @@ import {
   type TagObjectRecord,
   type UserRecord,
   type VariableRecord,
+  type WorkflowRunRecord,
 } from './store.js';
 
 type Json = Record<string, unknown>;
@@ -437,4 +438,42 @@ export function review(urls: Urls, repo: RepoRecord, r: ReviewRecord): Json {
   };
   if (r.submittedAt) json.submitted_at = r.submittedAt;
   return json;
+}
+
+export function workflowRun(urls: Urls, repo: RepoRecord, r: WorkflowRunRecord): Json {
+  const api = repoApi(urls, repo);
+  const run = `${api}/actions/runs/${r.id}`;
+  return {
+    id: r.id,
+    name: r.name,
+    node_id: r.nodeId,
+    head_branch: r.headBranch,
+    head_sha: r.headSha,
+    path: r.path,
+    display_title: r.name,
+    run_number: r.runNumber,
+    run_attempt: r.runAttempt,
+    event: r.event,
+    status: r.status,
+    conclusion: r.conclusion,
+    workflow_id: r.workflowId,
+    url: run,
+    html_url: `${repoHtml(urls, repo)}/actions/runs/${r.id}`,
+    pull_requests: [],
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    actor: user(urls, r.actor),
+    triggering_actor: user(urls, r.actor),
+    run_started_at: r.runStartedAt,
+    jobs_url: `${run}/jobs`,
+    logs_url: `${run}/logs`,
+    check_suite_url: `${api}/check-suites/${r.id}`,
+    artifacts_url: `${run}/artifacts`,
+    cancel_url: `${run}/cancel`,
+    rerun_url: `${run}/rerun`,
+    workflow_url: `${api}/actions/workflows/${r.workflowId}`,
+    head_commit: null,
+    repository: repository(urls, repo),
+    head_repository: repository(urls, repo),
+  };
 }

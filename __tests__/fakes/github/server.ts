@@ -21,6 +21,7 @@ import {
   type PermissionArea,
   type Urls,
 } from './router.js';
+import { actionsRoutes } from './routes/actions.js';
 import { checkRoutes } from './routes/checks.js';
 import { dependabotRoutes } from './routes/dependabot.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -102,6 +103,7 @@ export type GraphqlHandler = (
 
 export const DEFAULT_TOKEN = 'ghs_fake_token';
 const ROUTES: CompiledRoute[] = compileRoutes([
+  ...actionsRoutes,
   ...checkRoutes,
   ...variableRoutes,
   ...deploymentRoutes,

@@ -232,6 +232,44 @@ export interface RepoRecord {
   dependabotAlertsEnabled: boolean;
   /** Actions variables of the repository, by upper-cased name. */
   variables: Map<string, VariableRecord>;
+  /** Workflow runs, by id. */
+  workflowRuns: Map<number, WorkflowRunRecord>;
+}
+
+export interface WorkflowRunRecord {
+  id: number;
+  nodeId: string;
+  name: string;
+  path: string;
+  workflowId: number;
+  runNumber: number;
+  runAttempt: number;
+  event: string;
+  headBranch: string | null;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  actor: UserRecord;
+  createdAt: string;
+  updatedAt: string;
+  /** When the latest attempt started. */
+  runStartedAt: string;
+}
+
+export interface SeedWorkflowRun {
+  id?: number;
+  name?: string;
+  event?: string;
+  branch?: string;
+  sha?: string;
+  status?: WorkflowRunRecord['status'];
+  conclusion?: string | null;
+  actor?: string;
+  runAttempt?: number;
+  /** Default: now. */
+  createdAt?: string;
+  /** Default: createdAt. */
+  runStartedAt?: string;
 }
 
 export interface VariableRecord {
@@ -358,6 +396,7 @@ export class Store {
       dependabotAlerts: [],
       dependabotAlertsEnabled: true,
       variables: new Map(),
+      workflowRuns: new Map(),
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     this.addCommit(repo.fullName, { branch: repo.defaultBranch, message: 'Initial commit', parents: [] });
@@ -472,6 +511,37 @@ export class Store {
     repo.deployments.push(deployment);
     for (const status of opts.statuses ?? []) this.addDeploymentStatus(fullName, id, status);
     return deployment;
+  }
+
+  /** A workflow run (GET .../actions/runs/{run_id} answers it), in progress on the default branch's head by default. */
+  addWorkflowRun(fullName: string, opts: SeedWorkflowRun = {}): WorkflowRunRecord {
+    const repo = this.repo(fullName);
+    const branch = opts.branch ?? repo.defaultBranch;
+    const sha = opts.sha ?? this.resolveCommit(repo, branch);
+    if (!sha) throw new Error(`fake GitHub: no commit on ${branch} for the workflow run`);
+    const id = opts.id ?? this.nextId();
+    const createdAt = opts.createdAt ?? this.timestamp();
+    const name = opts.name ?? 'Rollback';
+    const run: WorkflowRunRecord = {
+      id,
+      nodeId: nodeId('WorkflowRun', id),
+      name,
+      path: `.github/workflows/${name.toLowerCase().replace(/\W+/g, '-')}.yml`,
+      workflowId: 7000,
+      runNumber: repo.workflowRuns.size + 1,
+      runAttempt: opts.runAttempt ?? 1,
+      event: opts.event ?? 'workflow_dispatch',
+      headBranch: branch,
+      headSha: sha,
+      status: opts.status ?? 'in_progress',
+      conclusion: opts.conclusion ?? null,
+      actor: this.user(opts.actor ?? 'carol'),
+      createdAt,
+      updatedAt: createdAt,
+      runStartedAt: opts.runStartedAt ?? createdAt,
+    };
+    repo.workflowRuns.set(id, run);
+    return run;
   }
 
   /** Adds a deployment status as GitHub does, including `auto_inactive` (default true) on `success`. */

@@ -2,6 +2,7 @@
 // only when chosen, so file-ledger runs (a laptop, another CI) never pay for them.
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
+import type { GitHubClient } from '../../github/client.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import { NAME_THE_REPOSITORY } from './context.js';
 import * as core from './core.js';
@@ -32,6 +33,8 @@ export interface OpenedLedger {
   /** API calls so far, for the summary footer (GitHub only). */
   apiCalls(): string | undefined;
   describe: string;
+  /** The client and repository of the GitHub ledger, for the reads beside the ledger (the workflow run). */
+  github?: { client: GitHubClient; owner: string; repo: string };
 }
 
 export async function openLedger(
@@ -80,5 +83,6 @@ export async function openLedger(
       return `${count.rest + count.graphql} API calls (${count.rest} REST, ${count.graphql} GraphQL, ${count.retries} retries)`;
     },
     describe: `GitHub Deployments of ${options.owner}/${options.repo}`,
+    github: { client, owner: options.owner, repo: options.repo },
   };
 }

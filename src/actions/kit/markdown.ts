@@ -18,7 +18,13 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 /** How a deploy or rollback ended, at a glance. */
-export const RESULT_ICON = { success: '✅', failure: '❌', cancelled: '⏹️', blocked: '⛔' } as const;
+export const RESULT_ICON = {
+  success: '✅',
+  failure: '❌',
+  cancelled: '⏹️',
+  blocked: '⛔',
+  skipped: '⏭️',
+} as const;
 
 /** The footer every action ends its summary with. */
 export function footer(action: string, facts: string[]): string {

@@ -2,9 +2,32 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
+
+/** A press a little ahead of this machine's clock is skew; one further ahead is a mistake. */
+const PRESSED_AT_SKEW_MS = 5 * 60_000;
+
+/** An ISO 8601 time with a date, a time and a zone (`2026-03-01T10:15:00Z`), not in the future. */
+export function parsePressedAt(text: string, now = Date.now()): string {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const at = Date.parse(text);
+  if (!iso.test(text.trim()) || Number.isNaN(at)) {
+    throw new InputError(
+      'pressed-at',
+      `'pressed-at' must be a time in ISO 8601 with its zone, like 2026-03-01T10:15:00Z, got '${text}'`,
+    );
+  }
+  if (at > now + PRESSED_AT_SKEW_MS) {
+    throw new InputError(
+      'pressed-at',
+      `'pressed-at' must not be in the future, got '${text}' (it is ${new Date(now).toISOString()} here)`,
+    );
+  }
+  return new Date(at).toISOString();
+}
 
 export interface RollbackSettings {
   environment: string;
@@ -15,6 +38,10 @@ export interface RollbackSettings {
   workingDirectory: string;
   url?: string;
   onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
+  /** When the rollback was asked for (ISO 8601); unset: the workflow run's start, or this step's. */
+  pressedAt?: string;
+  /** How many deployments back the target is looked for at most (default 1000). */
+  historyLimit?: number;
   ledger: LedgerSpec;
   token?: string;
   owner: string;
@@ -43,6 +70,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     );
   }
   const url = input.url('url');
+  const pressedAt = input.string('pressed-at');
   return {
     environment,
     to,
@@ -55,6 +83,8 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
       timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
     },
+    ...(pressedAt !== undefined ? { pressedAt: parsePressedAt(pressedAt) } : {}),
+    historyLimit: input.integer('history-limit', { min: 1, max: 100_000 }) ?? DEFAULT_HISTORY_LIMIT,
     ledger: parseLedgerSpec('ledger', input.string('ledger'), token),
     token,
     owner: context.owner,

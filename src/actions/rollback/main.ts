@@ -4,24 +4,30 @@ import { runCommand } from '../../command/run.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
-import { planRollback, type RollbackPlan } from '../../rollback/plan.js';
+import { DEFAULT_HISTORY_LIMIT, HistoryReader, planFromHistory } from '../../rollback/history.js';
+import { planRollback, RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
+import { answeredBy, type Press, withoutRollbacksInFlight } from '../../rollback/press.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
 import { type OpenedLedger, openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
 import { type RollbackSettings, readSettings } from './inputs.js';
-import { dryRunSummary, outcomeSummary } from './summary.js';
+import { pressOf } from './pressed.js';
+import { dryRunSummary, noOpSummary, outcomeSummary } from './summary.js';
 
 export interface RollbackRun {
   plan: RollbackPlan;
   history: DeploymentEntry[];
+  /** When the rollback was asked for: what was live then is what it rolls back. */
+  press: Press;
   /** The redeploy's outcome; absent on a dry run. */
   outcome?: DeployOutcome;
 }
 
 /**
- * Reads the history, plans the rollback and (unless a dry run) redeploys the target through the deploy
- * engine. Shared with canary-promote, whose `rollback: true` runs it after an abort.
+ * Reads the history (as far back as the plan needs), plans the rollback and (unless a dry run) redeploys the
+ * target through the deploy engine. Once its turn comes it plans again: a press another run answered in the
+ * meantime ends as a RollbackNoOp. Shared with canary-promote and the release, which roll back automatically.
  */
 export async function rollBack(
   settings: RollbackSettings,
@@ -29,11 +35,21 @@ export async function rollBack(
   signal: AbortSignal,
   onPlan?: (plan: RollbackPlan) => void,
 ): Promise<RollbackRun> {
-  // The newest 100 cover the default (one request); a named target may be older.
-  const history = await opened.ledger.history(settings.environment, { limit: settings.to ? 1000 : 100 });
-  const plan = planRollback(history, settings.to);
+  const press = await pressOf(settings, opened);
+  core.info(`rollback of ${settings.environment} asked for at ${press.at} (${press.source})`);
+  const reader = new HistoryReader(
+    opened.ledger,
+    settings.environment,
+    settings.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+  );
+  const { plan, history, inFlight } = await planFromHistory(reader, { to: settings.to, press });
+  core.info(`read ${history.length} deployment(s) of ${settings.environment} in ${reader.pages} page(s)`);
   for (const { entry, why } of plan.skipped)
     core.info(`passed over ${versionOf(entry)} (deployment ${entry.id}): ${why}`);
+  for (const entry of inFlight)
+    core.info(
+      `deployment ${entry.id} (${entry.record?.run?.url || 'another run'}) is already rolling back ${versionOf(plan.current)}: this run waits for it, and does nothing if it goes live`,
+    );
   onPlan?.(plan);
   const { target, current } = plan;
   if (settings.dryRun) {
@@ -41,11 +57,12 @@ export async function rollBack(
       `dry run: would roll ${settings.environment} back from ${versionOf(current)} to ${versionOf(target)}`,
     );
     core.info(`payload of the target: ${JSON.stringify(target.payload)}`);
-    return { plan, history };
+    return { plan, history, press };
   }
   const url = settings.url ?? target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
   const key = target.record?.artifactKey;
   const bundlePath = target.record?.artifactPath;
+  let standing: DeploymentEntry | undefined;
   const outcome = await deploy(
     {
       environment: settings.environment,
@@ -73,23 +90,55 @@ export async function rollBack(
       log: core,
       signal,
       onCreated: (deployment) => rememberDeployment(deployment.id),
+      afterTurn: (seen) => {
+        const answered = answeredAgain(seen, settings, press);
+        standing = answered?.standing;
+        return answered?.message;
+      },
       beforeCommand: () => restoreBundle(target, opened.artifacts, settings.workspace, core),
     },
   );
   rememberFinished();
-  return { plan, history, outcome };
+  if (outcome.result === 'skipped' && standing)
+    throw new RollbackNoOp(outcome.reason ?? 'nothing to do', standing, outcome.deployment);
+  return { plan, history, press, outcome };
+}
+
+/** The plan again, from what the wait's last read saw: has another run answered this press meanwhile? */
+function answeredAgain(
+  seen: DeploymentEntry[],
+  settings: RollbackSettings,
+  press: Press,
+): { message: string; standing: DeploymentEntry } | undefined {
+  if (settings.to === undefined) {
+    const answered = answeredBy(seen, press, settings.environment);
+    if (answered) return { message: answered.message, standing: answered.rollback };
+  }
+  try {
+    planRollback(withoutRollbacksInFlight(seen, press).history, settings.to);
+  } catch (error) {
+    if (error instanceof RollbackNoOp) return { message: error.message, standing: error.standing };
+  }
+  return undefined;
 }
 
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
   const opened = await openLedger(settings.ledger, settings);
-  const { plan, history, outcome } = await rollBack(settings, opened, signal, ({ target, current }) => {
-    core.setOutput('rolled-back-to-version', versionOf(target));
-    core.setOutput('rolled-back-to-sha', target.sha);
-    core.setOutput('rolled-back-from-version', versionOf(current));
-  });
-  const { target } = plan;
   const facts = () => [opened.describe, opened.apiCalls() ?? ''].filter(Boolean);
+  let run: RollbackRun;
+  try {
+    run = await rollBack(settings, opened, signal, ({ target, current }) => {
+      core.setOutput('rolled-back-to-version', versionOf(target));
+      core.setOutput('rolled-back-to-sha', target.sha);
+      core.setOutput('rolled-back-from-version', versionOf(current));
+    });
+  } catch (error) {
+    if (!(error instanceof RollbackNoOp)) throw error;
+    return noOp(settings, error, facts());
+  }
+  const { plan, history, outcome } = run;
+  const { target } = plan;
 
   if (!outcome) {
     core.setOutput('deployment-id', '');
@@ -121,6 +170,18 @@ export async function main({ signal }: StepContext): Promise<void> {
   if (outcome.result !== 'success') {
     core.setFailed(`rollback: ${settings.environment} to ${versionOf(target)}: ${outcome.reason}`);
   }
+}
+
+/** Asked for what is live already: a success that says which run did it, and changes nothing more. */
+async function noOp(settings: RollbackSettings, noop: RollbackNoOp, facts: string[]): Promise<void> {
+  const { standing, closed } = noop;
+  core.info(`rollback: ${noop.message}`);
+  core.setOutput('rolled-back-to-version', versionOf(standing));
+  core.setOutput('rolled-back-to-sha', standing.sha);
+  core.setOutput('rolled-back-from-version', standing.record?.rollback?.fromVersion ?? '');
+  core.setOutput('deployment-id', closed?.id ?? '');
+  core.setOutput('result', 'no-op');
+  await core.summary.addRaw(noOpSummary(settings.environment, noop, settings.run.actor, facts)).write();
 }
 
 export function post(): Promise<void> {

@@ -2,8 +2,8 @@
 import { formatDuration } from '../../common/units.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
 import { type DeploymentEntry, type DeploymentState, versionOf } from '../../ledger/types.js';
-import { everSucceeded, type RollbackPlan } from '../../rollback/plan.js';
-import { footer, RESULT_ICON, table } from '../kit/markdown.js';
+import { everSucceeded, type RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
+import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
 
 const HISTORY_ROWS = 10;
 
@@ -69,6 +69,7 @@ const FINAL_STATE: Record<DeployOutcome['result'], DeploymentState> = {
   failure: 'failure',
   cancelled: 'error',
   blocked: 'error',
+  skipped: 'inactive',
 };
 
 export function outcomeSummary(
@@ -109,6 +110,41 @@ export function outcomeSummary(
     '#### Recent deployments',
     '',
     historyTable(after, marks),
+    '',
+    footer('rollback', facts),
+    '',
+  ].join('\n');
+}
+
+/** Nothing redeployed: what was asked for is live already, and who made it so. */
+export function noOpSummary(environment: string, noop: RollbackNoOp, who: string, facts: string[]): string {
+  const { standing, closed } = noop;
+  const record = standing.record;
+  const rows = [
+    ['Live now', `${versionOf(standing)} (deployment ${standing.id}, ${standing.state})`],
+    ...(record?.rollback
+      ? [
+          [
+            'Rolled back from',
+            `${record.rollback.fromVersion} (deployment ${record.rollback.fromDeploymentId})`,
+          ],
+        ]
+      : []),
+    ...(record?.run?.url || record?.run?.id
+      ? [['By', `${record.run.url || `run ${record.run.id}`} (${record.actor})`]]
+      : []),
+    ['Asked for by', who],
+    [
+      "This run's deployment",
+      closed ? `${closed.id}, closed inactive without running anything` : 'none made',
+    ],
+  ];
+  return [
+    `### ${RESULT_ICON.skipped} Rollback of ${environment}: nothing to do`,
+    '',
+    escapeCell(noop.message),
+    '',
+    table(['', ''], rows),
     '',
     footer('rollback', facts),
     '',

@@ -1,0 +1,36 @@
+// When the rollback was asked for: the `pressed-at` input, else the start of the workflow run's current
+// attempt as GitHub records it (the click on "Run workflow" or "Re-run"), else the start of this step.
+import { readWorkflowRun } from '../../github/workflow-runs.js';
+import type { Press } from '../../rollback/press.js';
+import * as core from '../kit/core.js';
+import type { OpenedLedger } from '../kit/ledger.js';
+import type { RollbackSettings } from './inputs.js';
+
+/** When this process started: the step's start (an in-process rollback of canary-promote or the release too). */
+function stepStart(): number {
+  return Date.now() - process.uptime() * 1000;
+}
+
+export async function pressOf(
+  settings: Pick<RollbackSettings, 'pressedAt' | 'run'>,
+  opened: Pick<OpenedLedger, 'github'>,
+): Promise<Press> {
+  if (settings.pressedAt) return { at: settings.pressedAt, source: "the 'pressed-at' input" };
+  const started = new Date(stepStart()).toISOString();
+  if (opened.github && settings.run.id) {
+    try {
+      const run = await readWorkflowRun(opened.github.client, opened.github, settings.run.id);
+      return {
+        at: run.runStartedAt ?? run.createdAt,
+        source: `the start of workflow run ${settings.run.id}, attempt ${settings.run.attempt}`,
+      };
+    } catch (error) {
+      // The step's start is later than the press: a rollback that went live in between is taken for an
+      // earlier one, while those still at work are still caught. Said, not warned: nothing is wrong yet.
+      core.info(
+        `could not read when workflow run ${settings.run.id} started (${(error as Error).message}); the start of this step stands for when the rollback was asked for`,
+      );
+    }
+  }
+  return { at: started, source: 'the start of this step' };
+}
