@@ -191,6 +191,39 @@ describe('deploy', () => {
     expect((await ledger.get(stood.deployment.id))?.state).toBe('error');
   });
 
+  it('asks afterTurn once its turn comes, with what the wait saw, and closes inactive when it says nothing is left', async () => {
+    const { dir, ledger, settings, deps } = setup();
+    const fast = {
+      ...deps,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))),
+    };
+    await deploy(settings({ version: 'v1' }), fast);
+    const script = 'echo "$DEPLOY_KIT_VERSION" >> ran.txt';
+    const seenBy: string[][] = [];
+    const slow = deploy(settings({ version: 'v2', sha: SHA_B, command: `sleep 0.3; ${script}` }), fast);
+    await new Promise((r) => setTimeout(r, 100));
+    const skipped = await deploy(settings({ version: 'v3', command: script }), {
+      ...fast,
+      afterTurn: (seen) => {
+        seenBy.push(seen.map((entry) => `${entry.record?.version}:${entry.state}`));
+        return seen.some((entry) => entry.record?.version === 'v2' && entry.state === 'success')
+          ? 'v2 went live meanwhile'
+          : undefined;
+      },
+    });
+    await slow;
+    // Called once, after v2 finished, without its own deployment.
+    expect(seenBy).toEqual([['v2:success', 'v1:inactive']]);
+    expect(skipped).toMatchObject({ result: 'skipped', reason: 'v2 went live meanwhile' });
+    expect((await ledger.get(skipped.deployment.id))?.statuses.map((s) => s.state)).toEqual(['inactive']);
+    expect(readFileSync(join(dir, 'ran.txt'), 'utf8').trim().split('\n')).toEqual(['v2']);
+    const carriedOn = await deploy(settings({ version: 'v3', command: script }), {
+      ...fast,
+      afterTurn: () => undefined,
+    });
+    expect(carriedOn.result).toBe('success');
+  });
+
   it('saves the release bundle under a key of environment and version', async () => {
     const { dir, ledger, settings, deps } = setup();
     const bundle = join(dir, 'bundle.tgz');

@@ -258,6 +258,33 @@ describe('history: limits and pages', () => {
     expect(await ledger.history('nowhere')).toEqual([]);
     for (const r of gh.requestsFor('graphql')) expect(r.graphql?.valid).toBe(true);
   });
+
+  it('pages on demand: a page per call of next(), each newest first, saying whether an older one exists', async () => {
+    const c = client();
+    const pages = ledgerWith(c).historyPages('production', { limit: 220 });
+    const first = await pages.next();
+    expect(c.callCount().graphql).toBe(1);
+    expect(first.done).toBe(false);
+    expect(first.value).toMatchObject({ more: true });
+    expect(first.value && first.value.entries.map((e) => e.record?.version).slice(0, 2)).toEqual([
+      '1.0.249',
+      '1.0.248',
+    ]);
+    // Nothing more is read until asked for.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(c.callCount().graphql).toBe(1);
+    const second = await pages.next();
+    const third = await pages.next();
+    expect(third.value && third.value.entries).toHaveLength(20);
+    expect(third.value).toMatchObject({ more: true });
+    expect((await pages.next()).done).toBe(true);
+    expect(c.callCount().graphql).toBe(3);
+    expect(second.value && second.value.entries.at(-1)?.record?.version).toBe('1.0.50');
+    const all = ledgerWith(client()).historyPages('production');
+    const sizes: number[] = [];
+    for await (const page of all) sizes.push(page.entries.length);
+    expect(sizes).toEqual([100, 100, 50]);
+  });
 });
 
 describe('environments', () => {

@@ -6,6 +6,7 @@ import {
   everSucceeded,
   findTarget,
   planRollback,
+  RollbackNoOp,
   type RollbackPlan,
   RollbackRefused,
 } from '../../src/rollback/plan.js';
@@ -90,6 +91,18 @@ function refusal(entries: DeploymentEntry[], to?: string): RollbackRefused {
     return error as RollbackRefused;
   }
   throw new Error(`expected a refusal, got a plan (to ${to ?? 'unset'})`);
+}
+
+/** The no-op planRollback raises when what `to` names is live already. */
+function noOp(entries: DeploymentEntry[], to?: string): RollbackNoOp {
+  try {
+    planRollback(entries, to);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RollbackNoOp);
+    expect(error).toBeInstanceOf(RollbackRefused);
+    return error as RollbackNoOp;
+  }
+  throw new Error(`expected a no-op, got a plan (to ${to ?? 'unset'})`);
 }
 
 function skippedOf(plan: RollbackPlan): [string, string][] {
@@ -372,23 +385,43 @@ describe('planRollback with `to`', () => {
     );
   });
 
-  it('refuses the current deployment, by id, version or commit', () => {
-    const message = (to: string) =>
-      `'to' ${to} names v4 (deployment 104, ${short('v4')}), which is the current deployment: nothing to roll back`;
+  it('is a no-op for the current deployment, live, by id, version or commit, naming it', () => {
     for (const to of ['104', 'v4', short('v4'), shaOf('v4')]) {
-      expect(refusal(h, to).message).toBe(message(to));
+      const noop = noOp(h, to);
+      expect(noop.message).toBe(
+        `'to' ${to} names v4, which is live already (v4 (deployment 104, ${short('v4')})): nothing to roll back`,
+      );
+      expect(noop.standing).toBe(h[0]);
+      expect(noop.closed).toBeUndefined();
     }
   });
 
-  it('refuses the version that is live already, named through an earlier deployment of it', () => {
+  it('is a no-op for the version that is live already, named through an earlier deployment of it', () => {
     const back = history(
       { version: 'v2', states: LIVE, rollbackFrom: 'v3' },
       { version: 'v3', states: SUPERSEDED },
       { version: 'v2', states: SUPERSEDED },
     );
-    expect(refusal(back, '101').message).toBe(
-      "'to' 101 names v2, which is live already: nothing to roll back",
+    expect(noOp(back, '101').message).toBe(
+      `'to' 101 names v2, which is live already (v2 (deployment 103, ${short('v2')})): nothing to roll back`,
     );
+  });
+
+  it('refuses the current deployment when it is not live (it failed after reaching success)', () => {
+    const broken = history(
+      { version: 'v4', states: ['in_progress', 'success', 'error'] },
+      { version: 'v3', states: SUPERSEDED },
+    );
+    expect(refusal(broken, '102').message).toBe(
+      `'to' 102 names v4 (deployment 102, ${short('v4')}), which is the current deployment: nothing to roll back`,
+    );
+  });
+
+  it('marks the refusals an older page of history could answer, and only those', () => {
+    expect(refusal(h, 'v9').notFound).toBe(true);
+    expect(refusal(history({ version: 'v1', states: LIVE })).notFound).toBe(true);
+    expect(refusal([], 'v1').notFound).toBe(true);
+    expect(refusal(h, '103').notFound).toBe(false);
   });
 
   it('allows the deployment still marked success when the current one failed half-way', () => {
