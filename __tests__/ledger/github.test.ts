@@ -266,20 +266,17 @@ describe('history: limits and pages', () => {
     expect(c.callCount().graphql).toBe(1);
     expect(first.done).toBe(false);
     expect(first.value).toMatchObject({ more: true });
-    expect(first.value && first.value.entries.map((e) => e.record?.version).slice(0, 2)).toEqual([
-      '1.0.249',
-      '1.0.248',
-    ]);
+    expect(first.value?.entries.map((e) => e.record?.version).slice(0, 2)).toEqual(['1.0.249', '1.0.248']);
     // Nothing more is read until asked for.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(c.callCount().graphql).toBe(1);
     const second = await pages.next();
     const third = await pages.next();
-    expect(third.value && third.value.entries).toHaveLength(20);
+    expect(third.value?.entries).toHaveLength(20);
     expect(third.value).toMatchObject({ more: true });
     expect((await pages.next()).done).toBe(true);
     expect(c.callCount().graphql).toBe(3);
-    expect(second.value && second.value.entries.at(-1)?.record?.version).toBe('1.0.50');
+    expect(second.value?.entries.at(-1)?.record?.version).toBe('1.0.50');
     const all = ledgerWith(client()).historyPages('production');
     const sizes: number[] = [];
     for await (const page of all) sizes.push(page.entries.length);
