@@ -122,7 +122,7 @@ export interface ActionCase {
   race?: {
     runs: number;
     inputs: (world: World, index: number) => Record<string, string>;
-    /** 'all': every run does its work in turn; 'one': one does, the others stand down (their plan went stale). */
+    /** 'all': every run does its work in turn; 'one': one does, the others are no-ops naming it. */
     winners: 'all' | 'one';
   };
   /**
@@ -422,7 +422,8 @@ const rollback: ActionCase = {
       command:
         'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 0.3; echo "end $DEPLOY_KIT_VERSION" >> order.log',
     }),
-    // Two rollbacks pressed together mean one rollback: the second finds the first live and redeploys nothing.
+    // Two rollbacks pressed together mean one rollback: the other finds the press answered (a no-op naming
+    // the first) and redeploys nothing.
     winners: 'one',
   },
 };

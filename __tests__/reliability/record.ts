@@ -8,6 +8,7 @@ export type Concern =
   | 'hostile-input'
   | 'secrets'
   | 'races'
+  | 'press-together'
   | 'workflows'
   | 'supply-chain';
 

@@ -84,6 +84,8 @@ describe('wentBefore', () => {
     expect(wentBefore('2026-03-01T10:00:04Z', '2026-03-01T10:00:05Z')).toBe(true);
     expect(wentBefore('2026-03-01T10:00:05Z', '2026-03-01T10:00:05.900Z')).toBe(false);
     expect(wentBefore('2026-03-01T10:00:05.100Z', '2026-03-01T10:00:05Z')).toBe(false);
+    expect(wentBefore('2026-03-01T10:00:05Z', '2026-03-01T10:00:05.900Z', 'before')).toBe(true);
+    expect(wentBefore('2026-03-01T10:00:06Z', '2026-03-01T10:00:05.900Z', 'before')).toBe(false);
   });
 
   it('compares to the millisecond when both times carry them (the file ledger and the step start)', () => {
@@ -103,11 +105,15 @@ describe('liveAtPress', () => {
       ],
       rollbackFrom: 3,
     });
-    expect(liveAtPress(h, press(15))?.id).toBe('3');
-    expect(liveAtPress(h, press(24))?.id).toBe('3');
-    expect(liveAtPress(h, press(25))?.id).toBe('4');
-    expect(liveAtPress(h, press(5))?.id).toBe('2');
-    expect(liveAtPress(h, press(1))).toBeUndefined();
+    const ids = (second: number) => liveAtPress(h, press(second)).map((entry) => entry.id);
+    expect(ids(15)).toEqual(['3']);
+    expect(ids(25)).toEqual(['4']);
+    expect(ids(5)).toEqual(['2']);
+    expect(ids(1)).toEqual([]);
+    // Went live in the press's own second: either side of the press, both readings.
+    expect(ids(24)).toEqual(['4', '3']);
+    expect(ids(10)).toEqual(['3', '2']);
+    expect(ids(2)).toEqual(['2']);
   });
 
   it('passes over deployments that failed', () => {
@@ -119,7 +125,7 @@ describe('liveAtPress', () => {
         ['failure', 13],
       ],
     });
-    expect(liveAtPress(h, press(20))?.id).toBe('3');
+    expect(liveAtPress(h, press(20)).map((entry) => entry.id)).toEqual(['3']);
   });
 });
 
@@ -154,6 +160,49 @@ describe('answeredBy', () => {
       ],
     };
     expect(answeredBy(history(V2, V3, rollback, v4), press(21), 'production')?.rollback.id).toBe('4');
+  });
+
+  it('answers a press in the very second the deployment it rolls back went live', () => {
+    const v3Late: Spec = {
+      id: 3,
+      version: 'v3',
+      statuses: [
+        ['in_progress', 20],
+        ['success', 21],
+      ],
+    };
+    const after: Spec = {
+      ...rollback,
+      statuses: [
+        ['in_progress', 22],
+        ['success', 23],
+      ],
+    };
+    expect(answeredBy(history(V2, v3Late, after), press(21), 'production')?.live.id).toBe('3');
+  });
+
+  it('answers when the deployment and its rollback both went live in the press second', () => {
+    const v3Late: Spec = {
+      id: 3,
+      version: 'v3',
+      statuses: [
+        ['in_progress', 20],
+        ['success', 21],
+      ],
+    };
+    const quick: Spec = {
+      ...rollback,
+      statuses: [
+        ['in_progress', 21],
+        ['success', 21],
+      ],
+    };
+    expect(liveAtPress(history(V2, v3Late, quick), press(21)).map((e) => e.id)).toEqual(['4', '3', '2']);
+    expect(answeredBy(history(V2, v3Late, quick), press(21), 'production')?.live.id).toBe('3');
+  });
+
+  it('answers a press in the very second the rollback went live: the same press, never a second step back', () => {
+    expect(answeredBy(history(V2, V3, rollback), press(24), 'production')?.rollback.id).toBe('4');
   });
 
   it('does not answer a press made after that rollback went live: a deliberate second step back', () => {

@@ -19,25 +19,43 @@ function precise(iso: string): boolean {
 }
 
 /**
- * Whether a status went before the press. GitHub records times to the second: when either time is whole
- * seconds, both are cut to the second and a status in the press's own second counts as after it (the safe
- * side: a press in the second a rollback went live is the same press, never a second step back).
+ * Whether a status may have gone before the press. GitHub records times to the second: when either time is
+ * whole seconds, a status in the press's own second may have gone either side of it (`sameSecond` says which
+ * side to take); with both to the millisecond (the file ledger, this machine's clock) there is no doubt.
  */
-export function wentBefore(statusAt: string, pressAt: string): boolean {
+export function wentBefore(
+  statusAt: string,
+  pressAt: string,
+  sameSecond: 'before' | 'after' = 'after',
+): boolean {
   if (precise(statusAt) && precise(pressAt)) return Date.parse(statusAt) < Date.parse(pressAt);
-  return Math.floor(Date.parse(statusAt) / 1000) < Math.floor(Date.parse(pressAt) / 1000);
+  const status = Math.floor(Date.parse(statusAt) / 1000);
+  const pressed = Math.floor(Date.parse(pressAt) / 1000);
+  return status < pressed || (sameSecond === 'before' && status === pressed);
 }
 
-/** The deployment live when the rollback was pressed: the newest that had reached success by then. */
-export function liveAtPress(history: DeploymentEntry[], press: Press): DeploymentEntry | undefined {
-  return history.find((entry) =>
-    entry.statuses.some((status) => status.state === 'success' && wentBefore(status.createdAt, press.at)),
+/**
+ * The deployment live when the rollback was pressed: the newest that had reached success by then. When times
+ * are whole seconds, every deployment that went live in the press's own second may have been live at the
+ * press too: all of them are returned (newest first), so a rule holds whichever side of the press each fell
+ * (a rollback that went live that second answers this press, never a second step back).
+ */
+export function liveAtPress(history: DeploymentEntry[], press: Press): DeploymentEntry[] {
+  const wentLive = (entry: DeploymentEntry, sameSecond: 'before' | 'after') =>
+    entry.statuses.some(
+      (status) => status.state === 'success' && wentBefore(status.createdAt, press.at, sameSecond),
+    );
+  const before = history.find((entry) => wentLive(entry, 'after'));
+  const inPressSecond = history.filter((entry) => wentLive(entry, 'before') && !wentLive(entry, 'after'));
+  return [...inPressSecond, ...(before ? [before] : [])];
+}
+
+/** Rollbacks (other than `own`) from those deployments, newest first. */
+function rollbacksFrom(history: DeploymentEntry[], from: DeploymentEntry[], own?: string): DeploymentEntry[] {
+  const ids = new Set(from.map((entry) => entry.id));
+  return history.filter(
+    (entry) => entry.id !== own && ids.has(entry.record?.rollback?.fromDeploymentId ?? ''),
   );
-}
-
-/** Rollbacks (other than `own`) from that deployment, newest first. */
-function rollbacksFrom(history: DeploymentEntry[], from: DeploymentEntry, own?: string): DeploymentEntry[] {
-  return history.filter((entry) => entry.id !== own && entry.record?.rollback?.fromDeploymentId === from.id);
 }
 
 export interface Answered {
@@ -60,11 +78,11 @@ export function answeredBy(
   environment: string,
   own?: string,
 ): Answered | undefined {
-  const live = liveAtPress(history, press);
-  if (!live) return undefined;
-  const rollback = rollbacksFrom(history, live, own).find(everSucceeded);
+  const lives = liveAtPress(history, press);
+  const rollback = rollbacksFrom(history, lives, own).find(everSucceeded);
   if (!rollback) return undefined;
   const record = rollback.record!;
+  const live = lives.find((entry) => entry.id === record.rollback?.fromDeploymentId)!;
   const run = record.run?.url || (record.run?.id ? `run ${record.run.id}` : 'another run');
   return {
     live,
@@ -85,8 +103,8 @@ export function withoutRollbacksInFlight(
   press: Press,
   own?: string,
 ): { history: DeploymentEntry[]; inFlight: DeploymentEntry[] } {
-  const live = liveAtPress(history, press);
-  if (!live) return { history, inFlight: [] };
-  const inFlight = rollbacksFrom(history, live, own).filter((entry) => OPEN_STATES.includes(entry.state));
+  const inFlight = rollbacksFrom(history, liveAtPress(history, press), own).filter((entry) =>
+    OPEN_STATES.includes(entry.state),
+  );
   return { history: history.filter((entry) => !inFlight.includes(entry)), inFlight };
 }
