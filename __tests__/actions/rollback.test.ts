@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parsePressedAt } from '../../src/actions/rollback/inputs.js';
 import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
 import { startFakeCacheService } from '../fakes/cache/index.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
@@ -487,5 +488,24 @@ describe('rollback on the file ledger', () => {
       'deploy',
       'deploy:rollback',
     ]);
+  });
+});
+
+describe('parsePressedAt', () => {
+  const now = Date.parse('2026-03-01T12:00:00Z');
+  it('takes an ISO 8601 time with its zone, to the second or finer, as UTC', () => {
+    expect(parsePressedAt('2026-03-01T10:15:00Z', now)).toBe('2026-03-01T10:15:00.000Z');
+    expect(parsePressedAt('2026-03-01T11:15:30.250+01:00', now)).toBe('2026-03-01T10:15:30.250Z');
+    expect(parsePressedAt('2026-03-01T12:04:00Z', now)).toBe('2026-03-01T12:04:00.000Z');
+  });
+
+  it('refuses a time without a zone, not a time, or one in the future, naming the input', () => {
+    for (const text of ['2026-03-01 10:15', '2026-03-01T10:15:00', 'now', `${'9'.repeat(5000)}`]) {
+      expect(() => parsePressedAt(text, now)).toThrow(/^'pressed-at' must be a time in ISO 8601/);
+    }
+    expect(() => parsePressedAt('9'.repeat(5000), now)).toThrow(/got '9{77}\.\.\.'$/);
+    expect(() => parsePressedAt('2026-03-01T12:06:00Z', now)).toThrow(
+      "'pressed-at' must not be in the future, got '2026-03-01T12:06:00Z' (it is 2026-03-01T12:00:00.000Z here)",
+    );
   });
 });

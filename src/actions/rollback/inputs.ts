@@ -1,7 +1,7 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { InputError, parseEnvironmentName, parseUrl, quote } from '../../common/units.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
@@ -17,13 +17,13 @@ export function parsePressedAt(text: string, now = Date.now()): string {
   if (!iso.test(text.trim()) || Number.isNaN(at)) {
     throw new InputError(
       'pressed-at',
-      `'pressed-at' must be a time in ISO 8601 with its zone, like 2026-03-01T10:15:00Z, got '${text}'`,
+      `'pressed-at' must be a time in ISO 8601 with its zone, like 2026-03-01T10:15:00Z, got ${quote(text)}`,
     );
   }
   if (at > now + PRESSED_AT_SKEW_MS) {
     throw new InputError(
       'pressed-at',
-      `'pressed-at' must not be in the future, got '${text}' (it is ${new Date(now).toISOString()} here)`,
+      `'pressed-at' must not be in the future, got ${quote(text)} (it is ${new Date(now).toISOString()} here)`,
     );
   }
   return new Date(at).toISOString();
