@@ -82,12 +82,11 @@ interface Cell {
   serialized: boolean;
 }
 
-const versionOf = (world: World, id: number) =>
-  (
-    world.gh!.store.repo('octo/app').deployments.find((d) => d.id === id)?.payload as {
-      'deploy-kit': { version: string };
-    }
-  )['deploy-kit'].version;
+function versionOf(world: World, id: number): string | undefined {
+  const deployment = world.gh!.store.repo('octo/app').deployments.find((d) => d.id === id);
+  return (deployment?.payload as { 'deploy-kit'?: { version?: string } } | undefined)?.['deploy-kit']
+    ?.version;
+}
 
 const CELLS: Cell[] = [
   {
