@@ -30,11 +30,13 @@ const where = { owner: 'octo', repo: 'app' };
 
 describe('readWorkflowRun', () => {
   it('reads when the run was created and when its latest attempt started, in one REST call', async () => {
+    gh.store.addWorkflowRun('octo/app', { id: 77, createdAt: '2026-03-01T10:00:00Z' });
+    // A re-run: the run as GitHub shows it is its latest attempt.
     gh.store.addWorkflowRun('octo/app', {
       id: 77,
+      attempt: 2,
       createdAt: '2026-03-01T10:00:00Z',
       runStartedAt: '2026-03-01T11:30:00Z',
-      runAttempt: 2,
     });
     const c = client();
     expect(await readWorkflowRun(c, where, '77')).toEqual({

@@ -14,7 +14,7 @@ export type PermissionArea =
   | 'vulnerability-alerts'
   /** Actions variables (a GitHub App's `actions_variables`); a workflow's GITHUB_TOKEN cannot be granted it. */
   | 'variables'
-  /** Workflow runs (`actions: read`). */
+  /** Workflow runs (`actions:`). */
   | 'actions';
 export type Access = 'read' | 'write';
 

@@ -103,7 +103,6 @@ export type GraphqlHandler = (
 
 export const DEFAULT_TOKEN = 'ghs_fake_token';
 const ROUTES: CompiledRoute[] = compileRoutes([
-  ...actionsRoutes,
   ...checkRoutes,
   ...variableRoutes,
   ...deploymentRoutes,
@@ -111,6 +110,7 @@ const ROUTES: CompiledRoute[] = compileRoutes([
   ...releaseRoutes,
   ...pullRoutes,
   ...dependabotRoutes,
+  ...actionsRoutes,
 ]);
 
 export class FakeGitHubServer {

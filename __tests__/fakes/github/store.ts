@@ -232,43 +232,22 @@ export interface RepoRecord {
   dependabotAlertsEnabled: boolean;
   /** Actions variables of the repository, by upper-cased name. */
   variables: Map<string, VariableRecord>;
-  /** Workflow runs, by id. */
-  workflowRuns: Map<number, WorkflowRunRecord>;
+  /** Workflow run attempts, by `<run id>/<attempt>`. */
+  workflowRuns: Map<string, WorkflowRunRecord>;
 }
 
+/** One attempt of a workflow run, as much of it as a lease check reads and the schema asks for. */
 export interface WorkflowRunRecord {
   id: number;
-  nodeId: string;
+  attempt: number;
   name: string;
-  path: string;
-  workflowId: number;
-  runNumber: number;
-  runAttempt: number;
-  event: string;
-  headBranch: string | null;
   headSha: string;
+  headBranch: string;
   status: 'queued' | 'in_progress' | 'completed';
-  conclusion: string | null;
-  actor: UserRecord;
+  conclusion: 'success' | 'failure' | 'cancelled' | null;
   createdAt: string;
   updatedAt: string;
-  /** When the latest attempt started. */
-  runStartedAt: string;
-}
-
-export interface SeedWorkflowRun {
-  id?: number;
-  name?: string;
-  event?: string;
-  branch?: string;
-  sha?: string;
-  status?: WorkflowRunRecord['status'];
-  conclusion?: string | null;
-  actor?: string;
-  runAttempt?: number;
-  /** Default: now. */
-  createdAt?: string;
-  /** Default: createdAt. */
+  /** When this attempt started (a re-run's later than the run's creation); default createdAt. */
   runStartedAt?: string;
 }
 
@@ -513,37 +492,6 @@ export class Store {
     return deployment;
   }
 
-  /** A workflow run (GET .../actions/runs/{run_id} answers it), in progress on the default branch's head by default. */
-  addWorkflowRun(fullName: string, opts: SeedWorkflowRun = {}): WorkflowRunRecord {
-    const repo = this.repo(fullName);
-    const branch = opts.branch ?? repo.defaultBranch;
-    const sha = opts.sha ?? this.resolveCommit(repo, branch);
-    if (!sha) throw new Error(`fake GitHub: no commit on ${branch} for the workflow run`);
-    const id = opts.id ?? this.nextId();
-    const createdAt = opts.createdAt ?? this.timestamp();
-    const name = opts.name ?? 'Rollback';
-    const run: WorkflowRunRecord = {
-      id,
-      nodeId: nodeId('WorkflowRun', id),
-      name,
-      path: `.github/workflows/${name.toLowerCase().replace(/\W+/g, '-')}.yml`,
-      workflowId: 7000,
-      runNumber: repo.workflowRuns.size + 1,
-      runAttempt: opts.runAttempt ?? 1,
-      event: opts.event ?? 'workflow_dispatch',
-      headBranch: branch,
-      headSha: sha,
-      status: opts.status ?? 'in_progress',
-      conclusion: opts.conclusion ?? null,
-      actor: this.user(opts.actor ?? 'carol'),
-      createdAt,
-      updatedAt: createdAt,
-      runStartedAt: opts.runStartedAt ?? createdAt,
-    };
-    repo.workflowRuns.set(id, run);
-    return run;
-  }
-
   /** Adds a deployment status as GitHub does, including `auto_inactive` (default true) on `success`. */
   addDeploymentStatus(
     fullName: string,
@@ -647,6 +595,53 @@ export class Store {
     }
     repo.releases.push(release);
     return release;
+  }
+
+  /** A workflow run attempt (in progress unless told), so a lease's holder run can be asked about. */
+  addWorkflowRun(
+    fullName: string,
+    opts: {
+      id: number;
+      attempt?: number;
+      status?: WorkflowRunRecord['status'];
+      conclusion?: WorkflowRunRecord['conclusion'];
+      /** When the run was created (the press of "Run workflow"); default now. */
+      createdAt?: string;
+      /** When this attempt started; default createdAt. */
+      runStartedAt?: string;
+    },
+  ): WorkflowRunRecord {
+    const repo = this.repo(fullName);
+    const headSha = this.resolveCommit(repo, repo.defaultBranch) ?? '0'.repeat(40);
+    const now = opts.createdAt ?? this.timestamp();
+    const run: WorkflowRunRecord = {
+      id: opts.id,
+      attempt: opts.attempt ?? 1,
+      name: 'deploy',
+      headSha,
+      headBranch: repo.defaultBranch,
+      status: opts.status ?? 'in_progress',
+      conclusion: opts.conclusion ?? null,
+      createdAt: now,
+      updatedAt: now,
+      ...(opts.runStartedAt ? { runStartedAt: opts.runStartedAt } : {}),
+    };
+    repo.workflowRuns.set(`${run.id}/${run.attempt}`, run);
+    return run;
+  }
+
+  /** Ends a workflow run attempt, as a runner that finished (or lost the job) does. */
+  completeWorkflowRun(
+    fullName: string,
+    id: number,
+    attempt = 1,
+    conclusion: WorkflowRunRecord['conclusion'] = 'failure',
+  ): void {
+    const run = this.repo(fullName).workflowRuns.get(`${id}/${attempt}`);
+    if (!run) throw new Error(`fake GitHub: no workflow run ${id} attempt ${attempt}`);
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.updatedAt = this.timestamp();
   }
 
   addCheckRun(
