@@ -491,6 +491,49 @@ describe('rollback on the file ledger', () => {
   });
 });
 
+describe('one rollback per press on the file ledger (the CLI: the step start is the press)', () => {
+  it('two presses 1.5 s apart step back once, to the millisecond; a later press steps back again', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rollback-file-press-'));
+    const ledger = 'file:ledger.json';
+    const github = { sha: 'a'.repeat(40), repository: 'octo/app' };
+    const shaOf = { v1: 'a'.repeat(40), v2: 'b'.repeat(40), v3: 'c'.repeat(40) } as const;
+    for (const [version, sha] of Object.entries(shaOf)) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: { environment: 'production', version, ref: sha, ledger },
+        github,
+      });
+      expect(deployed.conclusion).toBe('success');
+    }
+    const press = (command: string) =>
+      runAction({
+        action: join(repoRoot, 'rollback'),
+        node,
+        workspace,
+        inputs: { environment: 'production', ledger, command, 'concurrent-timeout': '60s' },
+        github,
+      });
+    const first = press('sleep 3');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [a, b] = await Promise.all([first, press('sleep 3')]);
+    expect(a.outputs, a.main.stdout).toMatchObject({ result: 'success', 'rolled-back-to-version': 'v2' });
+    expect(b.outputs, b.main.stdout).toMatchObject({ result: 'no-op', 'rolled-back-to-version': 'v2' });
+    expect(b.main.stdout).toContain('(the start of this step)');
+    expect(b.main.stdout).toMatch(
+      /already rolled back from v3 \(deployment \d+, live when this rollback was asked for/,
+    );
+    const deliberate = await press('true');
+    expect(deliberate.outputs).toMatchObject({ result: 'success', 'rolled-back-to-version': 'v1' });
+    const file = JSON.parse(readFileSync(join(workspace, 'ledger.json'), 'utf8')) as {
+      deployments: { task: string; statuses: { state: string }[] }[];
+    };
+    const rollbacks = file.deployments.filter((d) => d.task === 'deploy:rollback');
+    expect(rollbacks.map((d) => d.statuses.at(-1)?.state)).toEqual(['inactive', 'inactive', 'success']);
+  }, 60_000);
+});
+
 describe('parsePressedAt', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
   it('takes an ISO 8601 time with its zone, to the second or finer, as UTC', () => {
