@@ -16,6 +16,8 @@ export interface CommandRequest {
   keepLines?: number;
   /** Between SIGTERM and SIGKILL when cancelled (default 5 s). */
   killGraceMs?: number;
+  /** Called once the command runs, with its process group (its pid), so a crash can be cleaned up after. */
+  onSpawn?: (pgid: number) => void;
 }
 
 export interface CommandResult {
@@ -42,6 +44,7 @@ export function runCommand(request: CommandRequest): Promise<CommandResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (child.pid !== undefined) request.onSpawn?.(child.pid);
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {

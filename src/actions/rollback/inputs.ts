@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
@@ -14,7 +15,7 @@ export interface RollbackSettings {
   command?: string;
   workingDirectory: string;
   url?: string;
-  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
+  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number; leaseTimeoutMs?: number };
   ledger: LedgerSpec;
   token?: string;
   owner: string;
@@ -54,6 +55,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     onConcurrent: {
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
       timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+      leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
     },
     ledger: parseLedgerSpec('ledger', input.string('ledger'), token),
     token,

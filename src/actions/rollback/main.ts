@@ -2,12 +2,19 @@
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
 import { runCommand } from '../../command/run.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
+import { abandonedDescription, clearAbandoned, DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
 import { planRollback, type RollbackPlan } from '../../rollback/plan.js';
 import * as core from '../kit/core.js';
-import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
+import {
+  closeLeftOpen,
+  rememberDeployment,
+  rememberFinished,
+  rememberGroup,
+} from '../kit/deployment-post.js';
 import { type OpenedLedger, openLedger } from '../kit/ledger.js';
+import { abandonedTable } from '../kit/markdown.js';
 import type { StepContext } from '../kit/run.js';
 import { type RollbackSettings, readSettings } from './inputs.js';
 import { dryRunSummary, outcomeSummary } from './summary.js';
@@ -30,7 +37,22 @@ export async function rollBack(
   onPlan?: (plan: RollbackPlan) => void,
 ): Promise<RollbackRun> {
   // The newest 100 cover the default (one request); a named target may be older.
-  const history = await opened.ledger.history(settings.environment, { limit: settings.to ? 1000 : 100 });
+  const read = () => opened.ledger.history(settings.environment, { limit: settings.to ? 1000 : 100 });
+  let history = await read();
+  // A crashed deploy or rollback must not hide the release to go back to: its abandoned lease is closed first.
+  const { abandoned } = settings.dryRun
+    ? { abandoned: [] }
+    : await clearAbandoned(history, opened.ledger, {
+        now: Date.now(),
+        leaseTimeoutMs: settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
+        runStatus: opened.runStatus,
+      });
+  for (const gone of abandoned) {
+    core.warning(
+      `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error before planning`,
+    );
+  }
+  if (abandoned.length > 0) history = await read();
   const plan = planRollback(history, settings.to);
   for (const { entry, why } of plan.skipped)
     core.info(`passed over ${versionOf(entry)} (deployment ${entry.id}): ${why}`);
@@ -73,11 +95,14 @@ export async function rollBack(
       log: core,
       signal,
       onCreated: (deployment) => rememberDeployment(deployment.id),
+      runStatus: opened.runStatus,
+      ledgerFlag: opened.flag,
+      onGroup: rememberGroup,
       beforeCommand: () => restoreBundle(target, opened.artifacts, settings.workspace, core),
     },
   );
   rememberFinished();
-  return { plan, history, outcome };
+  return { plan, history, outcome: { ...outcome, abandoned: [...abandoned, ...outcome.abandoned] } };
 }
 
 export async function main({ signal }: StepContext): Promise<void> {
@@ -117,7 +142,7 @@ export async function main({ signal }: StepContext): Promise<void> {
     settings.reason,
     facts(),
   );
-  await core.summary.addRaw(markdown).write();
+  await core.summary.addRaw(markdown).addRaw(abandonedTable(outcome.abandoned)).write();
   if (outcome.result !== 'success') {
     core.setFailed(`rollback: ${settings.environment} to ${versionOf(target)}: ${outcome.reason}`);
   }
