@@ -338,7 +338,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         onLine: (line) => log.info(line),
         onSpawn: (pgid) => {
           deps.onGroup?.(pgid);
-          void keeper.group(pgid);
+          return keeper.group(pgid);
         },
       }),
     );

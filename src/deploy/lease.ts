@@ -6,9 +6,9 @@
 // command group still alive on this host is never abandoned: it is waited for, so two deploy commands of
 // one environment never run at once.
 import { createHash } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { DeploymentEntry, LeaseHolder, Ledger } from '../ledger/types.js';
+import { type DeploymentEntry, type LeaseHolder, type Ledger, OPEN_STATES } from '../ledger/types.js';
 
 export type { LeaseHolder };
 
@@ -19,6 +19,8 @@ export interface LeaseView {
   renewedAt: string;
   pgid?: number;
 }
+
+const OPEN: readonly string[] = OPEN_STATES;
 
 /** The default time after which a lease that was not renewed counts as abandoned. */
 export const DEFAULT_LEASE_TIMEOUT_MS = 5 * 60_000;
@@ -85,14 +87,27 @@ export function processAlive(pid: number, started?: string): boolean {
   return now === undefined || now === started;
 }
 
+/** Whether any process of the group still runs: zombies left for a reaper that never comes do not count. */
 export function groupAlive(pgid: number): boolean {
   if (!Number.isSafeInteger(pgid) || pgid <= 1) return false;
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true; // no /proc: the signal's answer is all there is
+  }
+  return pids.some((pid) => {
+    const stat = readText(`/proc/${pid}/stat`);
+    if (!stat) return false;
+    // After the command name: state, ppid, pgrp.
+    const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(group) === pgid && state !== 'Z' && state !== 'X';
+  });
 }
 
 /** Between SIGTERM and SIGKILL when a recorded command group is ended. */
@@ -260,12 +275,16 @@ export async function clearAbandoned(
   const abandoned: Abandoned[] = [];
   const groups = new Map<string, number>();
   for (const entry of entries) {
-    if (!entry.record || !['pending', 'queued', 'in_progress'].includes(entry.state)) continue;
+    if (!entry.record || !OPEN.includes(entry.state)) continue;
     const verdict = await judgeLease(entry, options);
     if (!verdict.gone) {
       if (verdict.pgid !== undefined) groups.set(entry.id, verdict.pgid);
       continue;
     }
+    // The holder may have finished its deployment and exited between the read and the judgment: only a
+    // deployment still open now is abandoned, never one that just went live.
+    const now = await ledger.get(entry.id);
+    if (!now || !OPEN.includes(now.state)) continue;
     const closed: Abandoned = {
       id: entry.id,
       version: entry.record.version,
@@ -332,16 +351,15 @@ export class LeaseKeeper {
 
   renew(): Promise<void> {
     if (this.#stopped) return this.#busy;
+    // What to say is fixed now: a renewal queued before the turn came still says queued.
+    const [state, description, pgid] = [this.#state, this.#description, this.#pgid];
     this.#busy = this.#busy.then(async () => {
       if (this.#stopped) return;
       try {
         if (this.ledger.renew) {
-          await this.ledger.renew(this.id, { ...(this.#pgid !== undefined ? { pgid: this.#pgid } : {}) });
+          await this.ledger.renew(this.id, { ...(pgid !== undefined ? { pgid } : {}) });
         } else {
-          await this.ledger.setStatus(this.id, {
-            state: this.#state,
-            description: withPgid(this.#description, this.#pgid),
-          });
+          await this.ledger.setStatus(this.id, { state, description: withPgid(description, pgid) });
         }
       } catch (error) {
         this.onError(error as Error);

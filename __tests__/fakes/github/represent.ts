@@ -16,6 +16,7 @@ import {
   type TagObjectRecord,
   type UserRecord,
   type VariableRecord,
+  type WorkflowRunRecord,
 } from './store.js';
 
 type Json = Record<string, unknown>;
@@ -437,4 +438,42 @@ export function review(urls: Urls, repo: RepoRecord, r: ReviewRecord): Json {
   };
   if (r.submittedAt) json.submitted_at = r.submittedAt;
   return json;
+}
+
+export function workflowRun(urls: Urls, repo: RepoRecord, run: WorkflowRunRecord, store: Store): Json {
+  const api = repoApi(urls, repo);
+  const html = repoHtml(urls, repo);
+  const repository_ = repository(urls, repo);
+  return {
+    id: run.id,
+    name: run.name,
+    node_id: nodeId('WorkflowRun', run.id),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: '.github/workflows/deploy.yml',
+    display_title: run.name,
+    run_number: run.id,
+    run_attempt: run.attempt,
+    event: 'push',
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: 1,
+    url: `${api}/actions/runs/${run.id}`,
+    html_url: `${html}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    actor: user(urls, store.user('carol')),
+    run_started_at: run.createdAt,
+    jobs_url: `${api}/actions/runs/${run.id}/jobs`,
+    logs_url: `${api}/actions/runs/${run.id}/logs`,
+    check_suite_url: `${api}/check-suites/${run.id}`,
+    artifacts_url: `${api}/actions/runs/${run.id}/artifacts`,
+    cancel_url: `${api}/actions/runs/${run.id}/cancel`,
+    rerun_url: `${api}/actions/runs/${run.id}/rerun`,
+    workflow_url: `${api}/actions/workflows/1`,
+    head_commit: null,
+    repository: repository_,
+    head_repository: repository_,
+  };
 }

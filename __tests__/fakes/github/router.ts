@@ -13,7 +13,9 @@ export type PermissionArea =
   /** Dependabot alerts (a GitHub App's `vulnerability_alerts`); a workflow's GITHUB_TOKEN cannot be granted it. */
   | 'vulnerability-alerts'
   /** Actions variables (a GitHub App's `actions_variables`); a workflow's GITHUB_TOKEN cannot be granted it. */
-  | 'variables';
+  | 'variables'
+  /** Workflow runs (`actions:`). */
+  | 'actions';
 export type Access = 'read' | 'write';
 
 /** Base URLs the fake answers on, used in `url`/`html_url` fields. */

@@ -21,6 +21,7 @@ import {
   type PermissionArea,
   type Urls,
 } from './router.js';
+import { actionsRoutes } from './routes/actions.js';
 import { checkRoutes } from './routes/checks.js';
 import { dependabotRoutes } from './routes/dependabot.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -109,6 +110,7 @@ const ROUTES: CompiledRoute[] = compileRoutes([
   ...releaseRoutes,
   ...pullRoutes,
   ...dependabotRoutes,
+  ...actionsRoutes,
 ]);
 
 export class FakeGitHubServer {

@@ -232,6 +232,21 @@ export interface RepoRecord {
   dependabotAlertsEnabled: boolean;
   /** Actions variables of the repository, by upper-cased name. */
   variables: Map<string, VariableRecord>;
+  /** Workflow run attempts, by `<run id>/<attempt>`. */
+  workflowRuns: Map<string, WorkflowRunRecord>;
+}
+
+/** One attempt of a workflow run, as much of it as a lease check reads and the schema asks for. */
+export interface WorkflowRunRecord {
+  id: number;
+  attempt: number;
+  name: string;
+  headSha: string;
+  headBranch: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface VariableRecord {
@@ -358,6 +373,7 @@ export class Store {
       dependabotAlerts: [],
       dependabotAlertsEnabled: true,
       variables: new Map(),
+      workflowRuns: new Map(),
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     this.addCommit(repo.fullName, { branch: repo.defaultBranch, message: 'Initial commit', parents: [] });
@@ -577,6 +593,48 @@ export class Store {
     }
     repo.releases.push(release);
     return release;
+  }
+
+  /** A workflow run attempt (in progress unless told), so a lease's holder run can be asked about. */
+  addWorkflowRun(
+    fullName: string,
+    opts: {
+      id: number;
+      attempt?: number;
+      status?: WorkflowRunRecord['status'];
+      conclusion?: WorkflowRunRecord['conclusion'];
+    },
+  ): WorkflowRunRecord {
+    const repo = this.repo(fullName);
+    const headSha = this.resolveCommit(repo, repo.defaultBranch) ?? '0'.repeat(40);
+    const now = this.timestamp();
+    const run: WorkflowRunRecord = {
+      id: opts.id,
+      attempt: opts.attempt ?? 1,
+      name: 'deploy',
+      headSha,
+      headBranch: repo.defaultBranch,
+      status: opts.status ?? 'in_progress',
+      conclusion: opts.conclusion ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    repo.workflowRuns.set(`${run.id}/${run.attempt}`, run);
+    return run;
+  }
+
+  /** Ends a workflow run attempt, as a runner that finished (or lost the job) does. */
+  completeWorkflowRun(
+    fullName: string,
+    id: number,
+    attempt = 1,
+    conclusion: WorkflowRunRecord['conclusion'] = 'failure',
+  ): void {
+    const run = this.repo(fullName).workflowRuns.get(`${id}/${attempt}`);
+    if (!run) throw new Error(`fake GitHub: no workflow run ${id} attempt ${attempt}`);
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.updatedAt = this.timestamp();
   }
 
   addCheckRun(
