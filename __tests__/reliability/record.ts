@@ -9,7 +9,8 @@ export type Concern =
   | 'secrets'
   | 'races'
   | 'workflows'
-  | 'supply-chain';
+  | 'supply-chain'
+  | 'hard-crash';
 
 export interface Measurement {
   concern: Concern;

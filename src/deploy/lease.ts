@@ -196,7 +196,8 @@ export type RunAttemptStatus = (
 ) => Promise<{ completed: boolean; at?: string } | undefined>;
 
 export type LeaseVerdict =
-  | { gone: false; pgid?: number }
+  /** pgid: its command group still runs on this host; orphaned: though the holder process is dead. */
+  | { gone: false; pgid?: number; orphaned?: boolean }
   | { gone: true; holder: string; since: string; how: string };
 
 export function describeHolder(lease: LeaseView): string {
@@ -217,10 +218,17 @@ export async function judgeLease(
   const lease = leaseOf(entry);
   const holder = lease.holder;
   const local = holder !== undefined && onThisHost(holder);
-  if (local && lease.pgid !== undefined && groupAlive(lease.pgid)) return { gone: false, pgid: lease.pgid };
+  if (local && lease.pgid !== undefined && groupAlive(lease.pgid)) {
+    return { gone: false, pgid: lease.pgid, orphaned: !processAlive(holder.pid, holder.started) };
+  }
   const who = describeHolder(lease);
   if (local && !processAlive(holder.pid, holder.started)) {
-    return { gone: true, holder: who, since: lease.renewedAt, how: 'its process is dead on this host' };
+    return {
+      gone: true,
+      holder: `${holder.host} pid ${holder.pid}`,
+      since: lease.renewedAt,
+      how: 'its process is dead on this host',
+    };
   }
   if (holder?.via === 'github' && lease.run && options.runStatus) {
     const run = await options.runStatus(lease.run.id, lease.run.attempt || '1').catch(() => undefined);
@@ -271,14 +279,16 @@ export async function clearAbandoned(
   entries: DeploymentEntry[],
   ledger: Ledger,
   options: { now: number; leaseTimeoutMs: number; runStatus?: RunAttemptStatus },
-): Promise<{ abandoned: Abandoned[]; groups: Map<string, number> }> {
+): Promise<{ abandoned: Abandoned[]; groups: Map<string, number>; orphans: Map<string, number> }> {
   const abandoned: Abandoned[] = [];
   const groups = new Map<string, number>();
+  const orphans = new Map<string, number>();
   for (const entry of entries) {
     if (!entry.record || !OPEN.includes(entry.state)) continue;
     const verdict = await judgeLease(entry, options);
     if (!verdict.gone) {
       if (verdict.pgid !== undefined) groups.set(entry.id, verdict.pgid);
+      if (verdict.pgid !== undefined && verdict.orphaned) orphans.set(entry.id, verdict.pgid);
       continue;
     }
     // The holder may have finished its deployment and exited between the read and the judgment: only a
@@ -295,7 +305,44 @@ export async function clearAbandoned(
     await ledger.setStatus(entry.id, { state: 'error', description: abandonedDescription(closed) });
     abandoned.push(closed);
   }
-  return { abandoned, groups };
+  return { abandoned, groups, orphans };
+}
+
+/**
+ * Reads the history until no open deployment in it has a holder that is gone: abandoned ones are closed, and
+ * a command group a dead holder left running on this host is waited for (up to `waitMs`), since what it
+ * deploys decides what is live. Deployments whose holder lives are left to the deploy engine's turn-taking. For a step that plans from the history before it deploys (a rollback).
+ */
+export async function settleAbandoned(
+  read: () => Promise<DeploymentEntry[]>,
+  ledger: Ledger,
+  options: {
+    leaseTimeoutMs: number;
+    runStatus?: RunAttemptStatus;
+    waitMs: number;
+    signal?: AbortSignal;
+    log: (message: string) => void;
+    sleep?: (ms: number) => Promise<void>;
+  },
+): Promise<{ history: DeploymentEntry[]; abandoned: Abandoned[] }> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = Date.now();
+  const abandoned: Abandoned[] = [];
+  for (;;) {
+    const history = await read();
+    const cleared = await clearAbandoned(history, ledger, { ...options, now: Date.now() });
+    abandoned.push(...cleared.abandoned);
+    if (cleared.abandoned.length > 0) continue;
+    const waited = Date.now() - started;
+    if (cleared.orphans.size === 0 || waited >= options.waitMs || options.signal?.aborted) {
+      return { history, abandoned };
+    }
+    const [id, pgid] = [...cleared.orphans][0]!;
+    options.log(
+      `waiting for the deploy command of deployment ${id} (process group ${pgid}) to end: its holder is gone, but it still runs on this host (${Math.round(waited / 1000)} s so far)`,
+    );
+    await sleep(Math.min(1000, options.waitMs - waited));
+  }
 }
 
 /**

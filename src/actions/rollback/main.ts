@@ -2,7 +2,7 @@
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
 import { runCommand } from '../../command/run.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
-import { abandonedDescription, clearAbandoned, DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
+import { abandonedDescription, DEFAULT_LEASE_TIMEOUT_MS, settleAbandoned } from '../../deploy/lease.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
 import { planRollback, type RollbackPlan } from '../../rollback/plan.js';
@@ -38,21 +38,21 @@ export async function rollBack(
 ): Promise<RollbackRun> {
   // The newest 100 cover the default (one request); a named target may be older.
   const read = () => opened.ledger.history(settings.environment, { limit: settings.to ? 1000 : 100 });
-  let history = await read();
   // A crashed deploy or rollback must not hide the release to go back to: its abandoned lease is closed first.
-  const { abandoned } = settings.dryRun
-    ? { abandoned: [] }
-    : await clearAbandoned(history, opened.ledger, {
-        now: Date.now(),
+  const { history, abandoned } = settings.dryRun
+    ? { history: await read(), abandoned: [] }
+    : await settleAbandoned(read, opened.ledger, {
         leaseTimeoutMs: settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
         runStatus: opened.runStatus,
+        waitMs: settings.onConcurrent.timeoutMs,
+        signal,
+        log: core.info,
       });
   for (const gone of abandoned) {
     core.warning(
       `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error before planning`,
     );
   }
-  if (abandoned.length > 0) history = await read();
   const plan = planRollback(history, settings.to);
   for (const { entry, why } of plan.skipped)
     core.info(`passed over ${versionOf(entry)} (deployment ${entry.id}): ${why}`);
