@@ -16,6 +16,7 @@ import {
   processAlive,
   processStarted,
   renewalInterval,
+  settleAbandoned,
   unlockCommand,
   withPgid,
 } from '../../src/deploy/lease.js';
@@ -227,6 +228,43 @@ describe('clearing abandoned leases', () => {
     expect(closed?.state).toBe('error');
     expect(closed?.statuses[0]?.description).toMatch(/^abandoned: holder \S+ pid \d+ gone since \d{4}-/);
     expect((await ledger.get(alive))?.state).toBe('in_progress');
+  });
+
+  it('waits for a command group a dead holder left running, then closes its lease (a rollback plans after)', async () => {
+    const ledger = new FileLedger(join(mkdtempSync(join(tmpdir(), 'lease-')), 'ledger.json'));
+    const made = await ledger.create({
+      environment: 'production',
+      sha: SHA,
+      ref: 'main',
+      task: 'deploy:rollback',
+      payload: {},
+      autoMerge: false,
+      record: {
+        version: 'v1',
+        sha: SHA,
+        ref: 'main',
+        actor: 'carol',
+        holder: { ...currentHolder({}), pid: deadPid(), started: undefined },
+      },
+    });
+    await ledger.setStatus(made.id, { state: 'in_progress' });
+    const pgid = spawnGroup('sleep 0.6');
+    await ledger.renew(made.id, { pgid });
+    const said: string[] = [];
+    const started = Date.now();
+    const { history, abandoned } = await settleAbandoned(() => ledger.history('production'), ledger, {
+      leaseTimeoutMs: 60_000,
+      waitMs: 10_000,
+      log: (m) => said.push(m),
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 100))),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(said[0]).toMatch(
+      /waiting for the deploy command of deployment \d+ \(process group \d+\) to end: its holder is gone/,
+    );
+    expect(abandoned.map((a) => a.id)).toEqual([made.id]);
+    expect(history[0]?.state).toBe('error'); // read again once the lease was closed: what a plan needs
+    expect((await ledger.get(made.id))?.state).toBe('error');
   });
 
   it('names the command that clears a lease by hand', () => {
