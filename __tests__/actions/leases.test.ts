@@ -80,7 +80,9 @@ describe('deploy leases on the file ledger', () => {
     expect(next.conclusion, next.main.stdout).toBe('success');
     // It waited for the orphaned command, then went on: the two never ran at once.
     expect(orderIn(dir)).toEqual(['held-done', 'next']);
-    expect(next.main.stdout).toMatch(/whose deploy command \(process group \d+\) still runs on this host/);
+    expect(next.main.stdout).toMatch(
+      /so far\); its deploy command \(process group \d+\) still runs on this host/,
+    );
     expect(next.main.stdout).toMatch(
       /deployment 2 \(v2\) was abandoned: holder \S+ pid \d+ gone since \S+ \(its process is dead on this host\)/,
     );

@@ -270,9 +270,9 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     if (!blocker) break;
     const waited = now() - waitStarted;
     const group = cleared.groups.get(blocker.id);
-    const who =
-      `deployment ${blocker.id} (${versionOf(blocker)}, ${blocker.state})` +
-      (group !== undefined ? `, whose deploy command (process group ${group}) still runs on this host` : '');
+    const who = `deployment ${blocker.id} (${versionOf(blocker)}, ${blocker.state})`;
+    const running =
+      group !== undefined ? `; its deploy command (process group ${group}) still runs on this host` : '';
     const unlock = `; if its holder is gone for good, clear it with \`${unlockCommand(settings.environment, blocker.id, deps.ledgerFlag)}\``;
     if (
       settings.onConcurrent.mode === 'fail' ||
@@ -286,11 +286,11 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
             ? `cancelled while waiting for ${who}`
             : `${who} was still in progress after waiting ${Math.round(waited / 1000)} s`;
       return finish(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, {
-        reason: deps.signal?.aborted ? why : why + unlock,
+        reason: deps.signal?.aborted ? why : why + running + unlock,
         waitedMs: waited,
       });
     }
-    log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)`);
+    log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)${running}`);
     await sleep(Math.min(delay, Math.max(0, settings.onConcurrent.timeoutMs - waited)));
     delay = Math.min(delay * 2, POLL_MAX_MS);
   }
