@@ -115,6 +115,7 @@ describe('deploy leases on the file ledger', () => {
     expect(again.conclusion, again.main.stdout).toBe('success');
     expect(again.outputs['rolled-back-to-version']).toBe('v1');
     expect(again.main.stdout).toMatch(/was abandoned: holder .* closed as error before planning/);
+    expect(again.summary).toContain('Abandoned leases closed');
     const history = await new FileLedger(join(dir, 'ledger.json')).history('production');
     expect(history.filter((d) => d.state === 'success').map((d) => d.record?.version)).toEqual(['v1']);
     expect(history.some((d) => ['pending', 'queued', 'in_progress'].includes(d.state))).toBe(false);

@@ -115,10 +115,15 @@ const githubPhases: GitHubPhase[] = [
     name: 'after success, before the final status',
     action: 'deploy-env',
     inputs: () => ({ command: QUICK }),
-    // The third status write is the closing one (in_progress, in_progress with the group, success).
+    // The third status write is the closing one (in_progress, in_progress with the group, success): it is
+    // slowed, and the kill lands once it is on its way.
     arm: (world) => {
       world.gh!.faults.slow(STATUSES, { ms: 1500, skip: 2 });
-      return requestSeen(world, STATUSES, 3);
+      return () =>
+        world.gh!.requests.some(
+          (r) =>
+            STATUSES.test(`${r.method} ${r.path}`) && (r.body as { state?: string })?.state === 'success',
+        );
     },
   },
   {
