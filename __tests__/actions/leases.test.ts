@@ -98,6 +98,29 @@ describe('deploy leases on the file ledger', () => {
     expect(next.outputs['previous-version']).toBe('v1');
   });
 
+  it('refuses, saying so, while the command of a crashed deploy still runs (on-concurrent: fail)', async () => {
+    const dir = workspace();
+    const crashed = await run(
+      dir,
+      'deploy-env',
+      { version: 'v1', command: HELD(20) },
+      { cancel: killOnStarted, skipPost: true },
+    );
+    expect(crashed.main.signal).toBe('SIGKILL');
+    const pgid = pgidIn(dir);
+    groups.push(pgid);
+    const refused = await run(dir, 'deploy-env', {
+      version: 'v2',
+      command: 'touch ran',
+      'on-concurrent': 'fail',
+    });
+    expect(refused.outputs.result).toBe('blocked');
+    expect(refused.annotations.at(-1)?.message).toContain(
+      `deployment 1 (v1, in_progress) is still in progress in production (on-concurrent: fail); its deploy command (process group ${pgid}) still runs on this host; if its holder is gone for good, clear it with \`deploy-kit unlock --environment production --deployment 1 --ledger file:${join(dir, 'ledger.json')}\``,
+    );
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+
   it('rolls back after a crashed rollback: the stale lease does not hide the earlier good release', async () => {
     const dir = workspace();
     for (const version of ['v1', 'v2'])
