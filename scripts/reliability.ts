@@ -99,11 +99,13 @@ const races = of('races');
 const pressTogether = of('press-together');
 const workflows = of('workflows');
 const supply = of('supply-chain');
+const crashes = of('hard-crash');
 const audit = supply.find((m) => m.what === 'npm audit');
 
 const concerns = [
   'faults',
   'cancellation',
+  'hard-crash',
   'hostile-input',
   'secrets',
   'races',
@@ -118,6 +120,7 @@ const overview = table(
     const figure: Record<string, string> = {
       faults: `${sum(faults, 'count')} faults injected, ${sum(faults, 'survived')} survived`,
       cancellation: `${sum(cancellations, 'count')} cancellations, ${sum(cancellations, 'survived')} consistent after post`,
+      'hard-crash': `${sum(crashes, 'count')} SIGKILLs, ${sum(crashes, 'survived')} consistent, no orphan, next run fine`,
       'hostile-input': `${sum(hostile, 'count')} hostile values tried, ${sum(hostile, 'survived')} contained`,
       secrets: `${secrets.length} runs, ${sum(secrets, 'count')} places scanned, ${sum(secrets, 'count') - sum(secrets, 'survived')} leaks`,
       races: `${sum(races, 'count')} races run, ${sum(races, 'survived')} with exactly one record each`,
@@ -194,6 +197,17 @@ Each action cancelled through the runner (SIGINT, then SIGTERM after the grace p
 ${table(
   ['Action', 'Phase', 'Consistent after post'],
   cancellations.map((m) => [m.action ?? '', m.what, m.survived === m.count ? '✅' : '❌']),
+)}
+
+## Hard crash
+
+Each stateful action SIGKILLed (a runner that lost its machine, an OOM kill, \`kill -9\` of the CLI and its bundle) at each phase of its work, reached deterministically (the deploy command is a real script that writes files and sleeps; the file ledger's lock or a slow fake GitHub route holds the bundle where the kill lands): ${crashes.map((m) => `${m.action} ${m.what}`).join('; ') || 'none measured'}. Afterwards: one consistent record (no deployment left open once \`post\` has run, or, where nothing could run after the kill, once the next run has closed the abandoned lease), no orphan process (the deploy command's process group is gone: \`post\` ends it, or the next run waits for it before it deploys), and the next run succeeds without a hand edit.
+
+**What it proves:** a crash never locks an environment, never lets two deploy commands of one environment run at once, and never hides what is live from the next deploy or rollback.
+
+${table(
+  ['Action', 'Killed', 'Consistent, no orphan, next run fine'],
+  crashes.map((m) => [m.action ?? '', m.what, m.survived === m.count ? '✅' : '❌']),
 )}
 
 ## Hostile input

@@ -100,7 +100,7 @@ export function parseStatusOptions(
 }
 
 /** Opens the ledger the command names; the GitHub client loads only when it is used. */
-async function openLedger(
+export async function openLedger(
   spec: StatusLedgerSpec,
   cwd: string,
   token: string | undefined,

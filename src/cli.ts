@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RepositoryChoice, RepositoryError, resolveRepository } from './cli-repository.js';
 import { runStatus, statusHelp, UsageError } from './cli-status.js';
+import { runUnlock, unlockHelp } from './cli-unlock.js';
 import { type ActionManifest, readManifest } from './runner/manifest.js';
 import { runAction } from './runner/runner.js';
 
@@ -113,6 +114,7 @@ function usage(root: string): string {
   return [
     'Usage: deploy-kit <action> [--<input> value]... [--repository owner/name] [--json] [--summary FILE]',
     '       deploy-kit status [--environment NAME] [--ledger github|file:<path>] [--json]',
+    '       deploy-kit unlock --environment NAME --deployment ID [--ledger github|file:<path>]',
     '',
     `Actions: ${listActions(root).join(', ')}`,
     'Run deploy-kit <action> --help for its inputs, deploy-kit status --help for what is live where.',
@@ -178,6 +180,21 @@ export async function main(argv: string[]): Promise<number> {
       cwd: process.cwd(),
       env: process.env,
       json: args.json,
+      write: (text) => process.stdout.write(text),
+      warn: (text) => process.stderr.write(text),
+    });
+  }
+  if (args.action === 'unlock') {
+    if (args.help) {
+      process.stdout.write(`${unlockHelp()}\n`);
+      return 0;
+    }
+    if (args.summaryFile !== undefined || args.quiet || args.json) {
+      throw new UsageError('unlock: --summary, --quiet and --json are for actions');
+    }
+    return runUnlock(args.inputs, {
+      cwd: process.cwd(),
+      env: process.env,
       write: (text) => process.stdout.write(text),
       warn: (text) => process.stderr.write(text),
     });

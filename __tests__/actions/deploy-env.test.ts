@@ -71,7 +71,8 @@ describe('deploy-env on GitHub Deployments', () => {
       result: 'success',
       'previous-version': '',
     });
-    expect(statesOf(deployment!.id)).toEqual(['in_progress', 'success']);
+    // The second in_progress records the command's process group with the lease (issue 15).
+    expect(statesOf(deployment!.id)).toEqual(['in_progress', 'in_progress', 'success']);
     expect(deployment!.sha).toBe(sha);
     expect(result.summary).toContain('deploy v1.2.3 to staging: success');
     expect(result.summary).toMatch(/\d+ API calls/);
@@ -92,7 +93,7 @@ describe('deploy-env on GitHub Deployments', () => {
     const result = await run({ environment: 'staging', command: 'echo "pulling image"; exit 4' });
     expect(result.conclusion).toBe('failure');
     expect(result.outputs.result).toBe('failure');
-    expect(statesOf(deploymentsOf()[0]!.id)).toEqual(['in_progress', 'failure']);
+    expect(statesOf(deploymentsOf()[0]!.id)).toEqual(['in_progress', 'in_progress', 'failure']);
     expect(result.summary).toContain('exit code 4');
     expect(result.summary).toContain('pulling image');
     expect(result.annotations.at(-1)?.message).toMatch(

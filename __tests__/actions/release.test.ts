@@ -358,7 +358,8 @@ describe('the root action on GitHub Deployments (the fake GitHub)', () => {
     expect(v1!.statuses.at(-1)?.state).toBe('inactive');
     expect(v3!.statuses.at(-1)?.state).toBe('inactive');
     expect(rollback!.task).toBe('deploy:rollback');
-    expect(rollback!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    // The second in_progress records the redeploy command's process group with the lease (issue 15).
+    expect(rollback!.statuses.map((s) => s.state)).toEqual(['in_progress', 'in_progress', 'success']);
     expect(rollback!.statuses.at(-1)?.environmentUrl).toBe('https://app.example.com/');
     expect(bad.summary).toMatch(/\d+ API calls/);
   });

@@ -73,3 +73,37 @@ describe('runCommand', () => {
     expect(existsSync(join(cwd, 'started'))).toBe(false);
   });
 });
+
+describe('runCommand with a recorded process group', () => {
+  it('holds the script until onSpawn has recorded the group, then runs it as bash -c would', async () => {
+    const events: string[] = [];
+    const lines: string[] = [];
+    const result = await runCommand({
+      script:
+        'echo "args=$# zero=$0 script=${__deploy_kit_script-unset} group=$(ps -o pgid= $$ | tr -d " ")"',
+      cwd,
+      env,
+      onLine: (line) => lines.push(line),
+      onSpawn: async (pgid) => {
+        events.push(`recorded ${pgid}`);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        events.push('released');
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(events).toHaveLength(2);
+    const pgid = events[0]!.split(' ')[1];
+    expect(lines).toEqual([`args=0 zero=bash script=unset group=${pgid}`]);
+    expect(result.durationMs).toBeGreaterThanOrEqual(140);
+  });
+
+  it('still runs the script when recording the group failed', async () => {
+    const result = await runCommand({
+      script: 'exit 4',
+      cwd,
+      env,
+      onSpawn: () => Promise.reject(new Error('ledger down')),
+    });
+    expect(result.exitCode).toBe(4);
+  });
+});

@@ -1,10 +1,12 @@
 // The deploy engine on a real file ledger and real commands.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/command/run.js';
 import { artifactKeyFor, type DeploySettings, deploy } from '../../src/deploy/deploy.js';
+import { currentHolder } from '../../src/deploy/lease.js';
 import { FileArtifactStore, FileLedger } from '../../src/ledger/file.js';
 
 const SHA_A = 'a'.repeat(40);
@@ -147,6 +149,95 @@ describe('deploy', () => {
     });
     expect(sleeps).toBe(2);
     expect(outcome.result).toBe('success');
+  });
+
+  it('reports as previous what was live when its turn came, not when it was asked for', async () => {
+    const { dir, ledger, settings, deps } = setup();
+    const blocker = await ledger.create({
+      environment: 'staging',
+      sha: SHA_A,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      autoMerge: false,
+      record: { version: 'v0', sha: SHA_A, ref: 'main', actor: 'bob' },
+    });
+    const outcome = await deploy(
+      settings({ version: 'v1', command: 'echo "$DEPLOY_KIT_PREVIOUS_VERSION" > prev.txt' }),
+      {
+        ...deps,
+        sleep: async () => ledger.setStatus(blocker.id, { state: 'success' }),
+      },
+    );
+    expect(outcome.result).toBe('success');
+    expect(outcome.previous?.id).toBe(blocker.id);
+    expect(readFileSync(join(dir, 'prev.txt'), 'utf8').trim()).toBe('v0');
+  });
+
+  it('closes a lease whose holder is dead as abandoned and goes on without waiting', async () => {
+    const { ledger, settings, deps } = setup();
+    const gone = spawnSync('bash', ['-c', 'echo $$']);
+    const blocker = await ledger.create({
+      environment: 'staging',
+      sha: SHA_A,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      autoMerge: false,
+      record: {
+        version: 'v0',
+        sha: SHA_A,
+        ref: 'main',
+        actor: 'bob',
+        holder: { ...currentHolder({}), pid: Number(String(gone.stdout).trim()), started: undefined },
+      },
+    });
+    await ledger.setStatus(blocker.id, { state: 'in_progress' });
+    const warnings: string[] = [];
+    const outcome = await deploy(settings({ command: 'true' }), {
+      ...deps,
+      log: { ...quietLog, warning: (m: string) => warnings.push(m) },
+      sleep: async () => {
+        throw new Error('waited for a dead holder');
+      },
+    });
+    expect(outcome.result).toBe('success');
+    expect(outcome.abandoned.map((a) => a.id)).toEqual([blocker.id]);
+    expect(warnings.join('\n')).toMatch(/deployment \d+ \(v0\) was abandoned: holder \S+ pid \d+ gone since/);
+    expect((await ledger.get(blocker.id))?.statuses[0]?.description).toMatch(/^abandoned: holder/);
+  });
+
+  it('names the unlock command when it gives up waiting for a lease', async () => {
+    const { ledger, settings, deps } = setup();
+    const blocker = await ledger.create({
+      environment: 'staging',
+      sha: SHA_A,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      autoMerge: false,
+      record: { version: 'v0', sha: SHA_A, ref: 'main', actor: 'bob' },
+    });
+    const outcome = await deploy(settings({ onConcurrent: { mode: 'fail', timeoutMs: 0 } }), {
+      ...deps,
+      ledgerFlag: 'file:/tmp/l.json',
+    });
+    expect(outcome.reason).toContain(
+      `clear it with \`deploy-kit unlock --environment staging --deployment ${blocker.id} --ledger file:/tmp/l.json\``,
+    );
+  });
+
+  it('records the command process group with the lease and hands it to the caller', async () => {
+    const { ledger, settings, deps } = setup();
+    const groups: number[] = [];
+    const outcome = await deploy(settings({ command: 'sleep 0.2' }), {
+      ...deps,
+      onGroup: (g) => groups.push(g),
+    });
+    expect(groups).toHaveLength(1);
+    const stored = await ledger.get(outcome.deployment.id);
+    expect(stored?.lease?.pgid).toBe(groups[0]);
+    expect(stored?.record?.holder).toMatchObject({ pid: process.pid });
   });
 
   it('never lets two deploys started at once run their commands together', async () => {

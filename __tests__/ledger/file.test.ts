@@ -483,3 +483,28 @@ describe('FileArtifactStore', () => {
     expect(() => safeArtifactKey('')).toThrow(/must not be empty/);
   });
 });
+
+describe('FileLedger leases', () => {
+  it('renews a lease with a renewed-at time and keeps the command group, adding no status', async () => {
+    const path = join(dir, 'ledger.json');
+    const ledger = new FileLedger(path, { now: steppingClock() });
+    const made = await ledger.create(request('production', '1.0.0'));
+    await ledger.renew(made.id, { pgid: 4321 });
+    await ledger.renew(made.id, {});
+    const read = await ledger.get(made.id);
+    expect(read?.statuses).toEqual([]);
+    expect(read?.lease).toEqual({ renewedAt: '2024-01-01T00:00:02.000Z', pgid: 4321 });
+    expect((await ledger.history('production'))[0]?.lease?.pgid).toBe(4321);
+    await expect(ledger.renew('99', {})).rejects.toThrow(/there is no deployment with id '99'/);
+  });
+
+  it('ignores a lease field it did not write rather than trusting it', async () => {
+    const path = join(dir, 'ledger.json');
+    const ledger = new FileLedger(path);
+    const made = await ledger.create(request('production', '1.0.0'));
+    const data = JSON.parse(await readFile(path, 'utf8'));
+    data.deployments[0].lease = { renewedAt: 12, pgid: 'all' };
+    await writeFile(path, JSON.stringify(data));
+    expect((await ledger.get(made.id))?.lease).toBeUndefined();
+  });
+});

@@ -208,24 +208,22 @@ describe('press-together', () => {
     120_000,
   );
 
-  // KNOWN, issue 15 case 4 (another branch, `leases`, fixes deploy.ts): each deploy's previous-version is
-  // read before its wait, so deploys pressed together all report the same one. Uses the runs of the
-  // deploy-env cells above. When that fix is merged this fails as "expected to fail": make it a plain `it`.
-  it.fails.each([2, 5])(
+  // Issue 15, case 4: each deploy's previous-version is read after its wait in turn. Uses the runs of the
+  // deploy-env cells above.
+  it.each([2, 5])(
     'deploy-env pressed %i times at once: each previous-version is what was live right before it',
     (n) => {
       const problems = previousVersionProblems.get(n);
-      // The deploy-env cell did not get this far: it failed, saying why (and this cell then "passes").
-      if (problems === undefined) return;
-      if (problems.length > 0)
-        measure({
-          concern: 'press-together',
-          action: 'deploy-env',
-          what: `${n} runs at once: previous-version`,
-          count: 1,
-          survived: 0,
-          note: `previous-version is read before the wait (issue 15, case 4): ${problems.join('; ')}`,
-        });
+      // The deploy-env cell above must have run its presses for this to judge anything.
+      expect(problems, 'the deploy-env cell did not finish its presses').toBeDefined();
+      measure({
+        concern: 'press-together',
+        action: 'deploy-env',
+        what: `${n} runs at once: previous-version`,
+        count: 1,
+        survived: problems?.length === 0 ? 1 : 0,
+        ...(problems?.length ? { note: problems.join('; ') } : {}),
+      });
       expect(problems).toEqual([]);
     },
   );

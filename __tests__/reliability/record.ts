@@ -10,7 +10,8 @@ export type Concern =
   | 'races'
   | 'press-together'
   | 'workflows'
-  | 'supply-chain';
+  | 'supply-chain'
+  | 'hard-crash';
 
 export interface Measurement {
   concern: Concern;

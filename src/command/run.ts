@@ -2,6 +2,7 @@
 // environment variables, never by building a shell string. It runs in its own process group so a
 // cancelled job ends the whole tree, which @actions/exec cannot do.
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 export interface CommandRequest {
   /** The script, as the user wrote it in the workflow; passed to `bash -c` untouched. */
@@ -16,6 +17,12 @@ export interface CommandRequest {
   keepLines?: number;
   /** Between SIGTERM and SIGKILL when cancelled (default 5 s). */
   killGraceMs?: number;
+  /**
+   * Called with the command's process group (its pid) before the script starts: the script waits until the
+   * returned promise settles, so a crash at any moment of it leaves a recorded group behind, never an
+   * unknown one.
+   */
+  onSpawn?: (pgid: number) => void | Promise<void>;
 }
 
 export interface CommandResult {
@@ -27,6 +34,14 @@ export interface CommandResult {
   durationMs: number;
 }
 
+/**
+ * Holds the script until its process group is recorded: one line on file descriptor 3 opens the gate (end of
+ * input, the caller gone, closes it without running anything); the script then runs as `bash -c` would run
+ * it. Not stdin: bash reads ~/.bashrc when its stdin is a socket, as Node's pipes are.
+ */
+const GATE =
+  'IFS= read -r _ <&3 || exit 129; exec 3<&-; __deploy_kit_script=$1; shift; eval "unset __deploy_kit_script; $__deploy_kit_script"';
+
 export function runCommand(request: CommandRequest): Promise<CommandResult> {
   const keep = request.keepLines ?? 20;
   const lastLines: string[] = [];
@@ -36,12 +51,21 @@ export function runCommand(request: CommandRequest): Promise<CommandResult> {
       resolve({ exitCode: null, signal: null, cancelled: true, lastLines, durationMs: 0 });
       return;
     }
-    const child = spawn('bash', ['-c', request.script], {
+    const gated = request.onSpawn !== undefined;
+    const child = spawn('bash', gated ? ['-c', GATE, 'bash', request.script] : ['-c', request.script], {
       cwd: request.cwd,
       env: request.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: gated ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (gated && child.pid !== undefined) {
+      const gate = child.stdio[3] as Writable;
+      const open = () => gate.end('go\n');
+      gate.on('error', () => {}); // the script may be gone already (cancelled while gated)
+      Promise.resolve()
+        .then(() => request.onSpawn?.(child.pid!))
+        .then(open, open);
+    }
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {
@@ -80,8 +104,8 @@ export function runCommand(request: CommandRequest): Promise<CommandResult> {
     };
     const out = lineReader('stdout');
     const err = lineReader('stderr');
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk));
     child.on('error', (error) => {
       request.signal?.removeEventListener('abort', onAbort);
       reject(error);

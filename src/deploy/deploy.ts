@@ -4,11 +4,23 @@ import type { CommandRequest, CommandResult } from '../command/run.js';
 import {
   type ArtifactStore,
   type DeploymentEntry,
+  type LeaseHolder,
   type Ledger,
   OPEN_STATES,
   type ReleaseRecord,
   versionOf,
 } from '../ledger/types.js';
+import {
+  type Abandoned,
+  abandonedDescription,
+  clearAbandoned,
+  currentHolder,
+  DEFAULT_LEASE_TIMEOUT_MS,
+  LeaseKeeper,
+  type RunAttemptStatus,
+  renewalInterval,
+  unlockCommand,
+} from './lease.js';
 
 export interface RunInfo {
   id: string;
@@ -36,7 +48,8 @@ export interface DeploySettings {
   artifactPath?: string;
   /** The artifact path as written in the workflow, recorded for rollback. */
   artifactPathAsGiven?: string;
-  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
+  /** leaseTimeoutMs: an open deployment not renewed for this long is abandoned (default 5 min). */
+  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number; leaseTimeoutMs?: number };
   task: string;
   /** A rollback: recorded, and the deployment it replaces is marked inactive whatever its state. */
   rollback?: { fromDeploymentId: string; fromVersion: string; reason: string };
@@ -73,6 +86,14 @@ export interface DeployDeps {
   afterTurn?: (seen: DeploymentEntry[]) => string | undefined;
   /** Runs once the environment is ours, before the command (a rollback restores its bundle); adds variables. */
   beforeCommand?: () => Promise<Record<string, string> | undefined>;
+  /** The lease holder recorded (default: this process). */
+  holder?: LeaseHolder;
+  /** Asks GitHub whether a holder's workflow run attempt has completed (GitHub runs only). */
+  runStatus?: RunAttemptStatus;
+  /** Called with the deploy command's process group as soon as it runs (a post step ends it after a crash). */
+  onGroup?: (pgid: number) => void;
+  /** The `--ledger` flag the unlock command needs, when the ledger is not the default. */
+  ledgerFlag?: string;
 }
 
 export type DeployResult = 'success' | 'failure' | 'cancelled' | 'blocked' | 'skipped';
@@ -86,6 +107,8 @@ export interface DeployOutcome {
   lastLines: string[];
   /** Earlier deployments marked inactive because this one replaced them. */
   deactivated: string[];
+  /** Open deployments whose holder was gone, closed as abandoned before this one went on. */
+  abandoned: Abandoned[];
   artifactKey?: string;
   /** Why it did not succeed, in a sentence. */
   reason?: string;
@@ -135,7 +158,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const { ledger, log } = deps;
 
   const before = deps.history ?? (await ledger.history(settings.environment, { limit: 100 }));
-  const previous = before.find((entry) => entry.state === 'success');
+  // Recorded as what was live when the deploy was asked for; what it replaces is read again once its turn
+  // comes (`previous` below).
+  const requestedOver = before.find((entry) => entry.state === 'success');
+  const leaseTimeoutMs = settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
   const artifactKey = settings.artifactPath
     ? artifactKeyFor(settings.environment, settings.version, settings.sha)
     : settings.existingArtifact?.key;
@@ -148,8 +174,14 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     ref: settings.ref,
     ...(artifactKey ? { artifactKey, ...(artifactPath ? { artifactPath } : {}) } : {}),
     ...(settings.rollback ? { rollback: settings.rollback } : {}),
-    ...(previous
-      ? { previous: { deploymentId: previous.id, version: versionOf(previous), sha: previous.sha } }
+    ...(requestedOver
+      ? {
+          previous: {
+            deploymentId: requestedOver.id,
+            version: versionOf(requestedOver),
+            sha: requestedOver.sha,
+          },
+        }
       : {}),
     run: {
       id: settings.run.id,
@@ -158,6 +190,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       workflow: settings.run.workflow,
     },
     actor: settings.run.actor,
+    holder: deps.holder ?? currentHolder(settings.baseEnv),
   };
 
   const deployment = await ledger.create({
@@ -174,20 +207,39 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     autoMerge: settings.autoMerge,
   });
   deps.onCreated?.(deployment);
-  const base = { deployment, previous, lastLines: [] as string[], deactivated: [] as string[], artifactKey };
+  // The lease: renewed from now until the closing status, so a crash anywhere in between is seen as one.
+  const keeper = new LeaseKeeper(
+    ledger,
+    deployment.id,
+    renewalInterval(leaseTimeoutMs),
+    `waiting to deploy ${settings.version}`,
+    (error) => log.warning(`could not renew the lease of deployment ${deployment.id}: ${error.message}`),
+  );
+  keeper.start();
+  const abandoned: Abandoned[] = [];
+  let previous: DeploymentEntry | undefined = requestedOver;
+  const base = () => ({
+    deployment,
+    previous,
+    lastLines: [] as string[],
+    deactivated: [] as string[],
+    artifactKey,
+    abandoned,
+  });
   const finish = async (
     result: DeployResult,
     state: 'success' | 'failure' | 'error' | 'inactive',
     description: string,
     extra: Partial<DeployOutcome> = {},
   ): Promise<DeployOutcome> => {
+    await keeper.stop();
     await ledger.setStatus(deployment.id, {
       state,
       description: description.slice(0, 140),
       ...(state === 'success' && settings.url ? { environmentUrl: settings.url } : {}),
       logUrl: settings.run.url,
     });
-    return { ...base, ...extra, result, durationMs: now() - started, waitedMs: extra.waitedMs ?? 0 };
+    return { ...base(), ...extra, result, durationMs: now() - started, waitedMs: extra.waitedMs ?? 0 };
   };
 
   // Take the environment in turn: the deployment with the lowest id among the open ones goes first. Only
@@ -200,16 +252,34 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   let seen: DeploymentEntry[];
   for (;;) {
     seen = await ledger.history(settings.environment, { limit: 100 });
-    const blockers = seen.filter(
+    const ahead = seen.filter(
       (entry) =>
         entry.record !== undefined &&
         numericId(entry.id) < numericId(deployment.id) &&
         OPEN_STATES.includes(entry.state),
     );
-    const blocker = blockers.at(-1);
+    // A lease whose holder is provably gone is closed, not waited for; a command group it left running on
+    // this host is waited for like the deploy it belongs to.
+    const cleared = await clearAbandoned(ahead, ledger, {
+      now: now(),
+      leaseTimeoutMs,
+      runStatus: deps.runStatus,
+    });
+    for (const gone of cleared.abandoned) {
+      log.warning(
+        `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error, going on`,
+      );
+      abandoned.push(gone);
+    }
+    if (cleared.abandoned.length > 0) continue;
+    const blocker = ahead.at(-1);
     if (!blocker) break;
     const waited = now() - waitStarted;
+    const group = cleared.groups.get(blocker.id);
     const who = `deployment ${blocker.id} (${versionOf(blocker)}, ${blocker.state})`;
+    const running =
+      group !== undefined ? `; its deploy command (process group ${group}) still runs on this host` : '';
+    const unlock = `; if its holder is gone for good, clear it with \`${unlockCommand(settings.environment, blocker.id, deps.ledgerFlag)}\``;
     if (
       settings.onConcurrent.mode === 'fail' ||
       waited >= settings.onConcurrent.timeoutMs ||
@@ -222,15 +292,17 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
             ? `cancelled while waiting for ${who}`
             : `${who} was still in progress after waiting ${Math.round(waited / 1000)} s`;
       return finish(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, {
-        reason: why,
+        reason: deps.signal?.aborted ? why : why + running + unlock,
         waitedMs: waited,
       });
     }
-    log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)`);
+    log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)${running}`);
     await sleep(Math.min(delay, Math.max(0, settings.onConcurrent.timeoutMs - waited)));
     delay = Math.min(delay * 2, POLL_MAX_MS);
   }
   const waitedMs = now() - waitStarted;
+  // What this deploy replaces is what was live when its turn came, not when it was asked for.
+  previous = seen.find((entry) => entry.id !== deployment.id && entry.state === 'success');
 
   const nothingToDo = deps.afterTurn?.(seen.filter((entry) => entry.id !== deployment.id));
   if (nothingToDo) return finish('skipped', 'inactive', nothingToDo, { reason: nothingToDo, waitedMs });
@@ -252,11 +324,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     return finish('blocked', 'error', why, { reason: why, waitedMs });
   }
 
-  await ledger.setStatus(deployment.id, {
-    state: 'in_progress',
-    description: `deploying ${settings.version}`.slice(0, 140),
-    logUrl: settings.run.url,
-  });
+  await keeper.working(`deploying ${settings.version}`, settings.run.url);
 
   if (artifactKey && settings.artifactPath && deps.artifacts) {
     try {
@@ -277,6 +345,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         env: { ...commandEnvironment(settings, deployment, previous), ...extraEnv },
         signal: deps.signal,
         onLine: (line) => log.info(line),
+        onSpawn: (pgid) => {
+          deps.onGroup?.(pgid);
+          return keeper.group(pgid);
+        },
       }),
     );
   }

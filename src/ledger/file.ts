@@ -31,6 +31,7 @@ import {
   type CreateDeploymentRequest,
   type DeploymentEntry,
   type DeploymentState,
+  type LeaseMark,
   type Ledger,
   RECORD_KEY,
   recordOf,
@@ -83,6 +84,8 @@ interface StoredDeployment {
   payload: Record<string, unknown>;
   /** Oldest first, as appended. */
   statuses: StatusEntry[];
+  /** The last lease renewal of an open deployment (renewals add no status). */
+  lease?: LeaseMark;
 }
 
 interface LedgerData {
@@ -144,6 +147,14 @@ export class FileLedger implements Ledger {
     checkState(this.path, update.state);
     await this.#change((data) => {
       this.#find(data, id).statuses.push(this.#status(update));
+    });
+  }
+
+  async renew(id: string, mark: { pgid?: number }): Promise<void> {
+    await this.#change((data) => {
+      const found = this.#find(data, id);
+      const pgid = mark.pgid ?? found.lease?.pgid;
+      found.lease = { renewedAt: this.#now().toISOString(), ...(pgid !== undefined ? { pgid } : {}) };
     });
   }
 
@@ -325,7 +336,19 @@ function toEntry(stored: StoredDeployment): DeploymentEntry {
     ...(record ? { record } : {}),
     statuses,
     state: statuses[0]?.state ?? 'pending',
+    ...(isLeaseMark(stored.lease) ? { lease: { ...stored.lease } } : {}),
   };
+}
+
+/** A lease kept by this version; anything else in the field is ignored, never trusted. */
+function isLeaseMark(value: unknown): value is LeaseMark {
+  const mark = value as Partial<LeaseMark> | null | undefined;
+  return (
+    typeof mark === 'object' &&
+    mark !== null &&
+    typeof mark.renewedAt === 'string' &&
+    (mark.pgid === undefined || Number.isSafeInteger(mark.pgid))
+  );
 }
 
 function checkState(path: string, state: DeploymentState): void {

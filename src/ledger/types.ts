@@ -30,6 +30,27 @@ export interface ReleaseRecord {
   rollback?: { fromDeploymentId: string; fromVersion: string; reason: string };
   /** One per `create` (the GitHub ledger sets it): a retried create finds what an unanswered attempt made. */
   requestKey?: string;
+  /** Who holds the deployment's lease while it is open (see deploy/lease.ts). */
+  holder?: LeaseHolder;
+}
+
+/** The process that holds an open deployment's lease. */
+export interface LeaseHolder {
+  /** The host name, for people. */
+  host: string;
+  /** This boot of this host in this process namespace: a pid means something only within it. */
+  key: string;
+  pid: number;
+  /** The process's start time in clock ticks since boot (Linux): a reused pid is not the holder. */
+  started?: string;
+  /** github: an action on a GitHub runner (its workflow run can be asked about); cli: `deploy-kit` elsewhere. */
+  via: 'github' | 'cli';
+}
+
+/** A lease renewal kept apart from the statuses (the file ledger): when, and the command's process group. */
+export interface LeaseMark {
+  renewedAt: string;
+  pgid?: number;
 }
 
 export interface HistoryPage {
@@ -61,6 +82,8 @@ export interface DeploymentEntry {
   statuses: StatusEntry[];
   /** The latest status's state, or pending when there is none. */
   state: DeploymentState;
+  /** The last lease renewal, where the ledger keeps one apart from the statuses (the file ledger). */
+  lease?: LeaseMark;
 }
 
 export interface CreateDeploymentRequest {
@@ -113,6 +136,11 @@ export interface Ledger {
    * attempt that got no answer); returns their ids. A ledger whose writes always answer has none.
    */
   sweepDuplicates?(id: string): Promise<string[]>;
+  /**
+   * Renews an open deployment's lease without a status (the file ledger: a renewed-at time, and the deploy
+   * command's process group once known). A ledger without it renews with a fresh open status.
+   */
+  renew?(id: string, mark: { pgid?: number }): Promise<void>;
 }
 
 /** Where release bundles are kept so a rollback can redeploy the same bytes. */

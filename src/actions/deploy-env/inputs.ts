@@ -1,6 +1,7 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
 import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
+import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import { runContext, runInfo } from '../kit/context.js';
 import {
   readArtifactPath,
@@ -69,6 +70,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
         timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+        leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
       },
       task: 'deploy',
       run: runInfo(context),

@@ -4,7 +4,12 @@
 import { runCommand } from '../../command/run.js';
 import { deploy } from '../../deploy/deploy.js';
 import * as core from '../kit/core.js';
-import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
+import {
+  closeLeftOpen,
+  rememberDeployment,
+  rememberFinished,
+  rememberGroup,
+} from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
 import { readSettings } from './inputs.js';
@@ -21,6 +26,9 @@ export async function main({ signal }: StepContext): Promise<void> {
     runCommand,
     log: core,
     signal,
+    runStatus: opened.runStatus,
+    ledgerFlag: opened.flag,
+    onGroup: rememberGroup,
     onCreated: (deployment) => {
       rememberDeployment(deployment.id);
       core.info(

@@ -2,7 +2,7 @@
 import { formatDuration } from '../../common/units.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
 import { versionOf } from '../../ledger/types.js';
-import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
+import { abandonedTable, escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
 
 export function summaryMarkdown(outcome: DeployOutcome, url: string | undefined, facts: string[]): string {
   const { deployment, previous } = outcome;
@@ -27,6 +27,7 @@ export function summaryMarkdown(outcome: DeployOutcome, url: string | undefined,
     '',
   ];
   if (outcome.reason) lines.push(`**Why:** ${outcome.reason}`, '');
+  if (outcome.abandoned.length > 0) lines.push(abandonedTable(outcome.abandoned));
   if (outcome.result !== 'success' && outcome.lastLines.length > 0) {
     lines.push('<details open><summary>Last lines of the deploy command</summary>', '', '<pre>');
     lines.push(...outcome.lastLines.map(escapeCell), '</pre>', '</details>', '');

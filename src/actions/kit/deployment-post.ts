@@ -2,6 +2,7 @@
 // killed process) is closed with `error`, so nothing stays in_progress. When main sent GitHub writes that
 // got no answer, post first waits until GitHub can no longer apply them, and closes the duplicates a retried
 // create made, so its closing status is the last word.
+import { endGroup, hostKey, leaseOf, onThisHost } from '../../deploy/lease.js';
 import { OPEN_STATES } from '../../ledger/types.js';
 import { runContext } from './context.js';
 import * as core from './core.js';
@@ -10,11 +11,17 @@ import { LATE_WRITES_STATE, openLedger, parseLedgerSpec } from './ledger.js';
 
 const STATE_ID = 'deployment-id';
 const STATE_FINISHED = 'finished';
+const STATE_GROUP = 'command-group';
 /** The longest post waits for main's unanswered writes (GitHub gives up on a request after 10 s). */
 const MAX_LATE_WAIT_MS = 60_000;
 
 export function rememberDeployment(id: string): void {
   core.saveState(STATE_ID, id);
+}
+
+/** The deploy command's process group, on this host: post ends it before it frees the environment. */
+export function rememberGroup(pgid: number): void {
+  core.saveState(STATE_GROUP, `${hostKey()}:${pgid}`);
 }
 
 export function rememberFinished(): void {
@@ -55,6 +62,8 @@ export async function closeLeftOpen(action: string): Promise<void> {
 
   const deployment = await opened.ledger.get(id);
   if (!deployment || !OPEN_STATES.includes(deployment.state)) return;
+  const lease = leaseOf(deployment);
+  await endCommandGroup(action, lease.holder && onThisHost(lease.holder) ? lease.pgid : undefined);
   // Closed once already, then reopened by a write that landed late: the closing status is the true one.
   const closed = deployment.statuses.find((status) => !OPEN_STATES.includes(status.state));
   if (closed) {
@@ -75,4 +84,24 @@ export async function closeLeftOpen(action: string): Promise<void> {
     logUrl: context.runUrl || undefined,
   });
   core.warning(`${action}: deployment ${id} was left ${deployment.state}; marked error by the post step`);
+}
+
+/**
+ * A killed step leaves its deploy command running in its own process group: it is ended (SIGTERM, then
+ * SIGKILL after a grace) before the environment is freed, so the next deploy never runs beside it.
+ */
+async function endCommandGroup(action: string, fromLedger: number | undefined): Promise<void> {
+  const saved = /^([0-9a-f]+):(\d+)$/.exec(core.getState(STATE_GROUP));
+  const pgid = saved && onThisHost({ key: saved[1]! }) ? Number(saved[2]) : fromLedger;
+  if (pgid === undefined) return;
+  const ended = await endGroup(pgid);
+  if (ended === 'gone') return;
+  if (ended === 'survived') {
+    throw new Error(
+      `${action}: the deploy command (process group ${pgid}) survived SIGKILL; the deployment stays open so no other deploy runs beside it`,
+    );
+  }
+  core.warning(
+    `${action}: the deploy command (process group ${pgid}) was still running; ${ended === 'terminated' ? 'ended it with SIGTERM' : 'killed it (SIGKILL) after it ignored SIGTERM'}`,
+  );
 }

@@ -2,6 +2,7 @@
 // only when chosen, so file-ledger runs (a laptop, another CI) never pay for them.
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
+import type { RunAttemptStatus } from '../../deploy/lease.js';
 import type { GitHubClient } from '../../github/client.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import { NAME_THE_REPOSITORY } from './context.js';
@@ -35,6 +36,10 @@ export interface OpenedLedger {
   describe: string;
   /** The client and repository of the GitHub ledger, for the reads beside the ledger (the workflow run). */
   github?: { client: GitHubClient; owner: string; repo: string };
+  /** Whether a lease holder's workflow run attempt has completed (the GitHub ledger, on GitHub). */
+  runStatus?: RunAttemptStatus;
+  /** The unlock command's --ledger flag, when it is not what the command finds by default. */
+  flag?: string;
 }
 
 export async function openLedger(
@@ -49,6 +54,7 @@ export async function openLedger(
       artifacts: new FileArtifactStore(path),
       apiCalls: () => undefined,
       describe: `file ledger ${path}`,
+      flag: `file:${path}`,
     };
   }
   if (!options.token) {
@@ -84,5 +90,24 @@ export async function openLedger(
     },
     describe: `GitHub Deployments of ${options.owner}/${options.repo}`,
     github: { client, owner: options.owner, repo: options.repo },
+    flag: 'github',
+    runStatus: async (runId, attempt) => {
+      if (!/^[1-9][0-9]*$/.test(runId) || !/^[1-9][0-9]*$/.test(attempt)) return undefined;
+      try {
+        const { data } = await client.request(
+          'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
+          {
+            owner: options.owner,
+            repo: options.repo,
+            run_id: Number(runId),
+            attempt_number: Number(attempt),
+          },
+        );
+        return { completed: data.status === 'completed', at: data.updated_at };
+      } catch {
+        // Not found, or the token may not read Actions: the other proofs (process, lease time) still apply.
+        return undefined;
+      }
+    },
   };
 }

@@ -30,3 +30,19 @@ export const RESULT_ICON = {
 export function footer(action: string, facts: string[]): string {
   return `<sub>deploy-kit ${action} · ${facts.map(escapeCell).join(' · ')}</sub>`;
 }
+
+/** Open deployments closed because their holder was gone: a table, or nothing when there were none. */
+export function abandonedTable(
+  abandoned: { id: string; version: string; holder: string; since: string; how: string }[],
+): string {
+  if (abandoned.length === 0) return '';
+  return [
+    '**Abandoned leases closed** (their holder was gone, so they were marked error instead of waited for):',
+    '',
+    table(
+      ['Deployment', 'Version', 'Holder', 'Gone since', 'Proof'],
+      abandoned.map((a) => [a.id, a.version, a.holder, a.since, a.how]),
+    ),
+    '',
+  ].join('\n');
+}

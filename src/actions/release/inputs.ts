@@ -2,6 +2,7 @@
 // smoke checks included) before any gate is asked, anything deployed or any request sent.
 import { parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
+import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
@@ -127,6 +128,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
         timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+        leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
       },
       task: 'deploy',
       run: runInfo(context),

@@ -7,7 +7,12 @@ import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';
 import * as core from '../kit/core.js';
-import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
+import {
+  closeLeftOpen,
+  rememberDeployment,
+  rememberFinished,
+  rememberGroup,
+} from '../kit/deployment-post.js';
 import { type OpenedLedger, openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
 import type { RollbackRun } from '../rollback/main.js';
@@ -38,6 +43,9 @@ export async function main({ signal }: StepContext): Promise<void> {
       runCommand,
       log: core,
       signal,
+      runStatus: opened.runStatus,
+      ledgerFlag: opened.flag,
+      onGroup: rememberGroup,
       onCreated: (deployment) => rememberDeployment(deployment.id),
     }),
   );

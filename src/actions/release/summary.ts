@@ -5,7 +5,7 @@ import type { DeployOutcome } from '../../deploy/deploy.js';
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';
-import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
+import { abandonedTable, escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
 import { gatesTable } from '../preflight-gates/summary.js';
 import type { RollbackRun } from '../rollback/main.js';
 
@@ -104,6 +104,7 @@ export function releaseSummary(report: ReleaseReport): string {
       ),
       '',
     );
+    if (deployed.abandoned.length > 0) lines.push(abandonedTable(deployed.abandoned));
   }
   if (report.gates && !report.gates.passed) lines.push('#### Gates', '', gatesTable(report.gates), '');
   if (report.smoke) lines.push('#### Smoke test', '', smokeTable(report.smoke), '');

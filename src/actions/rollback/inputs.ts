@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, parseEnvironmentName, parseUrl, quote } from '../../common/units.js';
+import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
@@ -37,7 +38,7 @@ export interface RollbackSettings {
   command?: string;
   workingDirectory: string;
   url?: string;
-  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number };
+  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number; leaseTimeoutMs?: number };
   /** When the rollback was asked for (ISO 8601); unset: the workflow run's start, or this step's. */
   pressedAt?: string;
   /** How many deployments back the target is looked for at most (default 1000). */
@@ -82,6 +83,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     onConcurrent: {
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
       timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+      leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
     },
     ...(pressedAt !== undefined ? { pressedAt: parsePressedAt(pressedAt) } : {}),
     historyLimit: input.integer('history-limit', { min: 1, max: 100_000 }) ?? DEFAULT_HISTORY_LIMIT,

@@ -2,14 +2,21 @@
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
 import { runCommand } from '../../command/run.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
+import { abandonedDescription, DEFAULT_LEASE_TIMEOUT_MS, settleAbandoned } from '../../deploy/lease.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
 import { DEFAULT_HISTORY_LIMIT, HistoryReader, planFromHistory } from '../../rollback/history.js';
 import { planRollback, RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
 import { answeredBy, type Press, withoutRollbacksInFlight } from '../../rollback/press.js';
 import * as core from '../kit/core.js';
-import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
+import {
+  closeLeftOpen,
+  rememberDeployment,
+  rememberFinished,
+  rememberGroup,
+} from '../kit/deployment-post.js';
 import { type OpenedLedger, openLedger } from '../kit/ledger.js';
+import { abandonedTable } from '../kit/markdown.js';
 import type { StepContext } from '../kit/run.js';
 import { type RollbackSettings, readSettings } from './inputs.js';
 import { pressOf } from './pressed.js';
@@ -35,6 +42,25 @@ export async function rollBack(
   signal: AbortSignal,
   onPlan?: (plan: RollbackPlan) => void,
 ): Promise<RollbackRun> {
+  // A crashed deploy or rollback must not hide the release to go back to: its abandoned lease is closed first.
+  const { abandoned } = settings.dryRun
+    ? { abandoned: [] }
+    : await settleAbandoned(
+        () => opened.ledger.history(settings.environment, { limit: 100 }),
+        opened.ledger,
+        {
+          leaseTimeoutMs: settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
+          runStatus: opened.runStatus,
+          waitMs: settings.onConcurrent.timeoutMs,
+          signal,
+          log: core.info,
+        },
+      );
+  for (const gone of abandoned) {
+    core.warning(
+      `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error before planning`,
+    );
+  }
   const press = await pressOf(settings, opened);
   core.info(`rollback of ${settings.environment} asked for at ${press.at} (${press.source})`);
   const reader = new HistoryReader(
@@ -95,13 +121,16 @@ export async function rollBack(
         standing = answered?.standing;
         return answered?.message;
       },
+      runStatus: opened.runStatus,
+      ledgerFlag: opened.flag,
+      onGroup: rememberGroup,
       beforeCommand: () => restoreBundle(target, opened.artifacts, settings.workspace, core),
     },
   );
   rememberFinished();
   if (outcome.result === 'skipped' && standing)
     throw new RollbackNoOp(outcome.reason ?? 'nothing to do', standing, outcome.deployment);
-  return { plan, history, press, outcome };
+  return { plan, history, press, outcome: { ...outcome, abandoned: [...abandoned, ...outcome.abandoned] } };
 }
 
 /** The plan again, from what the wait's last read saw: has another run answered this press meanwhile? */
@@ -166,7 +195,7 @@ export async function main({ signal }: StepContext): Promise<void> {
     settings.reason,
     facts(),
   );
-  await core.summary.addRaw(markdown).write();
+  await core.summary.addRaw(markdown).addRaw(abandonedTable(outcome.abandoned)).write();
   if (outcome.result !== 'success') {
     core.setFailed(`rollback: ${settings.environment} to ${versionOf(target)}: ${outcome.reason}`);
   }
