@@ -303,8 +303,10 @@ describe('deploy', () => {
       },
     });
     await slow;
-    // Called once, after v2 finished, without its own deployment.
-    expect(seenBy).toEqual([['v2:success', 'v1:inactive']]);
+    // Called once, after v2 finished, without its own deployment (v2 marks v1 inactive just after its own
+    // success, so the read may land on either side of that write).
+    expect(seenBy).toHaveLength(1);
+    expect(seenBy[0]).toEqual(['v2:success', expect.stringMatching(/^v1:(inactive|success)$/)]);
     expect(skipped).toMatchObject({ result: 'skipped', reason: 'v2 went live meanwhile' });
     expect((await ledger.get(skipped.deployment.id))?.statuses.map((s) => s.state)).toEqual(['inactive']);
     expect(readFileSync(join(dir, 'ran.txt'), 'utf8').trim().split('\n')).toEqual(['v2']);

@@ -74,7 +74,8 @@ export async function planFromHistory(
   reader: HistoryReader,
   options: { to?: string; press: Press },
 ): Promise<PlannedRollback> {
-  await reader.next();
+  // A reader its caller already started (to settle abandoned leases on the newest page) is not read twice.
+  if (reader.pages === 0) await reader.next();
   for (;;) {
     const history = reader.entries;
     if (options.to === undefined) {

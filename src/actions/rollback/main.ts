@@ -42,32 +42,33 @@ export async function rollBack(
   signal: AbortSignal,
   onPlan?: (plan: RollbackPlan) => void,
 ): Promise<RollbackRun> {
+  const press = await pressOf(settings, opened);
+  core.info(`rollback of ${settings.environment} asked for at ${press.at} (${press.source})`);
+  const limit = settings.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  let reader = new HistoryReader(opened.ledger, settings.environment, limit);
+  // The newest page, read afresh after each abandoned lease is closed; the plan goes on from it.
+  const readNewest = async () => {
+    reader = new HistoryReader(opened.ledger, settings.environment, limit);
+    await reader.next();
+    return reader.entries;
+  };
   // A crashed deploy or rollback must not hide the release to go back to: its abandoned lease is closed first.
+  // A dry run changes nothing: it only reads.
+  if (settings.dryRun) await readNewest();
   const { abandoned } = settings.dryRun
     ? { abandoned: [] }
-    : await settleAbandoned(
-        () => opened.ledger.history(settings.environment, { limit: 100 }),
-        opened.ledger,
-        {
-          leaseTimeoutMs: settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
-          runStatus: opened.runStatus,
-          waitMs: settings.onConcurrent.timeoutMs,
-          signal,
-          log: core.info,
-        },
-      );
+    : await settleAbandoned(readNewest, opened.ledger, {
+        leaseTimeoutMs: settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
+        runStatus: opened.runStatus,
+        waitMs: settings.onConcurrent.timeoutMs,
+        signal,
+        log: core.info,
+      });
   for (const gone of abandoned) {
     core.warning(
       `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error before planning`,
     );
   }
-  const press = await pressOf(settings, opened);
-  core.info(`rollback of ${settings.environment} asked for at ${press.at} (${press.source})`);
-  const reader = new HistoryReader(
-    opened.ledger,
-    settings.environment,
-    settings.historyLimit ?? DEFAULT_HISTORY_LIMIT,
-  );
   const { plan, history, inFlight } = await planFromHistory(reader, { to: settings.to, press });
   core.info(`read ${history.length} deployment(s) of ${settings.environment} in ${reader.pages} page(s)`);
   for (const { entry, why } of plan.skipped)
