@@ -1,5 +1,5 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
-import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { InputError, parseEnvironmentName } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { runContext, runInfo } from '../kit/context.js';
 import {
@@ -40,7 +40,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const workingDirectory = readWorkingDirectory(input, workspace);
   const artifact = readArtifactPath(input, workspace);
   const version = input.label('version');
-  const url = input.url('url');
+  const url = input.recordedUrl('url');
   const description = input.string('description');
   if (description !== undefined && description.length > 140) {
     throw new InputError(
@@ -57,7 +57,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       version: version ?? sha.slice(0, 7),
       command: input.string('command'),
       workingDirectory,
-      url: url === undefined ? undefined : parseUrl('url', url),
+      url,
       description,
       payload: readPayload(input),
       productionEnvironment: input.boolean('production-environment'),

@@ -1,5 +1,6 @@
 // Typed reads of action inputs. Every read names the input literally, so a contract test can check the
 // inputs the code reads against those action.yml declares.
+import { redactUrl } from '../../common/safe-url.js';
 import * as units from '../../common/units.js';
 import type { StatusRange } from '../../probe/types.js';
 import * as core from './core.js';
@@ -32,6 +33,16 @@ export class InputReader {
     const value = this.string(name);
     if (value !== undefined) maskUrlCredentials(value);
     return value;
+  }
+
+  /**
+   * An http(s) URL that is shown and recorded (a deployment's environment URL, the `url` output): parsed,
+   * its secrets masked, and returned without them (no userinfo, sensitive query values as ***), since a
+   * record outlives the run's log masking.
+   */
+  recordedUrl(name: string): string | undefined {
+    const value = this.url(name);
+    return value === undefined ? undefined : redactUrl(units.parseUrl(name, value));
   }
 
   /**

@@ -103,7 +103,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
 
   const workingDirectory = readWorkingDirectory(input, workspace);
   const artifact = readArtifactPath(input, workspace);
-  const url = input.url('url');
+  const url = input.recordedUrl('url');
   const smoke = await readSmoke(input, workspace);
   const gates = await readGates(input, context, commit, environment, env, token);
   const baseEnv = withoutInputs(env);
@@ -116,7 +116,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       version: input.label('version') ?? commit.sha.slice(0, 7),
       command,
       workingDirectory,
-      url: url === undefined ? undefined : parseUrl('url', url),
+      url,
       payload: readPayload(input),
       productionEnvironment: input.boolean('production-environment'),
       autoMerge: false,

@@ -1,7 +1,7 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { InputError, parseEnvironmentName } from '../../common/units.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
@@ -42,7 +42,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
       `'working-directory' must be an existing folder, got '${workingDirectory}'`,
     );
   }
-  const url = input.url('url');
+  const url = input.recordedUrl('url');
   return {
     environment,
     to,
@@ -50,7 +50,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     dryRun: input.boolean('dry-run') ?? false,
     command: input.string('command'),
     workingDirectory,
-    url: url === undefined ? undefined : parseUrl('url', url),
+    url,
     onConcurrent: {
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
       timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,

@@ -1,6 +1,8 @@
 // rollback: read the environment's history, choose the release to go back to, redeploy it through the
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
+
 import { runCommand } from '../../command/run.js';
+import { redactUrl } from '../../common/safe-url.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { restoreBundle } from '../../rollback/bundle.js';
@@ -43,7 +45,9 @@ export async function rollBack(
     core.info(`payload of the target: ${JSON.stringify(target.payload)}`);
     return { plan, history };
   }
-  const url = settings.url ?? target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
+  // A record written before URLs were stored without their secrets must not bring them back.
+  const recorded = target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
+  const url = settings.url ?? (recorded === undefined ? undefined : redactUrl(recorded));
   const key = target.record?.artifactKey;
   const bundlePath = target.record?.artifactPath;
   const outcome = await deploy(
