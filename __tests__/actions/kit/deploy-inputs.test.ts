@@ -25,16 +25,23 @@ describe('deploy inputs', () => {
   });
 
   it('working-directory and artifact-path must exist in the workspace', () => {
-    expect(readWorkingDirectory(reader({}), workspace)).toBe(workspace);
-    expect(() => readWorkingDirectory(reader({ 'working-directory': 'nope' }), workspace)).toThrow(
+    const roots = { workspace };
+    expect(readWorkingDirectory(reader({}), roots)).toBe(workspace);
+    expect(() => readWorkingDirectory(reader({ 'working-directory': 'nope' }), roots)).toThrow(
       /'working-directory' must be an existing folder/,
     );
-    expect(readArtifactPath(reader({}), workspace)).toEqual({});
-    expect(readArtifactPath(reader({ 'artifact-path': '.' }), workspace)).toEqual({
+    expect(() => readWorkingDirectory(reader({ 'working-directory': '../../../etc' }), roots)).toThrow(
+      /'working-directory' must be a path inside the workspace .*, got '..\/..\/..\/etc', which resolves to '\/etc'/,
+    );
+    expect(() => readArtifactPath(reader({ 'artifact-path': '/etc/hostname' }), roots)).toThrow(
+      /'artifact-path' must be a path inside the workspace .*which resolves to '\/etc\/hostname'/,
+    );
+    expect(readArtifactPath(reader({}), roots)).toEqual({});
+    expect(readArtifactPath(reader({ 'artifact-path': '.' }), roots)).toEqual({
       asGiven: '.',
       resolved: workspace,
     });
-    expect(() => readArtifactPath(reader({ 'artifact-path': 'missing.tgz' }), workspace)).toThrow(
+    expect(() => readArtifactPath(reader({ 'artifact-path': 'missing.tgz' }), roots)).toThrow(
       /'artifact-path' must name an existing file or folder, got 'missing.tgz'/,
     );
   });

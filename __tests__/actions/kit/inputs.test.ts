@@ -33,4 +33,36 @@ describe('InputReader masking', () => {
     reader({ h: 'Authorization: Bearer t0ken\nAccept: application/json' }).headers('h');
     expect(masks()).toContain('::add-mask::Bearer t0ken');
   });
+
+  it('url masks sensitive query values as it is read, and leaves plain ones alone', () => {
+    reader({ url: 'https://h/x?page=22222&access_token=tok-abc%2B1&X-Amz-Signature=f00dcafe' }).url('url');
+    expect(masks()).toEqual(
+      // The workflow command escapes % as %25.
+      expect.arrayContaining(['::add-mask::tok-abc%252B1', '::add-mask::tok-abc+1', '::add-mask::f00dcafe']),
+    );
+    expect(masks()).not.toContain('::add-mask::22222');
+  });
+
+  it('recordedUrl masks the secrets and returns the URL without them, for records and outputs', () => {
+    const url = 'https://deployer:pa55word@app.example.com/home?token=t0ken-1&lang=en';
+    expect(reader({ url }).recordedUrl('url')).toBe('https://app.example.com/home?token=***&lang=en');
+    expect(masks()).toEqual(expect.arrayContaining(['::add-mask::pa55word', '::add-mask::t0ken-1']));
+    expect(reader({}).recordedUrl('url')).toBeUndefined();
+    expect(() => reader({ url: 'ftp://u:pa55word@h/' }).recordedUrl('url')).toThrow(/'url' must be an http/);
+  });
+});
+
+describe('InputReader durations', () => {
+  it('refuses zero, negative and too long durations with the accepted range', () => {
+    const range = { min: 1, max: 3_600_000 };
+    expect(reader({ t: '250ms' }).duration('t', range)).toBe(250);
+    expect(reader({}).duration('t', range)).toBeUndefined();
+    expect(() => reader({ t: '0s' }).duration('t', range)).toThrow(
+      "'t' must be a duration from 1 ms to 1 h, got '0s'",
+    );
+    expect(() => reader({ t: '-5s' }).duration('t', range)).toThrow(/cannot be negative/);
+    expect(() => reader({ t: '2h' }).duration('t', range)).toThrow(
+      "'t' must be a duration from 1 ms to 1 h, got '2h'",
+    );
+  });
 });

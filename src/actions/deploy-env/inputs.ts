@@ -1,5 +1,5 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
-import { InputError, parseEnvironmentName } from '../../common/units.js';
+import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { runContext, runInfo } from '../kit/context.js';
 import {
@@ -34,11 +34,11 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const workspace = context.workspace;
   const environment = parseEnvironmentName('environment', input.required('environment'));
   const token = input.secret('token');
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
 
   const { sha, ref: refName } = await readDeployCommit(input, context);
-  const workingDirectory = readWorkingDirectory(input, workspace);
-  const artifact = readArtifactPath(input, workspace);
+  const workingDirectory = readWorkingDirectory(input, context.roots);
+  const artifact = readArtifactPath(input, context.roots);
   const version = input.label('version');
   const url = input.recordedUrl('url');
   const description = input.string('description');
@@ -68,7 +68,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       artifactPathAsGiven: artifact.asGiven,
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-        timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+        timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
       },
       task: 'deploy',
       run: runInfo(context),

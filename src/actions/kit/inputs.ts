@@ -69,9 +69,10 @@ export class InputReader {
     return value === undefined ? undefined : units.parseBoolean(name, value);
   }
 
-  duration(name: string): number | undefined {
+  /** A duration within its range: every duration input says what it accepts (units.DURATION_RANGES). */
+  duration(name: string, range: units.DurationBounds): number | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parseDuration(name, value);
+    return value === undefined ? undefined : units.parseDuration(name, value, range);
   }
 
   fraction(name: string): number | undefined {

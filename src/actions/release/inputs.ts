@@ -1,6 +1,8 @@
 // Every input of the root action parsed and validated into one typed settings object (the gates and the
 // smoke checks included) before any gate is asked, anything deployed or any request sent.
-import { parseEnvironmentName, parseUrl } from '../../common/units.js';
+
+import { DURATION_RANGES, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import type { PathRoots } from '../../common/workspace-path.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
@@ -33,7 +35,7 @@ export interface ReleaseSettings {
   env: Record<string, string | undefined>;
 }
 
-async function readSmoke(input: InputReader, workspace: string): Promise<SmokeSettings | undefined> {
+async function readSmoke(input: InputReader, roots: PathRoots): Promise<SmokeSettings | undefined> {
   const urls = input.lines('smoke-url');
   const checksText = input.string('smoke-checks');
   const defaults: CheckDefaults = {
@@ -44,12 +46,12 @@ async function readSmoke(input: InputReader, workspace: string): Promise<SmokeSe
     samples: input.integer('smoke-samples', { min: 1, max: 100_000 }) ?? 20,
     timeoutMs: 10_000,
     thresholds: {
-      p95Ms: input.duration('smoke-latency-p95'),
+      p95Ms: input.duration('smoke-latency-p95', DURATION_RANGES.request),
       maxErrorRate: input.fraction('smoke-max-error-rate') ?? 0,
     },
     tls: { insecure: false },
   };
-  const waitTimeoutMs = input.duration('smoke-wait-timeout') ?? 60_000;
+  const waitTimeoutMs = input.duration('smoke-wait-timeout', DURATION_RANGES.wait) ?? 60_000;
   if (urls.length === 0 && checksText === undefined) return undefined;
   const checks = urls.map((url) => {
     parseUrl('smoke-url', url);
@@ -58,7 +60,9 @@ async function readSmoke(input: InputReader, workspace: string): Promise<SmokeSe
   });
   if (checksText !== undefined) {
     const { loadChecks } = await import('../../probe/checks-config.js');
-    checks.push(...(await loadChecks(checksText, defaults, { baseDir: workspace, input: 'smoke-checks' })));
+    checks.push(
+      ...(await loadChecks(checksText, defaults, { baseDir: roots.workspace, roots, input: 'smoke-checks' })),
+    );
   }
   return {
     checks,
@@ -81,7 +85,11 @@ async function readGates(
   const source = readGatesSource(input, isGatesFilePath, { required: false });
   const overrideReason = input.string('override-freeze');
   if (source === undefined) return undefined;
-  const config = await parseGatesConfig(source.text, { input: source.label, baseDir: context.workspace });
+  const config = await parseGatesConfig(source.text, {
+    input: source.label,
+    baseDir: context.workspace,
+    roots: context.roots,
+  });
   maskGateSecrets(config, env, token);
   // The gates judge the ref the release comes from: a full ref, as branch rules expect.
   const target = gateTarget(context, env, {
@@ -97,14 +105,14 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const workspace = context.workspace;
   const environment = parseEnvironmentName('environment', input.required('environment'));
   const token = input.secret('token');
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
   const commit = await readDeployCommit(input, context);
   const command = input.required('command');
 
-  const workingDirectory = readWorkingDirectory(input, workspace);
-  const artifact = readArtifactPath(input, workspace);
+  const workingDirectory = readWorkingDirectory(input, context.roots);
+  const artifact = readArtifactPath(input, context.roots);
   const url = input.recordedUrl('url');
-  const smoke = await readSmoke(input, workspace);
+  const smoke = await readSmoke(input, context.roots);
   const gates = await readGates(input, context, commit, environment, env, token);
   const baseEnv = withoutInputs(env);
 
@@ -126,7 +134,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       artifactPathAsGiven: artifact.asGiven,
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-        timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+        timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
       },
       task: 'deploy',
       run: runInfo(context),

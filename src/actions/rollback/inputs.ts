@@ -1,8 +1,8 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { InputError, parseEnvironmentName } from '../../common/units.js';
+
+import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/units.js';
 import { runContext, runInfo } from '../kit/context.js';
+import { readWorkingDirectory } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
@@ -35,13 +35,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
   const reason = input.string('reason') ?? 'rollback requested';
   if (reason.length > 500)
     throw new InputError('reason', `'reason' must be at most 500 characters, got ${reason.length}`);
-  const workingDirectory = resolve(context.workspace, input.string('working-directory') ?? '.');
-  if (!existsSync(workingDirectory)) {
-    throw new InputError(
-      'working-directory',
-      `'working-directory' must be an existing folder, got '${workingDirectory}'`,
-    );
-  }
+  const workingDirectory = readWorkingDirectory(input, context.roots);
   const url = input.recordedUrl('url');
   return {
     environment,
@@ -53,9 +47,9 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     url,
     onConcurrent: {
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-      timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
+      timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
     },
-    ledger: parseLedgerSpec('ledger', input.string('ledger'), token),
+    ledger: parseLedgerSpec('ledger', input.string('ledger'), token, context.roots),
     token,
     owner: context.owner,
     repo: context.repo,

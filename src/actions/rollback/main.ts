@@ -3,9 +3,10 @@
 
 import { runCommand } from '../../command/run.js';
 import { redactUrl } from '../../common/safe-url.js';
+import { pathRoots } from '../../common/workspace-path.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
-import { restoreBundle } from '../../rollback/bundle.js';
+import { recordedBundlePath, restoreBundle } from '../../rollback/bundle.js';
 import { planRollback, type RollbackPlan } from '../../rollback/plan.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen, rememberDeployment, rememberFinished } from '../kit/deployment-post.js';
@@ -49,7 +50,7 @@ export async function rollBack(
   const recorded = target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
   const url = settings.url ?? (recorded === undefined ? undefined : redactUrl(recorded));
   const key = target.record?.artifactKey;
-  const bundlePath = target.record?.artifactPath;
+  const bundlePath = recordedBundlePath(target, pathRoots());
   const outcome = await deploy(
     {
       environment: settings.environment,
