@@ -1,6 +1,6 @@
 // Runner-contract tests: the built rollback bundle on the fake GitHub (and the file ledger), with history
 // made by the real deploy-env bundle.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -237,5 +237,69 @@ describe('rollback on the file ledger', () => {
       'deploy',
       'deploy:rollback',
     ]);
+  });
+
+  it('refuses a bundle path read back from the record that leads out of the workspace, before it records anything', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'rollback-record-path-')));
+    const workspace = join(root, 'ws');
+    mkdirSync(workspace);
+    mkdirSync(join(root, 'outside'));
+    writeFileSync(join(workspace, 'release.txt'), 'v1 bytes');
+    const ledger = 'file:ledger.json';
+    const github = { sha: 'a'.repeat(40), repository: 'octo/app' };
+    for (const version of ['v1', 'v2']) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: {
+          environment: 'production',
+          version,
+          ref: 'a'.repeat(40),
+          ledger,
+          'artifact-path': 'release.txt',
+        },
+        github,
+      });
+      expect(deployed.conclusion, deployed.main.stdout).toBe('success');
+    }
+    // Someone with write access to the ledger points v1's bundle outside.
+    const path = join(workspace, 'ledger.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    file.deployments[0].payload['deploy-kit'].artifactPath = '../outside/secret.txt';
+    writeFileSync(path, JSON.stringify(file, null, 2));
+    const marker = join(root, 'command-ran');
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      node,
+      workspace,
+      inputs: { environment: 'production', ledger, command: `touch ${marker}` },
+      github,
+    });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringContaining(
+        `the release bundle path recorded by deployment 1 must be a path inside the workspace (${workspace}) or RUNNER_TEMP (${join(result.workDir, 'temp')}), got '../outside/secret.txt', which resolves to '${join(root, 'outside/secret.txt')}'`,
+      ),
+    ]);
+    expect(existsSync(join(root, 'outside/secret.txt'))).toBe(false);
+    expect(existsSync(marker)).toBe(false);
+    expect(JSON.parse(readFileSync(path, 'utf8')).deployments).toHaveLength(2);
+  });
+
+  it('refuses a ledger that does not exist (a misspelt path) instead of finding no history', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rollback-missing-'));
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      node,
+      workspace,
+      inputs: { environment: 'production', ledger: 'file:ledgr.json' },
+      github: { sha: 'a'.repeat(40), repository: 'octo/app' },
+    });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toContain(
+      `file ledger ${join(workspace, 'ledgr.json')}: does not exist: check the path`,
+    );
+    expect(existsSync(join(workspace, 'ledgr.json'))).toBe(false);
   });
 });

@@ -44,7 +44,7 @@ import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { readWorkingDirectory } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
-import { parseLedgerSpec } from '../kit/ledger.js';
+import { historyLedger, parseLedgerSpec } from '../kit/ledger.js';
 import type { RollbackSettings } from '../rollback/inputs.js';
 
 type RouterChoice =
@@ -335,7 +335,8 @@ export function readSettings(
     input.string('state-file') ?? '.deploy-kit/canary-state.json',
     context.roots,
   );
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
+  // Only its rollback reads the ledger, and a rollback needs history.
+  const ledger = historyLedger(parseLedgerSpec('ledger', input.string('ledger'), token, context.roots));
   const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
   const run = runInfo(context);

@@ -7,7 +7,8 @@ import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import * as core from './core.js';
 import { githubClient } from './github.js';
 
-export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string };
+/** `mustExist`: a reader that needs history (rollback) refuses a missing ledger file instead of reading none. */
+export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string; mustExist?: boolean };
 
 export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
 
@@ -34,6 +35,11 @@ export function parseLedgerSpec(
   throw new InputError(label, `'${label}' must be github or file:<path>, got '${text}'`);
 }
 
+/** The spec for a reader that needs history (rollback): a missing ledger file is an error, not no history. */
+export function historyLedger(spec: LedgerSpec): LedgerSpec {
+  return spec.kind === 'file' ? { ...spec, mustExist: true } : spec;
+}
+
 export interface OpenedLedger {
   ledger: Ledger;
   artifacts?: ArtifactStore;
@@ -50,7 +56,7 @@ export async function openLedger(
     const { FileLedger, FileArtifactStore } = await import('../../ledger/file.js');
     const path = isAbsolute(spec.path) ? spec.path : resolve(options.workspace, spec.path);
     return {
-      ledger: new FileLedger(path),
+      ledger: new FileLedger(path, { mustExist: spec.mustExist ?? false }),
       artifacts: new FileArtifactStore(path),
       apiCalls: () => undefined,
       describe: `file ledger ${path}`,

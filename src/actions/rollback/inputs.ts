@@ -4,7 +4,7 @@ import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/
 import { runContext, runInfo } from '../kit/context.js';
 import { readWorkingDirectory } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
-import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
+import { historyLedger, type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
 export interface RollbackSettings {
   environment: string;
@@ -49,7 +49,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
       timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
     },
-    ledger: parseLedgerSpec('ledger', input.string('ledger'), token, context.roots),
+    ledger: historyLedger(parseLedgerSpec('ledger', input.string('ledger'), token, context.roots)),
     token,
     owner: context.owner,
     repo: context.repo,
