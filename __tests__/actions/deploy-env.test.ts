@@ -345,19 +345,19 @@ describe('deploy-env on the file ledger (outside GitHub)', () => {
     const cases: [Record<string, string>, string][] = [
       [
         { 'artifact-path': '/etc/hostname' },
-        "'artifact-path' must be a path inside the workspace (WS) or RUNNER_TEMP (TEMP), got '/etc/hostname', which resolves to '/etc/hostname'",
+        "'artifact-path' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got '/etc/hostname', which resolves to '/etc/hostname'",
       ],
       [
         { 'working-directory': '../../../etc' },
-        "'working-directory' must be a path inside the workspace (WS) or RUNNER_TEMP (TEMP), got '../../../etc', which resolves to '/etc'",
+        "'working-directory' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got '../../../etc', which resolves to '/etc'",
       ],
       [
         { 'artifact-path': 'linked-out' },
-        `'artifact-path' must be a path inside the workspace (WS) or RUNNER_TEMP (TEMP), got 'linked-out', which resolves to '${outside}'`,
+        `'artifact-path' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got 'linked-out', which resolves to '${outside}'`,
       ],
       [
         { ledger: 'file:../ledger.json' },
-        `'ledger' must be a path inside the workspace (WS) or RUNNER_TEMP (TEMP), got '../ledger.json', which resolves to '${join(root, 'ledger.json')}'`,
+        `'ledger' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got '../ledger.json', which resolves to '${join(root, 'ledger.json')}'`,
       ],
     ];
     for (const [inputs, message] of cases) {
@@ -365,7 +365,7 @@ describe('deploy-env on the file ledger (outside GitHub)', () => {
       const temp = join(run.workDir, 'temp');
       expect(run.conclusion, JSON.stringify(inputs)).toBe('failure');
       expect(errorsOf(run)).toEqual([
-        `deploy-env: ${message.replace('WS', workspace).replace('TEMP', temp)}`,
+        `deploy-env: ${message.replace('<ws>', workspace).replace('<temp>', temp)}`,
       ]);
       expect(existsSync(marker)).toBe(false);
       expect(readdirSync(workspace)).toEqual(['linked-out']);

@@ -104,8 +104,11 @@ async function runWithSecret(action: ActionCase, input: string, mode: Mode, plan
   if (failing && world.gh) world.gh.faults.serverError('*', { status: 502, times: Number.POSITIVE_INFINITY });
   if (failing && world.app) world.app.set({ status: 401 });
   const extraInputs: Record<string, string> = {
-    // A deploy command that prints its whole environment: the token must not be in it.
-    ...(action.shellInputs.includes('command') ? { command: 'env; echo done' } : {}),
+    // A deploy command that prints its whole environment: the token must not be in it. Failing, it exits 3,
+    // so a run on the file ledger (no API to fault) fails too.
+    ...(action.shellInputs.includes('command')
+      ? { command: failing ? 'env; exit 3' : 'env; echo done' }
+      : {}),
     ...(failing && world.app ? { 'wait-timeout': '300ms', 'junit-path': 'junit.xml' } : {}),
   };
   const run = await world.run(
