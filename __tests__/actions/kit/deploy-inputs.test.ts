@@ -3,11 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  readArtifactPath,
-  readPayload,
-  readWorkingDirectory,
-} from '../../../src/actions/kit/deploy-inputs.js';
+import { readArtifactPath, readPayload } from '../../../src/actions/kit/deploy-inputs.js';
 import { InputReader } from '../../../src/actions/kit/inputs.js';
 
 const reader = (inputs: Record<string, string>) => new InputReader((name) => inputs[name] ?? '');
@@ -24,15 +20,8 @@ describe('deploy inputs', () => {
     );
   });
 
-  it('working-directory and artifact-path must exist in the workspace', () => {
+  it('artifact-path must exist in the workspace', () => {
     const roots = { workspace };
-    expect(readWorkingDirectory(reader({}), roots)).toBe(workspace);
-    expect(() => readWorkingDirectory(reader({ 'working-directory': 'nope' }), roots)).toThrow(
-      /'working-directory' must be an existing folder/,
-    );
-    expect(() => readWorkingDirectory(reader({ 'working-directory': '../../../etc' }), roots)).toThrow(
-      /'working-directory' must be a path inside the workspace .*, got '..\/..\/..\/etc', which resolves to '\/etc'/,
-    );
     expect(() => readArtifactPath(reader({ 'artifact-path': '/etc/hostname' }), roots)).toThrow(
       /'artifact-path' must be a path inside the workspace .*which resolves to '\/etc\/hostname'/,
     );

@@ -1,4 +1,7 @@
 // The input reader's masking: what it reads as a secret is masked before anything can print it.
+import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputReader } from '../../../src/actions/kit/inputs.js';
 
@@ -63,6 +66,38 @@ describe('InputReader durations', () => {
     expect(() => reader({ t: '-5s' }).duration('t', range)).toThrow(/cannot be negative/);
     expect(() => reader({ t: '2h' }).duration('t', range)).toThrow(
       "'t' must be a duration from 1 ms to 1 h, got '2h'",
+    );
+  });
+});
+
+describe('InputReader paths', () => {
+  const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'reader-paths-')));
+  mkdirSync(join(workspace, 'app'));
+  const roots = { workspace };
+
+  it('path resolves inside the workspace, and refuses one that leads out, naming the input', () => {
+    expect(reader({ 'report-path': 'out/r.json' }).path('report-path', roots)).toBe(
+      join(workspace, 'out/r.json'),
+    );
+    expect(reader({}).path('report-path', roots)).toBeUndefined();
+    expect(reader({ 'control-file': 'ctl' }).path('control-file', roots, join(workspace, 'app'))).toBe(
+      join(workspace, 'app/ctl'),
+    );
+    expect(() => reader({ 'junit-path': '../../x.xml' }).path('junit-path', roots)).toThrow(
+      `'junit-path' must be a path inside the workspace (${workspace}), got '../../x.xml', which resolves to '${join(workspace, '../../x.xml')}'`,
+    );
+  });
+
+  it('folder is an existing folder inside the workspace, the workspace itself when unset', () => {
+    expect(reader({}).folder('working-directory', roots)).toBe(workspace);
+    expect(reader({ 'working-directory': 'app' }).folder('working-directory', roots)).toBe(
+      join(workspace, 'app'),
+    );
+    expect(() => reader({ 'working-directory': 'nope' }).folder('working-directory', roots)).toThrow(
+      `'working-directory' must be an existing folder, got '${join(workspace, 'nope')}'`,
+    );
+    expect(() => reader({ 'working-directory': '../../../etc' }).folder('working-directory', roots)).toThrow(
+      /'working-directory' must be a path inside the workspace .*, got '..\/..\/..\/etc', which resolves to '\/etc'/,
     );
   });
 });

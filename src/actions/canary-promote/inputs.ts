@@ -42,9 +42,8 @@ import {
 } from '../../traffic/index.js';
 import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
-import { readWorkingDirectory } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
-import { historyLedger, parseLedgerSpec } from '../kit/ledger.js';
+import { parseLedgerSpec } from '../kit/ledger.js';
 import type { RollbackSettings } from '../rollback/inputs.js';
 
 type RouterChoice =
@@ -322,7 +321,7 @@ export function readSettings(
       'max-duration',
       `'max-duration' (${formatDuration(maxDurationMs)}) is shorter than the steps' holds together (${formatDuration(leastDuration(steps))}): the rollout could never finish`,
     );
-  const workingDirectory = readWorkingDirectory(input, context.roots);
+  const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
   const metrics = readMetrics(input);
@@ -335,8 +334,8 @@ export function readSettings(
     input.string('state-file') ?? '.deploy-kit/canary-state.json',
     context.roots,
   );
-  // Only its rollback reads the ledger, and a rollback needs history.
-  const ledger = historyLedger(parseLedgerSpec('ledger', input.string('ledger'), token, context.roots));
+  // A missing ledger is no history here: the aborted canary's rollback warns there is nothing to go back to.
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
   const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
   const run = runInfo(context);

@@ -2,12 +2,7 @@
 import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { runContext, runInfo } from '../kit/context.js';
-import {
-  readArtifactPath,
-  readDeployCommit,
-  readPayload,
-  readWorkingDirectory,
-} from '../kit/deploy-inputs.js';
+import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
@@ -37,7 +32,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
 
   const { sha, ref: refName } = await readDeployCommit(input, context);
-  const workingDirectory = readWorkingDirectory(input, context.roots);
+  const workingDirectory = input.folder('working-directory', context.roots);
   const artifact = readArtifactPath(input, context.roots);
   const version = input.label('version');
   const url = input.recordedUrl('url');

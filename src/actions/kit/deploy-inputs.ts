@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError } from '../../common/units.js';
-import { type PathRoots, resolveFolderInside, resolveInside } from '../../common/workspace-path.js';
+import type { PathRoots } from '../../common/workspace-path.js';
 import { resolveWithGit } from '../../deploy/resolve-ref.js';
 import { eventCommit, type RunContext } from './context.js';
 import type { InputReader } from './inputs.js';
@@ -34,11 +34,6 @@ export async function readDeployCommit(
   return { sha, ref: refInput ?? fromEvent.refName };
 }
 
-/** The folder a command runs in: `working-directory`, an existing folder inside the workspace or RUNNER_TEMP. */
-export function readWorkingDirectory(input: InputReader, roots: PathRoots): string {
-  return resolveFolderInside({ input: 'working-directory' }, input.string('working-directory') ?? '.', roots);
-}
-
 /** The release bundle as given (recorded for rollback) and resolved inside the workspace or RUNNER_TEMP. */
 export function readArtifactPath(
   input: InputReader,
@@ -46,7 +41,7 @@ export function readArtifactPath(
 ): { asGiven?: string; resolved?: string } {
   const artifactPath = input.string('artifact-path');
   if (artifactPath === undefined) return {};
-  const resolved = resolveInside({ input: 'artifact-path' }, artifactPath, roots);
+  const resolved = input.path('artifact-path', roots)!;
   if (!existsSync(resolved)) {
     throw new InputError(
       'artifact-path',

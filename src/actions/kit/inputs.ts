@@ -2,6 +2,7 @@
 // inputs the code reads against those action.yml declares.
 import { redactUrl } from '../../common/safe-url.js';
 import * as units from '../../common/units.js';
+import { type PathRoots, resolveFolderInside, resolveInside } from '../../common/workspace-path.js';
 import type { StatusRange } from '../../probe/types.js';
 import * as core from './core.js';
 import { maskHeaderValues, maskUrlCredentials } from './secrets.js';
@@ -58,6 +59,20 @@ export class InputReader {
       );
     }
     return value;
+  }
+
+  /**
+   * A path (resolved against `base`, the workspace by default) that must lead inside the workspace or
+   * RUNNER_TEMP, symlinks followed; refused otherwise, naming the input and where it leads.
+   */
+  path(name: string, roots: PathRoots, base?: string): string | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : resolveInside({ input: name }, value, roots, base);
+  }
+
+  /** An existing folder inside the workspace or RUNNER_TEMP (a `working-directory`); the workspace when unset. */
+  folder(name: string, roots: PathRoots): string {
+    return resolveFolderInside({ input: name }, this.string(name) ?? '.', roots);
   }
 
   lines(name: string): string[] {

@@ -9,12 +9,7 @@ import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
 import { type RunContext, runContext, runInfo } from '../kit/context.js';
-import {
-  readArtifactPath,
-  readDeployCommit,
-  readPayload,
-  readWorkingDirectory,
-} from '../kit/deploy-inputs.js';
+import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
 import { gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
@@ -109,7 +104,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const commit = await readDeployCommit(input, context);
   const command = input.required('command');
 
-  const workingDirectory = readWorkingDirectory(input, context.roots);
+  const workingDirectory = input.folder('working-directory', context.roots);
   const artifact = readArtifactPath(input, context.roots);
   const url = input.recordedUrl('url');
   const smoke = await readSmoke(input, context.roots);

@@ -2,7 +2,6 @@
 
 import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/units.js';
 import { runContext, runInfo } from '../kit/context.js';
-import { readWorkingDirectory } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { historyLedger, type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
@@ -35,7 +34,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
   const reason = input.string('reason') ?? 'rollback requested';
   if (reason.length > 500)
     throw new InputError('reason', `'reason' must be at most 500 characters, got ${reason.length}`);
-  const workingDirectory = readWorkingDirectory(input, context.roots);
+  const workingDirectory = input.folder('working-directory', context.roots);
   const url = input.recordedUrl('url');
   return {
     environment,
