@@ -86,6 +86,19 @@ describe('resolveInside', () => {
     expect(resolveInside({ input: 'p' }, 'alias/x', w.roots)).toBe(join(w.workspace, 'alias/x'));
   });
 
+  it('takes a deep path that does not exist yet, and refuses a cycle of links', () => {
+    const w = world();
+    const deep = Array.from({ length: 100 }, (_, i) => `d${i}`).join('/');
+    expect(resolveInside({ input: 'p' }, deep, w.roots)).toBe(join(w.workspace, deep));
+    symlinkSync(join(w.workspace, 'loop-b'), join(w.workspace, 'loop-a'));
+    symlinkSync(join(w.workspace, 'loop-a'), join(w.workspace, 'loop-b'));
+    const error = refusal(() => resolveInside({ input: 'p' }, 'loop-a/x', w.roots));
+    expect(error.message).toBe(
+      "'p' must be a path that leads somewhere, got 'loop-a/x': too many symbolic links in " +
+        join(w.workspace, 'loop-a/x'),
+    );
+  });
+
   it('accepts a workspace that is itself reached through a symlink', () => {
     const w = world();
     const linked = join(w.root, 'ws-link');

@@ -26,7 +26,8 @@ export type PathSource = { input: string } | { what: string };
 export function realDestination(path: string): string {
   let current = resolve(path);
   const rest: string[] = [];
-  for (let hops = 0; hops < 64; hops += 1) {
+  let links = 0;
+  for (;;) {
     try {
       return join(realpathSync(current), ...rest);
     } catch {
@@ -39,6 +40,9 @@ export function realDestination(path: string): string {
       link = undefined;
     }
     if (link !== undefined) {
+      links += 1;
+      // As the kernel's ELOOP: a cycle of links has no destination.
+      if (links > 40) throw new Error(`too many symbolic links in ${path}`);
       current = resolve(dirname(current), link);
       continue;
     }
@@ -47,7 +51,6 @@ export function realDestination(path: string): string {
     rest.unshift(basename(current));
     current = parent;
   }
-  throw new Error(`too many symbolic links in ${path}`);
 }
 
 function isWithin(path: string, root: string): boolean {
@@ -66,11 +69,19 @@ export function resolveInside(
   base: string = roots.workspace,
 ): string {
   const absolute = resolve(base, given);
-  const real = realDestination(absolute);
-  const allowed = [roots.workspace, roots.temp].filter((root): root is string => root !== undefined);
-  if (allowed.some((root) => isWithin(real, realDestination(root)))) return absolute;
   const label = 'input' in source ? source.input : source.what;
   const name = 'input' in source ? `'${source.input}'` : source.what;
+  let real: string;
+  try {
+    real = realDestination(absolute);
+  } catch (error) {
+    throw new InputError(
+      label,
+      `${name} must be a path that leads somewhere, got '${given}': ${(error as Error).message}`,
+    );
+  }
+  const allowed = [roots.workspace, roots.temp].filter((root): root is string => root !== undefined);
+  if (allowed.some((root) => isWithin(real, realDestination(root)))) return absolute;
   const where = roots.temp
     ? `the workspace (${roots.workspace}) or RUNNER_TEMP (${roots.temp})`
     : `the workspace (${roots.workspace})`;
