@@ -242,3 +242,50 @@ describe('the scripts the examples call', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n[\s\S]*^set -euo pipefail$/m);
   });
 });
+
+describe('actions/checkout, as people copy it', () => {
+  /** Every `uses: actions/checkout@…` in the workflows, the examples and every README. */
+  function checkoutLines(): { where: string; ref: string }[] {
+    const files = [
+      ...workflowFiles(),
+      join(repoRoot, 'README.md'),
+      ...readdirSync(repoRoot, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(join(repoRoot, entry.name, 'README.md')))
+        .filter((entry) => entry.name !== 'node_modules')
+        .map((entry) => join(repoRoot, entry.name, 'README.md')),
+    ];
+    const found: { where: string; ref: string }[] = [];
+    for (const file of [...new Set(files)]) {
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          const match = /uses:\s*actions\/checkout@(.*)$/.exec(line);
+          if (match) found.push({ where: `${relative(repoRoot, file)}:${index + 1}`, ref: match[1]!.trim() });
+        });
+    }
+    return found;
+  }
+
+  it('is one form everywhere: a full commit SHA of a release that runs on node24, its version beside it', () => {
+    const lines = checkoutLines();
+    expect(lines.filter((l) => l.where.includes('README.md:')).length).toBeGreaterThanOrEqual(5);
+    expect(lines.filter((l) => l.where.startsWith('examples/')).length).toBeGreaterThanOrEqual(5);
+    const forms = new Set(lines.map((l) => l.ref));
+    expect([...forms], lines.map((l) => `${l.where}: ${l.ref}`).join('\n')).toHaveLength(1);
+    const [form] = [...forms];
+    const pinned = /^([0-9a-f]{40}) # v(\d+)\.\d+\.\d+$/.exec(form!);
+    expect(pinned, form).not.toBeNull();
+    // actions/checkout runs on node24 from v5 on (v4 is node20, past its end of life).
+    expect(Number(pinned![2])).toBeGreaterThanOrEqual(5);
+  });
+
+  it('README says how to pin deploy-kit itself: a full SHA for the strictest, @v1 for the rest', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = /^## Pinning deploy-kit\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    expect(section).toMatch(/full commit SHA/);
+    expect(section).toMatch(/@<40-character SHA> # v1\.\d+\.\d+/);
+    expect(section).toMatch(/`@v1`/);
+    expect(section).toMatch(/`v1` is a moving tag/);
+    expect(section).toMatch(/breaking becomes `v2`/);
+  });
+});

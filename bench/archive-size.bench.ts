@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type BenchResult, bundles, bytes, ROOT, table } from './lib.js';
+import { type BenchResult, bundles, bytes, plural, ROOT, table } from './lib.js';
 
 /** Goal, in bytes (5 MB, decimal). */
 const GOAL_BYTES = 5_000_000;
@@ -92,7 +92,7 @@ export async function run(): Promise<BenchResult> {
   const rows: (string | number)[][] = [
     [`\`git archive --format=tar.gz HEAD\` (committed tree, ${sha})`, bytes(archive)],
     [
-      `${where}: ${dist.length} files (${dist.length - uncommitted.length} of them in HEAD)`,
+      `${where}: ${plural(dist.length, 'file')} (${dist.length - uncommitted.length} of them in HEAD)`,
       `${bytes(sum(dist, 'size'))} raw, ${bytes(sum(dist, 'gzip'))} gzip`,
     ],
     ['Download estimate: archive + gzip of dist/ files not in HEAD', bytes(download)],

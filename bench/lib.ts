@@ -185,6 +185,23 @@ export function fixed(value: number, decimals = 1): string {
   return Number.isFinite(value) ? value.toFixed(decimals) : '–';
 }
 
+/** A count and its noun, singular for one: `1 request`, `8 calls`, `2 history reads`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Equal neighbours once, with their count: `a, b, b, b` → `a, 3 × b`. */
+export function runs(labels: readonly string[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < labels.length; ) {
+    let j = i;
+    while (j < labels.length && labels[j] === labels[i]) j++;
+    parts.push(j - i === 1 ? labels[i]! : `${j - i} × ${labels[i]}`);
+    i = j;
+  }
+  return parts.join(', ');
+}
+
 /** A ratio like `1.23×`. */
 export function ratio(value: number): string {
   return `${fixed(value, 2)}×`;

@@ -12,7 +12,7 @@ import { runChecksGate } from '../src/gates/checks.js';
 import { CHECKS_DEFAULTS } from '../src/gates/config.js';
 import type { GateContext, GateTarget } from '../src/gates/types.js';
 import { type CallCount, createGitHubClient, type GitHubClient } from '../src/github/client.js';
-import { type BenchResult, progress, ratio, table } from './lib.js';
+import { type BenchResult, plural, progress, ratio, table } from './lib.js';
 
 const OWNER = 'octo';
 const REPO = 'app';
@@ -249,7 +249,7 @@ export async function run(): Promise<BenchResult> {
       '(every attempt) and by the fake, all checked with assertConformance',
     notes: [
       'The gate runs for real (runChecksGate) with its waits taken out; the checks finish between polls through the fake store, just before each read.',
-      `REST needs a list of check runs and a combined status per poll (one page each up to 100), the branch's required checks, and a lookup per pending check run: ${CHECK_RUNS + 3} calls at the first poll here, 3 at best once all are done.`,
+      `REST needs a list of check runs and a combined status per poll (one page each up to 100), the branch's required checks, and a lookup per pending check run: ${plural(rest.perPoll[0] ?? 0, 'call')} at the first poll here, ${plural(rest.perPoll.at(-1) ?? 0, 'call')} at the last, once all are done.`,
       "REST's required status checks endpoint needs `administration: read`, which a workflow's GITHUB_TOKEN cannot be granted; GraphQL's `refUpdateRule` answers any reader.",
       'The gate stays at one GraphQL request a poll up to 100 contexts, one more per further 100; its required checks and isRequired come in the same answer.',
     ],

@@ -13,6 +13,7 @@ import {
   median,
   nowMs,
   percentile,
+  plural,
   progress,
   ROOT,
   ratio,
@@ -105,7 +106,7 @@ async function cannon(url: string, amount: number, connections: number): Promise
   });
   if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
     throw new Error(
-      `autocannon: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+      `autocannon: ${plural(result.errors, 'error')}, ${plural(result.timeouts, 'timeout')}, ${result.non2xx} non-2xx`,
     );
   }
   // autocannon notices it is done only at its next 1 s sampling tick, so its wall time is rounded up to

@@ -38,6 +38,40 @@ function message(i: number, rand: () => number): string {
   return `Update file ${i}`;
 }
 
+/** Side branches of reverts compared with commit-analyzer: git's form and the conventional one of released
+ * commits, and a commit reverted in the same range. */
+const REVERT_RANGES = [
+  "git's Revert of a released fix",
+  'conventional revert of a released feat',
+  'a feat and its revert',
+] as const;
+type RevertRange = (typeof REVERT_RANGES)[number];
+
+/** Commits on top of `from` (a tag's commit, not moving any branch); returns the last one. */
+function revertRange(cwd: string, from: string, kind: RevertRange): string {
+  const released = (prefix: string) => {
+    const log = git(cwd, ['log', '--format=%H %s', '-n', '200', from]).trim().split('\n');
+    const line = log.find((entry) => entry.slice(41).startsWith(prefix));
+    if (!line) throw new Error(`no released '${prefix}' commit in the 200 before ${from}`);
+    return { sha: line.slice(0, 40), subject: line.slice(41) };
+  };
+  const commit = (parent: string, text: string) =>
+    git(cwd, ['commit-tree', `${parent}^{tree}`, '-p', parent, '-m', text]).trim();
+  if (kind === "git's Revert of a released fix") {
+    const fix = released('fix:');
+    return commit(from, `Revert "${fix.subject}"\n\nThis reverts commit ${fix.sha}.`);
+  }
+  if (kind === 'conventional revert of a released feat') {
+    const feat = released('feat(api):');
+    return commit(
+      commit(from, 'docs: note'),
+      `revert: "${feat.subject}"\n\nThis reverts commit ${feat.sha}.`,
+    );
+  }
+  const feat = commit(from, 'feat: experiment');
+  return commit(commit(feat, `revert: "feat: experiment"\n\nThis reverts commit ${feat}.`), 'chore: tidy');
+}
+
 function tagName(k: number): string {
   return `v${1 + Math.floor(k / 500)}.${Math.floor(k / 10) % 50}.${k % 10}`;
 }
@@ -67,6 +101,11 @@ const ENV = {
   ...process.env,
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
+  // For the revert ranges made with commit-tree (fast-import names its own committer).
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
 };
 
 function git(cwd: string, args: string[], input?: string): string {
@@ -155,10 +194,23 @@ export async function run(): Promise<BenchResult> {
       if (ours.bump === theirs) agree++;
       else disagreements.push(`${tagName(k)}..${to.slice(0, 7)}: ${ours.bump} vs ${theirs}`);
     }
+    // Reverts, in both forms commit-analyzer reads (git's `Revert "…"` and the conventional `revert: …`),
+    // on side branches from a tag: of released commits (a patch), and a commit with its revert (nothing).
+    progress(`release: comparing bumps on ${REVERT_RANGES.length} ranges of reverts`);
+    for (const [index, kind] of REVERT_RANGES.entries()) {
+      const tag = tagName(TAGS - 2 - index * 7);
+      const from = git(dir, ['rev-parse', `${tag}^{commit}`]).trim();
+      const to = revertRange(dir, from, kind);
+      const ours = await analyzeRelease({ cwd: dir, sha: to });
+      const theirs = await semanticBump(dir, from, to);
+      bumps[ours.bump ?? 'none'] = (bumps[ours.bump ?? 'none'] ?? 0) + 1;
+      if (ours.bump === theirs) agree++;
+      else disagreements.push(`${kind} after ${tag}: ${ours.bump} vs ${theirs}`);
+    }
     const typicalSem = await semanticBump(dir, shaOf(TAGS * TAG_EVERY), typicalSha);
     const totalAgree =
       agree + (typical.result.bump === typicalSem ? 1 : 0) + (big.result.bump === semBig ? 1 : 0);
-    const totalRanges = SAMPLES + 2;
+    const totalRanges = SAMPLES + REVERT_RANGES.length + 2;
 
     const met = typical.ms < 1000 && big.ms < 1000 && totalAgree === totalRanges;
     const rows = [
@@ -214,7 +266,7 @@ export async function run(): Promise<BenchResult> {
           .map(([b, n]) => `${b} ${n}`)
           .join(', ')})${disagreements.length ? `; differ: ${disagreements.slice(0, 5).join('; ')}` : ''}.`,
         'commit-analyzer was given the conventionalcommits grammar (`!`, BREAKING-CHANGE) so the two read the same rules; ' +
-          'the generated history has no revert pairs and no squash bodies (where the engine deliberately goes further).',
+          `${REVERT_RANGES.length} of the ranges hold reverts (${REVERT_RANGES.join(', ')}); the generated history has no squash bodies (where the engine deliberately goes further).`,
         `Tags read per call: ${big.result.stats.tagsRead}; no commit-graph file (as in a fresh actions/checkout clone).`,
       ],
     };

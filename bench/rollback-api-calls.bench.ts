@@ -305,7 +305,7 @@ export async function run(): Promise<BenchResult> {
       rows,
       ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
     ),
-    goal: `finding the rollback target costs 1 API call when it is in the newest 100 deployments, and one per 100 read beyond (${Math.ceil(TOTAL / PAGE)} for 500), fewer than over REST`,
+    goal: `finding the rollback target costs 1 API call when it is in the newest 100 deployments, and one per 100 read beyond (${Math.ceil(TOTAL / PAGE)} for ${TOTAL}), fewer than over REST`,
     met,
     method:
       `two fresh fake GitHubs per case seeded alike (${TOTAL} deployments of ${ENVIRONMENT}: good, superseded, failed, errored, rolled back); ` +

@@ -1,6 +1,7 @@
 // `deploy-kit status`: what is live in each environment and its recent history, from either ledger. The
 // reading is src/ledger/status.ts; this file turns flags into a ledger and the answer into a table or JSON.
 import { resolve } from 'node:path';
+import { NAME_THE_REPOSITORY, RepositoryError, resolveRepository } from './cli-repository.js';
 import { InputError, parseEnvironmentName, parsePositiveInt, quote } from './common/units.js';
 import { FileLedger } from './ledger/file.js';
 import {
@@ -38,7 +39,8 @@ export function statusHelp(): string {
     '  --environment NAME   only this environment (repeat for several); default: every environment deployed to',
     '  --ledger VALUE       github (GitHub Deployments) or file:<path> (a file ledger); default: github when',
     `                       GITHUB_TOKEN is set, else file:${DEFAULT_FILE_LEDGER}`,
-    '  --repository O/N     the repository of the GitHub ledger; default: GITHUB_REPOSITORY',
+    '  --repository O/N     the repository of the GitHub ledger; default: GITHUB_REPOSITORY, else the',
+    "                       checkout's git remote origin on GitHub (never guessed)",
     `  --limit N            history entries per environment, 1 to ${MAX_LIMIT} (default: ${DEFAULT_STATUS_LIMIT})`,
     '  --token TOKEN        GitHub token (prefer the GITHUB_TOKEN variable: a flag shows in the process list);',
     '                       it needs deployments: read. GITHUB_API_URL points at GitHub Enterprise Server',
@@ -50,6 +52,8 @@ export function statusHelp(): string {
 export function parseStatusOptions(
   options: Record<string, string>,
   env: Record<string, string | undefined>,
+  /** The checkout whose git remote origin names the repository when nothing else does. */
+  cwd: string,
 ): StatusCommand {
   const unknown = Object.keys(options).filter((name) => !(OPTIONS as readonly string[]).includes(name));
   if (unknown.length > 0) {
@@ -71,17 +75,11 @@ export function parseStatusOptions(
     const ledgerText = options.ledger;
     let ledger: StatusLedgerSpec;
     if (ledgerText === 'github' || (ledgerText === undefined && token)) {
-      const repository = options.repository ?? env.GITHUB_REPOSITORY;
-      if (repository === undefined || repository === '') {
+      const { repository } = resolveRepository(options.repository, env, cwd);
+      if (repository === undefined) {
         throw new InputError(
           '--repository',
-          "'--repository' is needed for the github ledger: give owner/name like acme/app (or set GITHUB_REPOSITORY), or read a file ledger with --ledger file:<path>",
-        );
-      }
-      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-        throw new InputError(
-          '--repository',
-          `'--repository' must be owner/name like acme/app, got ${quote(repository)}`,
+          `'--repository' is needed for the github ledger: ${NAME_THE_REPOSITORY}; or read a file ledger with --ledger file:<path>`,
         );
       }
       ledger = { kind: 'github', repository };
@@ -94,7 +92,9 @@ export function parseStatusOptions(
     }
     return { ledger, environments, limit };
   } catch (error) {
-    if (error instanceof InputError) throw new UsageError(`status: ${error.message}`);
+    if (error instanceof InputError || error instanceof RepositoryError) {
+      throw new UsageError(`status: ${error.message}`);
+    }
     throw error;
   }
 }
@@ -142,7 +142,7 @@ export interface StatusIo {
 
 /** Runs `deploy-kit status`; returns the exit code. The token never reaches the output, errors included. */
 export async function runStatus(options: Record<string, string>, io: StatusIo): Promise<number> {
-  const command = parseStatusOptions(options, io.env);
+  const command = parseStatusOptions(options, io.env, io.cwd);
   const token = options.token ?? io.env.GITHUB_TOKEN;
   const scrub = (text: string) => (token ? text.split(token).join('***') : text);
   try {

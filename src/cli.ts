@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type RepositoryChoice, RepositoryError, resolveRepository } from './cli-repository.js';
 import { runStatus, statusHelp, UsageError } from './cli-status.js';
 import { type ActionManifest, readManifest } from './runner/manifest.js';
 import { runAction } from './runner/runner.js';
@@ -100,18 +101,34 @@ export function actionHelp(manifest: ActionManifest, action: string): string {
   }
   lines.push('', 'Outputs:');
   for (const output of manifest.outputs) lines.push(`  ${output.name}: ${output.description}`);
-  lines.push('', 'Options: --json (outputs as JSON), --summary FILE (save the job summary), --quiet');
+  lines.push(
+    '',
+    'Options: --repository owner/name (default: GITHUB_REPOSITORY, else the git remote origin on GitHub),',
+    '         --json (outputs as JSON), --summary FILE (save the job summary), --quiet',
+  );
   return lines.join('\n');
 }
 
 function usage(root: string): string {
   return [
-    'Usage: deploy-kit <action> [--<input> value]... [--json] [--summary FILE]',
+    'Usage: deploy-kit <action> [--<input> value]... [--repository owner/name] [--json] [--summary FILE]',
     '       deploy-kit status [--environment NAME] [--ledger github|file:<path>] [--json]',
     '',
     `Actions: ${listActions(root).join(', ')}`,
     'Run deploy-kit <action> --help for its inputs, deploy-kit status --help for what is live where.',
+    'The GitHub repository is --repository, else GITHUB_REPOSITORY, else the git remote origin on GitHub;',
+    'with none, nothing calls GitHub.',
   ].join('\n');
+}
+
+/** The repository of an action's run: --repository, GITHUB_REPOSITORY or git remote origin, never guessed. */
+function repositoryChoice(flag: string | undefined): RepositoryChoice {
+  try {
+    return resolveRepository(flag, process.env, process.cwd());
+  } catch (error) {
+    if (error instanceof RepositoryError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Renders workflow commands for a terminal, line by line, hiding masks and debug lines. */
@@ -174,26 +191,41 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const declared = manifest.inputs.map((input) => input.name);
-  const unknown = Object.keys(args.inputs).filter((name) => !declared.includes(name));
+  // --repository is the command line's own (no action has an input of that name).
+  const { repository: repositoryFlag, ...inputs } = args.inputs;
+  if (declared.includes('repository')) throw new Error(`${args.action} declares an input named repository`);
+  const unknown = Object.keys(inputs).filter((name) => !declared.includes(name));
   if (unknown.length > 0) {
-    throw new UsageError(`${args.action}: unknown input --${unknown[0]} (inputs: ${declared.join(', ')})`);
+    throw new UsageError(
+      `${args.action}: unknown input --${unknown[0]} (inputs: ${declared.join(', ')}; and --repository owner/name)`,
+    );
+  }
+  const chosen = repositoryChoice(repositoryFlag);
+  if (chosen.source?.startsWith('git remote')) {
+    process.stderr.write(`deploy-kit: repository ${chosen.repository}, from ${chosen.source}\n`);
   }
 
   const env: Record<string, string> = { DEPLOY_KIT_CLI: '1' };
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(INPUT_|STATE_)/.test(name)) env[name] = value;
+    // The repository is the one chosen above, even when --repository overrides GITHUB_REPOSITORY.
+    if (value !== undefined && !/^(INPUT_|STATE_|GITHUB_REPOSITORY$|GITHUB_REPOSITORY_OWNER$)/.test(name)) {
+      env[name] = value;
+    }
   }
   const render = terminalRenderer((text) => (args.json ? process.stderr : process.stdout).write(text));
   const cancel = cancelOnSignals(args.action);
   const run = await runAction({
     action: manifest,
-    inputs: args.inputs,
+    inputs,
     env,
     workspace: process.cwd(),
     github: {
       ...localContext(process.cwd(), process.env),
       token: process.env.GITHUB_TOKEN ?? '',
-      ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
+      // None named is none: the actions then refuse GitHub calls and leave run and note links out.
+      repository: chosen.repository ?? '',
+      // Outside a workflow there is no run to link to.
+      runId: process.env.GITHUB_RUN_ID ?? '',
       ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
     },
     onOutput: (text, stream) =>

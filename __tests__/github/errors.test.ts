@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/github/client.js';
 import { explainGitHubError, GitHubApiError, toGitHubApiError } from '../../src/github/errors.js';
@@ -151,8 +153,8 @@ describe('explainGitHubError', () => {
     gh.faults.drop('*');
     const dropped = await failure(deploy());
     expect(toGitHubApiError(dropped).kind).toBe('network');
-    expect(explainGitHubError(dropped)).toMatch(
-      /could not reach GitHub at http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/octo\/app\/deployments/,
+    expect(explainGitHubError(dropped, { action: 'create the deployment' })).toMatch(
+      /^could not reach 127\.0\.0\.1:\d+: .+ \(to create the deployment: POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/octo\/app\/deployments\)$/,
     );
     const notFound = await failure(
       client().request('GET /repos/{owner}/{repo}/deployments/{deployment_id}', {
@@ -165,6 +167,40 @@ describe('explainGitHubError', () => {
       /not found \(404\): it does not exist, or the token cannot see it/,
     );
     expect(explainGitHubError(new Error('boom'), { action: 'do it' })).toBe('GitHub refused to do it: boom');
+  });
+
+  it('says a name that does not resolve or a closed port could not be reached, never that GitHub refused', async () => {
+    const unreachableClient = (apiUrl: string) =>
+      createGitHubClient({ token: 't', apiUrl, env: {}, log: quiet, retries: 0, rateLimitRetries: 0 });
+    const dns = await failure(
+      unreachableClient('https://api.no-such-host.invalid').request('GET /repos/{owner}/{repo}', {
+        owner: 'octo',
+        repo: 'app',
+      }),
+    );
+    const context = { action: 'read the repository' };
+    expect(toGitHubApiError(dns, context).kind).toBe('network');
+    const dnsMessage = explainGitHubError(dns, context);
+    expect(dnsMessage).toMatch(
+      /^could not reach api\.no-such-host\.invalid: getaddrinfo (ENOTFOUND|EAI_AGAIN) api\.no-such-host\.invalid \(to read the repository: GET https:\/\/api\.no-such-host\.invalid\/repos\/octo\/app\)$/,
+    );
+    expect(dnsMessage).not.toMatch(/refused/);
+
+    // A port that was just free: nothing listens there.
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((done) => server.close(done));
+    const closed = await failure(
+      unreachableClient(`http://127.0.0.1:${port}`).graphql('{ viewer { login } }'),
+    );
+    const closedError = toGitHubApiError(closed, context);
+    expect(closedError.kind).toBe('network');
+    expect(closedError.message).toBe(
+      `could not reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (to read the repository: POST http://127.0.0.1:${port}/graphql)`,
+    );
+    // Explaining the explained error again keeps it as it is.
+    expect(explainGitHubError(closedError)).toBe(closedError.message);
   });
 
   it('sent only what GitHub describes', () => {

@@ -250,3 +250,91 @@ describe('analyzeRelease on a shallow clone', () => {
     );
   });
 });
+
+// The same grammar as the engine and bench/release-version.bench.ts give semantic-release's analyzer; its
+// revert handling is the angular preset's (both `Revert "…"` and `revert: …`).
+type AnalyzeCommits = (config: object, context: object) => Promise<string | null>;
+const analyzerModule: string = '@semantic-release/commit-analyzer';
+const semanticConfig = {
+  parserOpts: {
+    headerPattern: /^(\w*)(?:\(([^()\r\n]*)\))?!?: (.*)$/,
+    breakingHeaderPattern: /^(\w*)(?:\(([^()\r\n]*)\))?!: (.*)$/,
+    noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
+  },
+};
+
+async function semanticBump(repo: Repo, from: string, to: string): Promise<string | undefined> {
+  const { analyzeCommits } = (await import(analyzerModule)) as { analyzeCommits: AnalyzeCommits };
+  const log = repo.git('log', '--format=%H%x1f%B%x1e', `${from}..${to}`);
+  const commits = log
+    .split('\x1e')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [hash = '', message = ''] = entry.split('\x1f');
+      return { hash, message: message.trim() };
+    });
+  const logger = { log: () => {}, error: () => {} };
+  return (await analyzeCommits(semanticConfig, { commits, logger, cwd: repo.dir })) ?? undefined;
+}
+
+describe('reverts, beside @semantic-release/commit-analyzer', () => {
+  it("a revert of a released commit is a patch in both forms, git's and the conventional one, as commit-analyzer says", async () => {
+    const repo = Repo.init();
+    repo.commit('chore: init');
+    const fix = repo.commit('fix: cache keys');
+    const feat = repo.commit('feat: export to CSV');
+    repo.tag('v1.4.0');
+    const cases: { name: string; message: string }[] = [
+      { name: "git's form", message: `Revert "feat: export to CSV"\n\nThis reverts commit ${feat}.` },
+      { name: 'conventional, quoted', message: `revert: "fix: cache keys"\n\nThis reverts commit ${fix}.` },
+      { name: 'conventional, unquoted', message: `revert: fix: cache keys\n\nThis reverts commit ${fix}.` },
+      {
+        name: 'conventional, short SHA',
+        message: `revert: "feat: export to CSV"\n\nThis reverts commit ${feat.slice(0, 7)}.`,
+      },
+    ];
+    let previous = 'v1.4.0';
+    for (const [index, { name, message }] of cases.entries()) {
+      const sha = repo.commit(message);
+      const ours = await analyzeRelease({ cwd: repo.dir, sha });
+      const theirs = await semanticBump(repo, previous, sha);
+      const next = `1.4.${index + 1}`;
+      expect({ name, bump: ours.bump, next: ours.nextVersion }).toEqual({ name, bump: 'patch', next });
+      expect({ name, theirs }).toEqual({ name, theirs: 'patch' });
+      const revert = ours.commits.find((c) => c.sha === sha);
+      expect(revert).toMatchObject({ type: 'revert', release: 'patch', cancelled: false });
+      expect(revert?.reverts && [fix, feat].some((target) => target.startsWith(revert.reverts!))).toBe(true);
+      // Each case on its own: the next one starts from a release of this commit.
+      previous = `v${next}`;
+      repo.tag(previous);
+    }
+  });
+
+  it('a conventional revert of a commit in the same range cancels it out, as in commit-analyzer', async () => {
+    const repo = Repo.init();
+    repo.commit('chore: init');
+    repo.tag('v2.0.0');
+    const feat = repo.commit('feat: risky thing');
+    repo.commit(`revert: "feat: risky thing"\n\nThis reverts commit ${feat}.`);
+    repo.commit('docs: why');
+    const ours = await analyzeRelease({ cwd: repo.dir, sha: repo.head() });
+    expect(ours.bump).toBeUndefined();
+    expect(ours.commits.filter((c) => c.cancelled)).toHaveLength(2);
+    expect(await semanticBump(repo, 'v2.0.0', 'HEAD')).toBeUndefined();
+
+    const fix = repo.commit('fix: the other thing');
+    repo.git('revert', '--no-edit', fix);
+    expect((await analyzeRelease({ cwd: repo.dir, sha: repo.head() })).bump).toBeUndefined();
+    expect(await semanticBump(repo, 'v2.0.0', 'HEAD')).toBeUndefined();
+  });
+
+  it('a commit whose type is revert but that names no commit asks for no release, as in commit-analyzer', async () => {
+    const repo = Repo.init();
+    repo.commit('chore: init');
+    repo.tag('v3.0.0');
+    repo.commit('revert: the config change from last week');
+    expect((await analyzeRelease({ cwd: repo.dir, sha: 'HEAD' })).bump).toBeUndefined();
+    expect(await semanticBump(repo, 'v3.0.0', 'HEAD')).toBeUndefined();
+  });
+});

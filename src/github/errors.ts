@@ -113,6 +113,52 @@ function describeConflict(body: GitHubBody): string | undefined {
   );
 }
 
+/** Codes Node gives a request that got no answer: the name did not resolve, or the connection failed. */
+const CONNECTION_CODES =
+  /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_[A-Z_]+)\b/;
+
+function causeChain(error: unknown): { message?: string; code?: string }[] {
+  const chain: { message?: string; code?: string }[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    chain.push(current as { message?: string; code?: string });
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  return causeChain(error).some(
+    (link) => CONNECTION_CODES.test(link.code ?? '') || /fetch failed/.test(link.message ?? ''),
+  );
+}
+
+/** The innermost message that says what happened (`getaddrinfo ENOTFOUND api.github.com`), not `fetch failed`. */
+function connectionMessage(error: unknown, e: ErrorShape): string {
+  const messages = causeChain(error)
+    .map((link) => link.message)
+    .filter((message): message is string => Boolean(message) && message !== 'fetch failed');
+  return messages.at(-1) ?? e.message ?? 'no answer';
+}
+
+/** `could not reach api.github.com: getaddrinfo ENOTFOUND api.github.com (to create the deployment: POST …)`. */
+function unreachable(
+  url: string | undefined,
+  method: string | undefined,
+  action: string | undefined,
+  message: string,
+): string {
+  let host = 'GitHub';
+  try {
+    if (url) host = new URL(url).host;
+  } catch {
+    // Not a URL: keep the generic name.
+  }
+  const request = url ? `${method ? `${method} ` : ''}${url}` : '';
+  const what = [action ? `to ${action}` : '', request].filter(Boolean).join(': ');
+  return `could not reach ${host}: ${message}${what ? ` (${what})` : ''}`;
+}
+
 function classify(
   error: unknown,
   context: GitHubErrorContext,
@@ -160,6 +206,15 @@ function classify(
   const body = bodyOf(e);
   const ghMessage = body.message ?? e.message ?? 'unknown error';
 
+  // No answer at all (DNS, refused, reset, timed out): GitHub refused nothing, it was never reached.
+  const unanswered = e.response === undefined && (status === undefined || status >= 500);
+  if (unanswered && (status !== undefined || isConnectionFailure(error))) {
+    return {
+      kind: 'network',
+      ...(status !== undefined ? { status } : {}),
+      message: unreachable(url, method, context.action, connectionMessage(error, e)),
+    };
+  }
   if (status === undefined) {
     return { kind: 'other', message: `${doing}: ${e.message ?? String(error)}` };
   }
@@ -227,18 +282,11 @@ function classify(
     };
   }
   if (status >= 500) {
-    const network = e.response === undefined;
-    return network
-      ? {
-          kind: 'network',
-          status,
-          message: `${doing}: could not reach GitHub${url ? ` at ${url}` : ''}: ${ghMessage}`,
-        }
-      : {
-          kind: 'server',
-          status,
-          message: `${doing}: GitHub answered ${status} (${ghMessage}) and went on failing after retries`,
-        };
+    return {
+      kind: 'server',
+      status,
+      message: `${doing}: GitHub answered ${status} (${ghMessage}) and went on failing after retries`,
+    };
   }
   return { kind: 'other', status, message: `${doing}: ${status} ${ghMessage}` };
 }
@@ -253,6 +301,7 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 export function explainGitHubError(error: unknown, context: GitHubErrorContext = {}): string {
+  if (error instanceof GitHubApiError) return error.message;
   return classify(error, context).message;
 }
 

@@ -1,6 +1,7 @@
 // Conventional commits → what each commit asks of the version. Parsing by conventional-commits-parser (v7);
 // the rules on top: `!` and BREAKING CHANGE footers are major, feat minor, fix/perf patch, custom release
-// rules, a commit and its revert cancel out (matched by SHA), squash bodies listing entries count each entry.
+// rules, a revert (git's `Revert "…"` or conventional `revert: …`) is a patch and cancels out with its
+// target when both are in the range (matched by SHA), squash bodies listing entries count each entry.
 import { type Commit, CommitParser } from 'conventional-commits-parser';
 import type { RawCommit } from './git.js';
 
@@ -50,7 +51,9 @@ const PARSER_OPTIONS = {
   breakingHeaderPattern: /^(\w*)(?:\(([^()\r\n]*)\))?!: (.*)$/,
   headerCorrespondence: ['type', 'scope', 'subject'],
   noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
-  revertPattern: /^Revert\s"([\s\S]*)"\s*This reverts commit ([0-9a-f]{7,40})\b/,
+  // Both revert forms, as the conventional-changelog presets read them: git's own `Revert "fix: x"` and the
+  // conventional `revert: "fix: x"` (quotes optional), each with git's `This reverts commit <sha>.` line.
+  revertPattern: /^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit ([0-9a-f]{7,40})\b/i,
   revertCorrespondence: ['header', 'hash'],
 };
 

@@ -101,16 +101,22 @@ function inputVariable(name: string): string {
 }
 
 function defaultContext(given: Partial<GitHubContext>): GitHubContext {
+  const apiUrl = (given.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+  // GitHub Enterprise Server answers GraphQL at /api/graphql beside /api/v3; github.com at /graphql.
+  const graphqlUrl = /\/api\/v3$/.test(apiUrl)
+    ? apiUrl.replace(/\/api\/v3$/, '/api/graphql')
+    : `${apiUrl}/graphql`;
   return {
-    repository: 'octo-org/service',
+    // A run names its repository; none is none (no placeholder that links or calls a stranger's).
+    repository: '',
     sha: '0000000000000000000000000000000000000000',
     ref: 'refs/heads/main',
     eventName: 'workflow_dispatch',
     event: {},
     actor: 'deploy-kit',
     serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    graphqlUrl: 'https://api.github.com/graphql',
+    apiUrl,
+    graphqlUrl,
     runId: '1',
     runAttempt: '1',
     workflow: 'deploy',

@@ -61,6 +61,33 @@ export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   };
 }
 
+/** How a run outside GitHub names its repository (the CLI's ways, src/cli-repository.ts). */
+export const NAME_THE_REPOSITORY =
+  'name it with --repository owner/name (or GITHUB_REPOSITORY=owner/name), or run in a checkout whose git remote origin is on GitHub';
+
+/** A run that would call GitHub without a repository (the CLI outside a GitHub checkout): never guessed. */
+export class NoRepositoryError extends Error {
+  override name = 'NoRepositoryError';
+}
+
+/**
+ * owner and repo of the run; refuses when there is none, before any call. A workflow always has one
+ * (GITHUB_REPOSITORY); a command-line run outside a GitHub checkout may not.
+ */
+export function requireRepository(
+  env: NodeJS.ProcessEnv = process.env,
+  purpose = 'call GitHub',
+): { owner: string; repo: string } {
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const [owner = '', repo = '', ...rest] = repository.split('/');
+  if (!owner || !repo || rest.length > 0) {
+    throw new NoRepositoryError(
+      `no GitHub repository is named${repository ? ` (GITHUB_REPOSITORY is '${repository}', not owner/name)` : ''}, so deploy-kit will not ${purpose}: ${NAME_THE_REPOSITORY}`,
+    );
+  }
+  return { owner, repo };
+}
+
 /**
  * The commit a workflow means: the pull request's head on pull_request events (GITHUB_SHA is then the
  * throwaway refs/pull/N/merge commit), the pushed commit otherwise.

@@ -9,6 +9,12 @@ import type { InputReader } from './inputs.js';
 /** The name of the check run preflight-gates publishes (and no gate ever waits on). */
 export const CHECK_RUN_NAME = 'deploy-kit / preflight';
 
+/** Whether any gate reads GitHub (checks, reviews, Dependabot alerts); branch, freeze, env, command and
+ * migrations gates never do, so they need no client, no token and no repository. */
+export function gatesReadGitHub(config: GatesConfig): boolean {
+  return Boolean(config.checks || config.reviews || config.vulnerabilities?.dependabot);
+}
+
 /**
  * The gates as YAML, or the path of a gates file (read by the parser, so its errors give file:line:column);
  * undefined when neither is set and the gates are optional.

@@ -3,6 +3,7 @@
 // only when an action talks to GitHub.
 import { parseDuration, parsePositiveInt } from '../../common/units.js';
 import type { GitHubClient, GitHubClientOptions } from '../../github/client.js';
+import { requireRepository } from './context.js';
 import * as core from './core.js';
 
 /**
@@ -65,10 +66,13 @@ function proxyFetch(env: NodeJS.ProcessEnv): Fetch | undefined {
   };
 }
 
+/** The client, for the run's repository: with none named (a command-line run outside a GitHub checkout) it
+ * refuses before any call rather than guess one. */
 export async function githubClient(
   token: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<GitHubClient> {
+  requireRepository(env);
   const budgets = clientBudgets(env);
   const { createGitHubClient } = await import('../../github/client.js');
   const fetch = proxyFetch(env);

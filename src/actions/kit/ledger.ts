@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
+import { NAME_THE_REPOSITORY } from './context.js';
 import * as core from './core.js';
 import { githubClient } from './github.js';
 
@@ -68,7 +69,7 @@ export async function openLedger(
   if (!options.owner || !options.repo) {
     throw new InputError(
       'ledger',
-      'ledger: github needs GITHUB_REPOSITORY (owner/name); outside GitHub use file:<path>',
+      `ledger: github needs the repository the deployments belong to: ${NAME_THE_REPOSITORY}; or record them in a file with ledger: file:<path>`,
     );
   }
   const [client, { GitHubLedger }] = await Promise.all([

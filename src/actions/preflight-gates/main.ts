@@ -16,6 +16,7 @@ import type { GateContext, GateLog, GatesReport } from '../../gates/types.js';
 import type { GitHubClient } from '../../github/client.js';
 import { runContext } from '../kit/context.js';
 import * as core from '../kit/core.js';
+import { gatesReadGitHub } from '../kit/gates.js';
 import { githubClient } from '../kit/github.js';
 import { InputReader } from '../kit/inputs.js';
 import type { StepContext } from '../kit/run.js';
@@ -95,7 +96,7 @@ const gateLog: GateLog = {
 /** The client, only when a gate or the check run needs the API (branch, freeze and env gates never do). */
 async function clientFor(settings: PreflightSettings): Promise<GitHubClient | undefined> {
   const { config } = settings;
-  const needed = settings.checkRun || config.checks || config.reviews || config.vulnerabilities?.dependabot;
+  const needed = settings.checkRun || gatesReadGitHub(config);
   if (!needed) return undefined;
   if (settings.token === undefined) {
     if (settings.checkRun) core.warning(`preflight-gates: no token given, so no ${CHECK_RUN_NAME} check run`);

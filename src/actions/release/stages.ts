@@ -8,6 +8,7 @@ import type { SmokeReport } from '../../probe/types.js';
 import { RollbackRefused } from '../../rollback/plan.js';
 import * as core from '../kit/core.js';
 import { rememberFinished, rememberUnfinished } from '../kit/deployment-post.js';
+import { gatesReadGitHub } from '../kit/gates.js';
 import { githubClient } from '../kit/github.js';
 import type { OpenedLedger } from '../kit/ledger.js';
 import { type RollbackRun, rollBack } from '../rollback/main.js';
@@ -37,7 +38,8 @@ export async function timed<T>(
 export async function runGates(settings: ReleaseSettings, signal: AbortSignal): Promise<GatesReport> {
   const gates = settings.gates!;
   const { evaluateGates } = await import('../../gates/evaluate.js');
-  const github = settings.token ? await githubClient(settings.token) : undefined;
+  const github =
+    settings.token && gatesReadGitHub(gates.config) ? await githubClient(settings.token) : undefined;
   const report = await evaluateGates(gates.config, {
     target: gates.target,
     ...(github ? { github } : {}),
