@@ -287,6 +287,51 @@ describe('rollback on the file ledger', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).deployments).toHaveLength(2);
   });
 
+  it("never copies secrets from an older record's environment URL into the rollback's record", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rollback-url-'));
+    const ledger = 'file:ledger.json';
+    const github = { sha: 'a'.repeat(40), repository: 'octo/app' };
+    for (const version of ['v1', 'v2']) {
+      await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: {
+          environment: 'production',
+          version,
+          ref: 'a'.repeat(40),
+          ledger,
+          url: 'https://app.example.com/',
+        },
+        github,
+      });
+    }
+    // A record written before URLs were stored without their secrets.
+    const path = join(workspace, 'ledger.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    const old = 'https://deployer:pa55-old@app.example.com/?token=t0ken-old';
+    for (const status of file.deployments[0].statuses) if (status.environmentUrl) status.environmentUrl = old;
+    writeFileSync(path, JSON.stringify(file, null, 2));
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      node,
+      workspace,
+      inputs: { environment: 'production', ledger, command: 'echo "url is $DEPLOY_KIT_URL"' },
+      github,
+    });
+    expect(result.conclusion, result.main.stdout).toBe('success');
+    expect(result.main.stdout).toContain('url is https://app.example.com/?token=***');
+    const after = JSON.parse(readFileSync(path, 'utf8'));
+    const rollbackUrls = after.deployments[2].statuses.map(
+      (s: { environmentUrl?: string }) => s.environmentUrl,
+    );
+    expect(rollbackUrls).toContain('https://app.example.com/?token=***');
+    for (const place of [JSON.stringify(after.deployments[2]), result.summary, result.main.stdout]) {
+      expect(place).not.toContain('pa55-old');
+      expect(place).not.toContain('t0ken-old');
+    }
+  });
+
   it('refuses a ledger that does not exist (a misspelt path) instead of finding no history', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'rollback-missing-'));
     const result = await runAction({
