@@ -1,7 +1,7 @@
 // `deploy-kit status` through the package's bin (the built CLI bundle), on ledgers written by the real
 // deploy-env and rollback bundles: a file ledger, and GitHub Deployments on the fake GitHub.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -108,12 +108,38 @@ describe('deploy-kit status on a file ledger written by deploy-env and rollback'
 
   it('reads the default ledger file in the working folder, and says when nothing was recorded', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'cli-status-empty-'));
+    mkdirSync(join(empty, '.deploy-kit'));
+    writeFileSync(join(empty, '.deploy-kit/ledger.json'), '{"version": 1, "nextId": 1, "deployments": []}');
     const result = await status([], { cwd: empty });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`file ledger ${join(empty, '.deploy-kit/ledger.json')}`);
     expect(result.stdout).toContain('No deployments recorded yet.');
     const unknown = await status(['--ledger', `file:${ledger()}`, '--environment', 'qa'], { cwd: workspace });
     expect(unknown.stdout).toMatch(/^qa\n {2}no deployments recorded$/m);
+  });
+
+  it('refuses a missing ledger (a misspelt path) and an empty or truncated one, exiting 1 and saying why', async () => {
+    const misspelt = join(workspace, 'ledgr.json');
+    const missing = await status(['--ledger', `file:${misspelt}`], { cwd: workspace });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain(`file ledger ${misspelt}: does not exist: check the path`);
+    expect(existsSync(misspelt)).toBe(false);
+    const nothing = mkdtempSync(join(tmpdir(), 'cli-status-nothing-'));
+    expect((await status([], { cwd: nothing })).code).toBe(1);
+
+    const broken = join(workspace, 'broken.json');
+    for (const [text, problem] of [
+      ['', 'is empty (0 bytes), not a ledger'],
+      [readFileSync(ledger(), 'utf8').slice(0, 40), 'is not valid JSON'],
+    ] as const) {
+      writeFileSync(broken, text);
+      const result = await status(['--ledger', `file:${broken}`], { cwd: workspace });
+      expect(result.code, text).toBe(1);
+      expect(result.stderr).toContain(`file ledger ${broken}: ${problem}`);
+      expect(result.stderr).toContain('move it away to start a new ledger (the next deploy creates one)');
+      expect(readFileSync(broken, 'utf8')).toBe(text);
+    }
   });
 
   it('refuses bad flags with exit code 2, naming the flag and the expected form', async () => {

@@ -1,7 +1,7 @@
 // The command line: the package's bin runs the bundled CLI, which runs the bundled action through the runner.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,9 +17,10 @@ const bin = join(repoRoot, 'bin/deploy-kit.js');
 async function cli(
   args: string[],
   cwd = repoRoot,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd });
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -79,6 +80,36 @@ describe('deploy-kit (the bin)', () => {
     expect(result.stdout).toContain(`▸ GET ${app.url}/health`);
     expect(result.stdout).toContain('Smoke test passed');
     expect(result.stdout).toContain('  passed: true');
+  });
+
+  it('refuses a zero or negative duration with the accepted range, before any request', async () => {
+    const before = app.requests;
+    for (const [value, why] of [
+      ['0s', "'request-timeout' must be a duration from 1 ms to 1 h, got '0s'"],
+      [
+        '-5s',
+        "'request-timeout' must be a duration like 200ms or 1.5s, got '-5s' (a duration cannot be negative)",
+      ],
+    ] as const) {
+      const result = await cli(['smoke-test', '--url', `${app.url}/health`, '--request-timeout', value]);
+      expect(result.code, value).toBe(1);
+      expect(result.stdout).toContain(`smoke-test: ${why}`);
+    }
+    const wait = await cli(['smoke-test', '--url', `${app.url}/health`, '--wait-timeout', '0ms']);
+    expect(wait.code).toBe(1);
+    expect(wait.stdout).toContain("'wait-timeout' must be a duration from 1 ms to 24 h, got '0ms'");
+    expect(app.requests).toBe(before);
+  });
+
+  it('leaves no deploy-kit-run-* folder behind, whether the action passes or fails', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'cli-tmpdir-'));
+    const env = { ...process.env, TMPDIR: temp };
+    expect((await cli(['smoke-test', '--url', `${app.url}/health`], repoRoot, env)).code).toBe(0);
+    expect(
+      (await cli(['smoke-test', '--url', `${app.url}/status/503`, '--wait-timeout', '200ms'], repoRoot, env))
+        .code,
+    ).toBe(1);
+    expect(readdirSync(temp).filter((name) => name.startsWith('deploy-kit-run-'))).toEqual([]);
   });
 
   it('prints outputs as JSON with --json and exits with the action code on failure', async () => {

@@ -24,8 +24,9 @@ import { type ActionRun, type RunActionOptions, runAction } from '../src/runner/
 
 const root = resolve(import.meta.dirname, '..');
 const demoDir = mkdtempSync(join(tmpdir(), 'deploy-kit-demo-'));
-const ledgerPath = join(demoDir, 'ledger.json');
-const ledger = `file:${ledgerPath}`;
+// Inside the application's checkout, the workspace of every step: path inputs may not lead out of it.
+let ledgerPath = '';
+let ledger = '';
 const report: string[] = ['# deploy-kit demo', ''];
 const timings: { title: string; conclusion: string; seconds: number }[] = [];
 const started = Date.now();
@@ -107,6 +108,8 @@ try {
 
   // The application's repository: three releases' worth of conventional commits, v1 tagged already.
   const repo = Repo.init(mkdtempSync(join(tmpdir(), 'deploy-kit-demo-repo-')));
+  ledgerPath = join(repo.dir, '.deploy-kit', 'ledger.json');
+  ledger = `file:${ledgerPath}`;
   const mirror = (message: string) => {
     const sha = repo.commit(message);
     gh!.store.addCommit('demo/app', { branch: 'main', sha, message });
@@ -195,7 +198,7 @@ try {
     'latency-p95': '200ms',
     // Two copies of one build differ by nothing a test could find: an undecided step counts as passed.
     'on-inconclusive': 'promote',
-    'state-file': join(demoDir, `canary-${versions[1]}.json`),
+    'state-file': join('.deploy-kit', `canary-${versions[1]}.json`),
     ledger,
   });
   await step(

@@ -109,7 +109,9 @@ export async function openLedger(
 ): Promise<{ ledger: Ledger; source: Record<string, string>; describe: string }> {
   if (spec.kind === 'file') {
     const path = resolve(cwd, spec.path);
-    return { ledger: new FileLedger(path), source: { kind: 'file', path }, describe: `file ledger ${path}` };
+    // Status reads history: a misspelt path must not pass for a ledger with no deployments.
+    const ledger = new FileLedger(path, { mustExist: true });
+    return { ledger, source: { kind: 'file', path }, describe: `file ledger ${path}` };
   }
   if (!token) {
     throw new UsageError(

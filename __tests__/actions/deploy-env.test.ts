@@ -1,12 +1,21 @@
 // Runner-contract tests: the built deploy-env bundle, run as the GitHub runner runs it, on the fake GitHub
 // (held to GitHub's API description) and on the file ledger.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CacheArtifactStore } from '../../src/actions/kit/cache-artifacts.js';
 import { FileLedger } from '../../src/ledger/file.js';
-import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
+import { type ActionRun, type RunActionOptions, runAction } from '../../src/runner/runner.js';
 import { startFakeCacheService } from '../fakes/cache/index.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
@@ -313,5 +322,96 @@ describe('deploy-env on the file ledger (outside GitHub)', () => {
     expect(history[0]?.record?.artifactKey).toMatch(/^deploy-kit-production-v2-/);
     expect(existsSync(join(workspace, 'state/ledger.json.artifacts'))).toBe(true);
     expect(readFileSync(join(workspace, 'state/ledger.json'), 'utf8')).toContain('"deploy-kit"');
+  });
+
+  const fileRun = (workspace: string, inputs: Record<string, string>) =>
+    runAction({
+      action,
+      node: node24,
+      workspace,
+      inputs: { environment: 'production', version: 'v1', ledger: 'file:ledger.json', ...inputs },
+      github: { sha: 'c'.repeat(40), repository: 'octo/app' },
+    });
+  const errorsOf = (run: ActionRun) =>
+    run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+
+  it('refuses every path that leads out of the workspace before anything runs, naming the input and where it leads', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'deploy-env-paths-')));
+    const workspace = join(root, 'ws');
+    const outside = join(root, 'outside');
+    mkdirSync(workspace);
+    mkdirSync(outside);
+    symlinkSync(outside, join(workspace, 'linked-out'));
+    const marker = join(root, 'command-ran');
+    const cases: [Record<string, string>, string][] = [
+      [
+        { 'artifact-path': '/etc/hostname' },
+        "'artifact-path' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got '/etc/hostname', which resolves to '/etc/hostname'",
+      ],
+      [
+        { 'working-directory': '../../../etc' },
+        "'working-directory' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got '../../../etc', which resolves to '/etc'",
+      ],
+      [
+        { 'artifact-path': 'linked-out' },
+        `'artifact-path' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got 'linked-out', which resolves to '${outside}'`,
+      ],
+      [
+        { ledger: 'file:../ledger.json' },
+        `'ledger' must be a path inside the workspace (<ws>) or RUNNER_TEMP (<temp>), got '../ledger.json', which resolves to '${join(root, 'ledger.json')}'`,
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const run = await fileRun(workspace, { ...inputs, command: `touch ${marker}` });
+      const temp = join(run.workDir, 'temp');
+      expect(run.conclusion, JSON.stringify(inputs)).toBe('failure');
+      expect(errorsOf(run)).toEqual([
+        `deploy-env: ${message.replace('<ws>', workspace).replace('<temp>', temp)}`,
+      ]);
+      expect(existsSync(marker)).toBe(false);
+      expect(readdirSync(workspace)).toEqual(['linked-out']);
+      expect(existsSync(join(root, 'ledger.json'))).toBe(false);
+    }
+  });
+
+  it('records and outputs the environment URL without its credentials or sensitive query values', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'deploy-env-url-'));
+    const password = `pw-${Math.random().toString(36).slice(2)}`;
+    const token = `tok-${Math.random().toString(36).slice(2)}`;
+    const run = await fileRun(workspace, {
+      url: `https://deployer:${password}@app.example.com/home?access_token=${token}&lang=en`,
+      command: 'echo "url is $DEPLOY_KIT_URL"',
+    });
+    expect(run.conclusion, run.main.stdout).toBe('success');
+    const shown = 'https://app.example.com/home?access_token=***&lang=en';
+    expect(run.outputs.url).toBe(shown);
+    expect(run.main.stdout).toContain(`url is ${shown}`);
+    const recorded = await new FileLedger(join(workspace, 'ledger.json')).history('production');
+    expect(recorded[0]?.statuses[0]?.environmentUrl).toBe(shown);
+    expect(run.masks).toEqual(expect.arrayContaining([password, token]));
+    const ledgerText = readFileSync(join(workspace, 'ledger.json'), 'utf8');
+    for (const place of [ledgerText, run.summary, JSON.stringify(run.outputs), run.main.stdout]) {
+      expect(place).not.toContain(password);
+      expect(place).not.toContain(token);
+    }
+  });
+
+  it('refuses an empty or truncated ledger as corrupt, naming how to start a new one, and creates a missing one', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'deploy-env-corrupt-'));
+    const created = await fileRun(workspace, {});
+    expect(created.conclusion, created.main.stdout).toBe('success');
+    const whole = readFileSync(join(workspace, 'ledger.json'), 'utf8');
+    for (const [text, problem] of [
+      ['', 'is empty (0 bytes), not a ledger'],
+      [whole.slice(0, whole.length / 2), 'is not valid JSON'],
+    ] as const) {
+      writeFileSync(join(workspace, 'ledger.json'), text);
+      const run = await fileRun(workspace, { version: 'v2' });
+      expect(run.conclusion).toBe('failure');
+      const [message] = errorsOf(run);
+      expect(message).toContain(`file ledger ${join(workspace, 'ledger.json')}: ${problem}`);
+      expect(message).toContain('move it away to start a new ledger (the next deploy creates one)');
+      expect(readFileSync(join(workspace, 'ledger.json'), 'utf8')).toBe(text);
+    }
   });
 });

@@ -57,6 +57,8 @@ async function fixture(): Promise<Fixture> {
         action: join(repoRoot, 'preflight-gates'),
         node: extra.node ?? node24,
         workspace,
+        // The report under RUNNER_TEMP is read after the run.
+        keepWorkDir: true,
         inputs,
         env: {
           ...gh.env(),

@@ -1,6 +1,6 @@
 // Runner-contract tests: the built rollback bundle on the fake GitHub (and the file ledger), with history
 // made by the real deploy-env bundle.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -488,6 +488,115 @@ describe('rollback on the file ledger', () => {
       'deploy',
       'deploy:rollback',
     ]);
+  });
+
+  it('refuses a bundle path read back from the record that leads out of the workspace, before it records anything', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'rollback-record-path-')));
+    const workspace = join(root, 'ws');
+    mkdirSync(workspace);
+    mkdirSync(join(root, 'outside'));
+    writeFileSync(join(workspace, 'release.txt'), 'v1 bytes');
+    const ledger = 'file:ledger.json';
+    const github = { sha: 'a'.repeat(40), repository: 'octo/app' };
+    for (const version of ['v1', 'v2']) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: {
+          environment: 'production',
+          version,
+          ref: 'a'.repeat(40),
+          ledger,
+          'artifact-path': 'release.txt',
+        },
+        github,
+      });
+      expect(deployed.conclusion, deployed.main.stdout).toBe('success');
+    }
+    // Someone with write access to the ledger points v1's bundle outside.
+    const path = join(workspace, 'ledger.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    file.deployments[0].payload['deploy-kit'].artifactPath = '../outside/secret.txt';
+    writeFileSync(path, JSON.stringify(file, null, 2));
+    const marker = join(root, 'command-ran');
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      node,
+      workspace,
+      inputs: { environment: 'production', ledger, command: `touch ${marker}` },
+      github,
+    });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringContaining(
+        `the release bundle path recorded by deployment 1 must be a path inside the workspace (${workspace}) or RUNNER_TEMP (${join(result.workDir, 'temp')}), got '../outside/secret.txt', which resolves to '${join(root, 'outside/secret.txt')}'`,
+      ),
+    ]);
+    expect(existsSync(join(root, 'outside/secret.txt'))).toBe(false);
+    expect(existsSync(marker)).toBe(false);
+    expect(JSON.parse(readFileSync(path, 'utf8')).deployments).toHaveLength(2);
+  });
+
+  it("never copies secrets from an older record's environment URL into the rollback's record", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rollback-url-'));
+    const ledger = 'file:ledger.json';
+    const github = { sha: 'a'.repeat(40), repository: 'octo/app' };
+    for (const version of ['v1', 'v2']) {
+      await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: {
+          environment: 'production',
+          version,
+          ref: 'a'.repeat(40),
+          ledger,
+          url: 'https://app.example.com/',
+        },
+        github,
+      });
+    }
+    // A record written before URLs were stored without their secrets.
+    const path = join(workspace, 'ledger.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    const old = 'https://deployer:pa55-old@app.example.com/?token=t0ken-old';
+    for (const status of file.deployments[0].statuses) if (status.environmentUrl) status.environmentUrl = old;
+    writeFileSync(path, JSON.stringify(file, null, 2));
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      node,
+      workspace,
+      inputs: { environment: 'production', ledger, command: 'echo "url is $DEPLOY_KIT_URL"' },
+      github,
+    });
+    expect(result.conclusion, result.main.stdout).toBe('success');
+    expect(result.main.stdout).toContain('url is https://app.example.com/?token=***');
+    const after = JSON.parse(readFileSync(path, 'utf8'));
+    const rollbackUrls = after.deployments[2].statuses.map(
+      (s: { environmentUrl?: string }) => s.environmentUrl,
+    );
+    expect(rollbackUrls).toContain('https://app.example.com/?token=***');
+    for (const place of [JSON.stringify(after.deployments[2]), result.summary, result.main.stdout]) {
+      expect(place).not.toContain('pa55-old');
+      expect(place).not.toContain('t0ken-old');
+    }
+  });
+
+  it('refuses a ledger that does not exist (a misspelt path) instead of finding no history', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rollback-missing-'));
+    const result = await runAction({
+      action: join(repoRoot, 'rollback'),
+      node,
+      workspace,
+      inputs: { environment: 'production', ledger: 'file:ledgr.json' },
+      github: { sha: 'a'.repeat(40), repository: 'octo/app' },
+    });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toContain(
+      `file ledger ${join(workspace, 'ledgr.json')}: does not exist: check the path`,
+    );
+    expect(existsSync(join(workspace, 'ledgr.json'))).toBe(false);
   });
 });
 

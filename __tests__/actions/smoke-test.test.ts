@@ -13,7 +13,8 @@ const action = join(repoRoot, 'smoke-test');
 describe.each(nodeBinaries())('smoke-test bundle under %s', ({ path: node }) => {
   let app: TestApp;
   const run = (inputs: Record<string, string>, extra: Partial<RunActionOptions> = {}) =>
-    runAction({ action, inputs, node, ...extra });
+    // The reports under RUNNER_TEMP are read after the run.
+    runAction({ action, inputs, node, keepWorkDir: true, ...extra });
 
   beforeAll(async () => {
     app = await startTestApp({ version: 'v2' });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   DURATION_PATTERN,
+  DURATION_RANGES,
+  describeDurationRange,
   formatDuration,
   headersProblem,
   InputError,
@@ -94,6 +96,13 @@ describe('parseDuration', () => {
     expect(errorOf(() => parseDuration('timeout', '2h', { max: 3_600_000 }), 'timeout')).toBe(
       "'timeout' must be a duration of at most 1 h, got '2h'",
     );
+    // Both bounds: the whole range is named, whichever end is passed.
+    for (const text of ['0s', '0ms', '25h'])
+      expect(errorOf(() => parseDuration('wait', text, DURATION_RANGES.wait), 'wait')).toBe(
+        `'wait' must be a duration from 1 ms to 24 h, got '${text}'`,
+      );
+    expect(describeDurationRange(DURATION_RANGES.request)).toBe('a duration from 1 ms to 1 h');
+    expect(describeDurationRange({})).toBe('a duration like 200ms or 1.5s');
   });
 
   it('reads back what formatDuration writes', () => {

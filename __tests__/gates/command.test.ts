@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -102,10 +103,23 @@ describe('command gate', () => {
       context,
     );
     expect(missing.verdict).toBe('error');
+    const real = realpathSync(workspace);
     expect(missing.detail).toBe(
-      `a: its cwd 'nowhere' does not exist (${join(workspace, 'nowhere')}); b: its cwd '../..' is outside the workspace (${workspace})`,
+      `a: its cwd must be an existing folder, got '${join(workspace, 'nowhere')}'; b: its cwd must be a path inside the workspace (${workspace}), got '../..', which resolves to '${join(real, '../..')}'`,
     );
     expect(context.log.groups).toEqual([]);
+  });
+
+  it('follows symlinks: a cwd that links out of the workspace is an error before running', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'gate-outside-'));
+    await symlink(outside, join(workspace, 'escape'));
+    const context = gateContext({ workspace });
+    const outcome = await runCommandGate([command('touch ran', { name: 'a', cwd: 'escape' })], context);
+    expect(outcome.verdict).toBe('error');
+    expect(outcome.detail).toBe(
+      `a: its cwd must be a path inside the workspace (${workspace}), got 'escape', which resolves to '${realpathSync(outside)}'`,
+    );
+    expect(existsSync(join(outside, 'ran'))).toBe(false);
   });
 
   it('a program that is not there is an error (could not run), not a failure', async () => {

@@ -53,6 +53,23 @@ describe('FileLedger', () => {
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
   });
 
+  it('refuses a missing file where history is needed (mustExist), saying so, without creating it', async () => {
+    const path = join(dir, 'nowhere', 'ledgr.json');
+    const ledger = new FileLedger(path, { mustExist: true });
+    for (const read of [
+      () => ledger.history('production'),
+      () => ledger.environments(),
+      () => ledger.get('1'),
+    ]) {
+      const error = await read().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LedgerFileError);
+      expect((error as Error).message).toBe(
+        `file ledger ${path}: does not exist: check the path (a deploy creates the ledger on its first run)`,
+      );
+    }
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+  });
+
   it('creates the file and its folders on first write, pretty-printed, and leaves no temporary files', async () => {
     const path = join(dir, 'a', 'b', 'ledger.json');
     const ledger = new FileLedger(path, { now: steppingClock() });
@@ -199,7 +216,15 @@ describe('FileLedger', () => {
     const path = join(dir, 'ledger.json');
     const ledger = new FileLedger(path);
     const cases: [string, RegExp][] = [
-      ['{"version": 1, "nextId": 2, "deployments": [', /is not valid JSON \(.+\); fix it or move it away/],
+      [
+        '{"version": 1, "nextId": 2, "deployments": [',
+        /is not valid JSON \(.+\); fix it, or move it away to start a new ledger \(the next deploy creates one\)/,
+      ],
+      [
+        '',
+        /is empty \(0 bytes\), not a ledger: it may have been cut short; fix it, or move it away to start a new ledger/,
+      ],
+      ['\n  \n', /is empty \(4 bytes\), not a ledger/],
       ['[]', /the top level must be an object, got a list/],
       [
         '{"version": 2, "nextId": 1, "deployments": []}',
@@ -247,11 +272,9 @@ describe('FileLedger', () => {
     }
   });
 
-  it('reads an empty file as an empty ledger and never reuses an id lowered by hand', async () => {
+  it('never reuses an id lowered by hand', async () => {
     const path = join(dir, 'ledger.json');
-    await writeFile(path, '');
     const ledger = new FileLedger(path);
-    expect(await ledger.history('staging')).toEqual([]);
     await ledger.create(request('staging', '1'));
     await ledger.create(request('staging', '2'));
     const data = JSON.parse(await readFile(path, 'utf8'));

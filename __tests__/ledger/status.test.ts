@@ -303,6 +303,19 @@ describe('what counts as live', () => {
     });
     expect(summarize(bare).url).toBeUndefined();
   });
+
+  it('never shows the credentials or query tokens an older record kept in its environment URL', () => {
+    const old = entry('6', 'success', {
+      statuses: [
+        {
+          state: 'success',
+          createdAt: '2026-11-22T00:00:00Z',
+          environmentUrl: 'https://deployer:pa55@app.example.com/?access_token=t0k3n&lang=en',
+        },
+      ],
+    });
+    expect(summarize(old).url).toBe('https://app.example.com/?access_token=***&lang=en');
+  });
 });
 
 describe('readStatus on GitHub Deployments', () => {

@@ -538,7 +538,7 @@ describe('loadChecks: beyond the schema', () => {
     [
       'a zero timeout',
       '- url: https://x.test/\n  timeout: 0s',
-      "checks[0].timeout: must be a duration of at least 1 ms, got '0s' (at line 2, column 12)",
+      "checks[0].timeout: must be a duration from 1 ms to 1 h, got '0s' (at line 2, column 12)",
     ],
     [
       'a body on a GET',

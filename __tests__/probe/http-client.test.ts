@@ -8,7 +8,6 @@ import {
   httpUrlProblem,
   type RequestSpec,
   ResponseParser,
-  redactUrl,
 } from '../../src/probe/http-client.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 
@@ -270,15 +269,6 @@ describe('HttpClient stopping', () => {
     expect((await pending).error?.kind).toBe('aborted');
     expect((await client.request(spec(app.url), { signal: controller.signal })).error?.kind).toBe('aborted');
     expect((await client.request(spec(app.url))).answer?.status).toBe(200);
-  });
-});
-
-describe('redactUrl', () => {
-  it('removes credentials and keeps the rest as written', () => {
-    expect(redactUrl('https://user:pass@host')).toBe('https://host');
-    expect(redactUrl('https://token@host:8443/a?b=c@d')).toBe('https://host:8443/a?b=c@d');
-    expect(redactUrl('http://host/p@th')).toBe('http://host/p@th');
-    expect(redactUrl('GET https://a:b@x/ then http://c@y/')).toBe('GET https://x/ then http://y/');
   });
 });
 

@@ -497,6 +497,8 @@ const smokeTest: ActionCase = {
           action: join(repoRoot, 'smoke-test'),
           node,
           workspace,
+          // The report under RUNNER_TEMP is judged after the run.
+          keepWorkDir: true,
           ...extra,
           inputs: { ...base, ...inputs },
         }),

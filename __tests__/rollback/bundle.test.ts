@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/ledger/file.js';
 import type { DeploymentEntry } from '../../src/ledger/types.js';
-import { restoreBundle } from '../../src/rollback/bundle.js';
+import { recordedBundlePath, restoreBundle } from '../../src/rollback/bundle.js';
 
 function target(record: Partial<NonNullable<DeploymentEntry['record']>>): DeploymentEntry {
   const sha = 'a'.repeat(40);
@@ -83,5 +83,27 @@ describe('restoreBundle', () => {
       await restoreBundle(target({ artifactKey: 'k1', artifactPath: 'x' }), undefined, workspace, log),
     ).toBeUndefined();
     expect(log.lines[0]).toContain('no artifact store here');
+  });
+});
+
+describe('recordedBundlePath', () => {
+  const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'bundle-path-')));
+
+  it('passes a recorded path inside the workspace, and none when nothing was recorded', () => {
+    expect(
+      recordedBundlePath(target({ artifactKey: 'k', artifactPath: 'build/app.tgz' }), { workspace }),
+    ).toBe('build/app.tgz');
+    expect(recordedBundlePath(target({}), { workspace })).toBeUndefined();
+  });
+
+  it('refuses a recorded path that leads out of the workspace, naming the deployment', () => {
+    expect(() =>
+      recordedBundlePath(target({ artifactKey: 'k', artifactPath: '../outside/secret.txt' }), { workspace }),
+    ).toThrow(
+      `the release bundle path recorded by deployment 1 must be a path inside the workspace (${workspace}), got '../outside/secret.txt', which resolves to '${join(workspace, '../outside/secret.txt')}'`,
+    );
+    expect(() => recordedBundlePath(target({ artifactPath: '/etc/hostname' }), { workspace })).toThrow(
+      /deployment 1 must be a path inside/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -162,5 +162,44 @@ describe('runAction', () => {
       github: { eventName: 'pull_request', event: { pull_request: { number: 7 } } },
     });
     expect(run.main.stdout).toContain('pr=7 event=pull_request');
+  });
+
+  it('removes its deploy-kit-run-* folder when the run ends, post included, and keeps one it was given', async () => {
+    const dir = fixtureAction(
+      `${helpers}
+      import { writeFileSync } from 'node:fs';
+      writeFileSync(process.env.RUNNER_TEMP + '/report.json', '{}');
+      put('GITHUB_OUTPUT', 'said', process.env.RUNNER_TEMP);`,
+      `console.log('post in ' + process.env.RUNNER_TEMP);`,
+    );
+    const run = await runAction({ action: dir });
+    expect(run.post?.stdout).toContain('post in ');
+    expect(run.workDir).toMatch(/deploy-kit-run-/);
+    expect(existsSync(run.workDir)).toBe(false);
+    expect(existsSync(run.outputs.said!)).toBe(false);
+
+    const kept = await runAction({ action: dir, keepWorkDir: true });
+    expect(existsSync(join(kept.outputs.said!, 'report.json'))).toBe(true);
+    rmSync(kept.workDir, { recursive: true, force: true });
+
+    const given = mkdtempSync(join(tmpdir(), 'given-'));
+    const inGiven = await runAction({ action: dir, workDir: given });
+    expect(inGiven.workDir).toBe(given);
+    expect(existsSync(join(given, 'temp', 'report.json'))).toBe(true);
+    rmSync(given, { recursive: true, force: true });
+  });
+
+  it('removes its folder when a step fails or is cancelled too', async () => {
+    const failing = fixtureAction('process.exit(3);');
+    const failed = await runAction({ action: failing });
+    expect(failed.conclusion).toBe('failure');
+    expect(existsSync(failed.workDir)).toBe(false);
+    const slow = fixtureAction("console.log('started'); setTimeout(() => {}, 60_000);");
+    const cancelled = await runAction({
+      action: slow,
+      cancel: { when: (out) => out.includes('started'), kill: true },
+    });
+    expect(cancelled.conclusion).toBe('cancelled');
+    expect(existsSync(cancelled.workDir)).toBe(false);
   });
 });

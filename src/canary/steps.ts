@@ -11,7 +11,7 @@
 // no hold. The last step may be below 100: the canary is then judged up to that weight and left there, and
 // `promoted` means it passed every step (promotion to 100 is left to the workflow).
 import { parse } from 'yaml';
-import { describe, InputError, parseDuration, quote } from '../common/units.js';
+import { DURATION_RANGES, describe, InputError, parseDuration, quote } from '../common/units.js';
 
 export interface CanaryStep {
   /** The canary's share of traffic in percent, 1..100. */
@@ -77,7 +77,7 @@ function fromYaml(label: string, text: string, defaultHoldMs: number): CanarySte
         fail(label, `${where}: the hold must be a duration like 2m or 30s, got ${quote(String(entry.hold))}`);
       }
       try {
-        holdMs = parseDuration(`${label}[${index}].hold`, entry.hold);
+        holdMs = parseDuration(`${label}[${index}].hold`, entry.hold, DURATION_RANGES.wait);
       } catch (error) {
         fail(label, `${where}: ${(error as InputError).message.replace(/^[^:]+: /, 'the hold ')}`);
       }

@@ -93,14 +93,33 @@ export function parseDuration(label: string, text: string, bounds: DurationBound
     ms += Number(match[1]) * UNIT_MS[unit];
   }
   ms = Math.round(ms * 1000) / 1000;
-  if (bounds.min !== undefined && ms < bounds.min) {
-    fail(label, `a duration of at least ${formatDuration(bounds.min)}`, text);
-  }
-  if (bounds.max !== undefined && ms > bounds.max) {
-    fail(label, `a duration of at most ${formatDuration(bounds.max)}`, text);
+  const { min, max } = bounds;
+  if ((min !== undefined && ms < min) || (max !== undefined && ms > max)) {
+    fail(label, describeDurationRange(bounds), text);
   }
   return ms;
 }
+
+/** `a duration from 1 ms to 1 h`, `a duration of at least 1 ms`: the accepted range, in error messages. */
+export function describeDurationRange({ min, max }: DurationBounds): string {
+  if (min !== undefined && max !== undefined)
+    return `a duration from ${formatDuration(min)} to ${formatDuration(max)}`;
+  if (min !== undefined) return `a duration of at least ${formatDuration(min)}`;
+  if (max !== undefined) return `a duration of at most ${formatDuration(max)}`;
+  return DURATION_EXPECTED;
+}
+
+/**
+ * The accepted ranges of duration inputs. Zero is never one: a zero timeout fails every request, a zero hold
+ * judges a canary on no traffic. A wait or budget is capped at a day (a hosted job ends after 6 h), a single
+ * request or a latency threshold at an hour.
+ */
+export const DURATION_RANGES = {
+  /** One request's timeout, a latency threshold. */
+  request: { min: 1, max: 3_600_000 },
+  /** A wait, a hold, a whole run's budget. */
+  wait: { min: 1, max: 24 * 3_600_000 },
+} as const satisfies Record<string, DurationBounds>;
 
 /** A duration for people: `0.4 ms`, `231 ms`, `1.5 s`, `12 s`, `2 m 5 s`, `1 h 2 m`. */
 export function formatDuration(ms: number): string {

@@ -5,11 +5,13 @@
 //
 // Loaded only by those two modules, which their actions import on demand; ajv is loaded (by the function
 // each document gives) on the first validation only, so neither weighs on start-up.
+
 import { readFile as readFileAsync } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { InputError, quote, type SourceLocation } from './units.js';
+import { type PathRoots, resolveInside } from './workspace-path.js';
 
 /** Messages name at most this many problems, then how many more there are. */
 export const MAX_PROBLEMS = 20;
@@ -52,6 +54,8 @@ export interface ReadOptions {
   readFile?: ((path: string) => string | Promise<string>) | undefined;
   /** How positions name a file the text named (its absolute path given); as the user wrote it by default. */
   displayFile?: ((absolute: string) => string) | undefined;
+  /** When given, a file named in the text must lie inside these folders (symlinks followed). */
+  roots?: PathRoots | undefined;
 }
 
 /** A value whose form a parser knows, found by its JSON pointer; the parser's message beats the schema's. */
@@ -179,7 +183,9 @@ export class YamlConfig {
 async function readSource(text: string, opts: ReadOptions): Promise<{ text: string; file?: string }> {
   if (!isConfigFilePath(text)) return { text };
   const named = text.trim();
-  const absolute = resolve(opts.baseDir ?? '.', named);
+  const absolute = opts.roots
+    ? resolveInside({ input: opts.wording.input }, named, opts.roots, opts.baseDir ?? '.')
+    : resolve(opts.baseDir ?? '.', named);
   const read = opts.readFile ?? ((path: string) => readFileAsync(path, 'utf8'));
   const file = opts.displayFile?.(absolute) ?? named;
   try {

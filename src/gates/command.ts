@@ -6,10 +6,10 @@
 // Verdicts: exit 0 passes; any other exit, a signal or the timeout fails; a program that cannot be found
 // or run (exit 127 or 126), a working directory that does not exist, or cancellation is an `error` (the
 // gate could not say). The migrations gate runs its command the same way (runGateCommand).
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+
 import { type CommandResult, runCommand } from '../command/run.js';
 import { formatDuration } from '../common/units.js';
+import { resolveFolderInside } from '../common/workspace-path.js';
 import type {
   CommandGateConfig,
   Gate,
@@ -54,22 +54,16 @@ export function gateCommandEnvironment(context: GateContext, gate: GateName): Re
   return env;
 }
 
-/** The working directory inside the workspace, or why it cannot be used. */
+/** The working directory inside the workspace (symlinks followed), or why it cannot be used. */
 async function workingDirectory(
   config: CommandGateConfig,
   workspace: string,
 ): Promise<{ cwd: string } | { problem: string }> {
-  const cwd = resolve(workspace, config.cwd ?? '.');
-  const inside = relative(resolve(workspace), cwd);
-  if (inside.startsWith('..') || isAbsolute(inside)) {
-    return { problem: `its cwd '${config.cwd}' is outside the workspace (${workspace})` };
-  }
   try {
-    if (!(await stat(cwd)).isDirectory()) return { problem: `its cwd '${config.cwd}' is not a directory` };
-  } catch {
-    return { problem: `its cwd '${config.cwd}' does not exist (${cwd})` };
+    return { cwd: resolveFolderInside({ what: 'its cwd' }, config.cwd ?? '.', { workspace }) };
+  } catch (error) {
+    return { problem: (error as Error).message };
   }
-  return { cwd };
 }
 
 /** Runs one configured command with its output in a log group named after it. */

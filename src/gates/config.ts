@@ -35,8 +35,10 @@
 // Validation runs in two passes: the schema (shape, types, unknown gates and keys), then the meaning (time
 // zones, durations, weekdays and dates, duplicate names). Every problem names its key path as the user wrote
 // it (`freeze.windows[0].timezone`, or `freeze[0].timezone` for the list form) and its line and column.
+
 import gatesSchema from '../../schemas/preflight-gates.schema.json' with { type: 'json' };
 import { InputError, parseDuration, quote } from '../common/units.js';
+import type { PathRoots } from '../common/workspace-path.js';
 import {
   closest,
   type DocumentWording,
@@ -75,6 +77,8 @@ export interface ParseGatesOptions {
   baseDir?: string;
   /** Reads a file as UTF-8; fs by default. */
   readFile?: (path: string) => string | Promise<string>;
+  /** When given, a gates file must lie inside these folders (symlinks followed). */
+  roots?: PathRoots;
 }
 
 export const CHECKS_DEFAULTS: Omit<ChecksGateConfig, 'mode' | 'names'> = {
@@ -101,6 +105,7 @@ export async function parseGatesConfig(text: string, opts: ParseGatesOptions = {
     wording: gatesWording(input),
     baseDir: opts.baseDir,
     readFile: opts.readFile,
+    roots: opts.roots,
   });
   const raw = source.value;
   if (raw === null || raw === undefined) {

@@ -9,7 +9,10 @@
 // Durability: every change is a read-modify-write of the whole file under an exclusive lock (`<file>.lock`,
 // see lock.ts), written to a temporary file in the same folder, fsynced and renamed over the old one. Reads
 // take no lock: a rename is atomic, so a reader sees one whole version or the next. A missing file is an
-// empty ledger; a file that cannot be read as a ledger is an error naming it, never reset.
+// empty ledger for a writer (the first deploy creates it), but an error for a reader that needs history
+// (status, rollback: `mustExist`), so a misspelt path is never taken for a ledger with no deployments. A
+// file that cannot be read as a ledger, an empty (0-byte) or truncated one included, is an error naming it
+// and how to start a new one, never reset.
 //
 // Beside it, FileArtifactStore keeps release bundles in `<folder>/<file name>.artifacts/<safe key>/`.
 import { createHash, randomBytes } from 'node:crypto';
@@ -67,6 +70,8 @@ export interface FileLedgerOptions {
   now?: () => Date;
   /** Waiting for and taking over the file's lock (defaults: wait 10 s, stale after 30 s). */
   lock?: LockOptions;
+  /** For reads that need history (status, rollback): a missing file is an error, not an empty ledger. */
+  mustExist?: boolean;
 }
 
 /** One deployment as stored in the file. */
@@ -101,6 +106,7 @@ export class FileLedger implements Ledger {
   readonly lockPath: string;
   readonly #now: () => Date;
   readonly #lock: LockOptions;
+  readonly #mustExist: boolean;
 
   constructor(path: string, options: FileLedgerOptions = {}) {
     if (path.trim() === '') throw new Error("file ledger: the path is empty; expected 'file:<path>'");
@@ -108,6 +114,7 @@ export class FileLedger implements Ledger {
     this.lockPath = `${this.path}.lock`;
     this.#now = options.now ?? (() => new Date());
     this.#lock = options.lock ?? {};
+    this.#mustExist = options.mustExist ?? false;
   }
 
   async create(request: CreateDeploymentRequest): Promise<DeploymentEntry> {
@@ -227,12 +234,16 @@ export class FileLedger implements Ledger {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'ENOENT') return emptyLedger();
+      if (code === 'ENOENT') {
+        if (!this.#mustExist) return emptyLedger();
+        throw new LedgerFileError(
+          this.path,
+          'does not exist: check the path (a deploy creates the ledger on its first run)',
+        );
+      }
       if (code === 'EISDIR') throw new LedgerFileError(this.path, 'is a folder, expected a JSON file');
       throw new LedgerFileError(this.path, `cannot be read: ${(error as Error).message}`);
     }
-    // A file with nothing in it holds no records, so reading it as empty loses nothing.
-    if (text.trim() === '') return emptyLedger();
     return parseLedger(this.path, text);
   }
 }
@@ -246,10 +257,19 @@ function emptyLedger(): LedgerData {
   return { version: FILE_LEDGER_VERSION, nextId: 1, deployments: [] };
 }
 
-const NEVER_RESET = 'fix it or move it away (deploy-kit never resets a ledger it cannot read)';
+const NEVER_RESET =
+  'fix it, or move it away to start a new ledger (the next deploy creates one); deploy-kit never resets a ledger it cannot read';
 
 /** Checks the whole file; throws a LedgerFileError naming the first problem and where it is. */
 export function parseLedger(path: string, text: string): LedgerData {
+  // Whatever emptied it (a full disk, a copy cut short, a hand edit), the records it held are gone: a reset
+  // here would hand out ids again and lose what is live.
+  if (text.trim() === '') {
+    throw new LedgerFileError(
+      path,
+      `is empty (${Buffer.byteLength(text)} bytes), not a ledger: it may have been cut short; ${NEVER_RESET}`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

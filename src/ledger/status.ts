@@ -1,5 +1,6 @@
 // What is live in each environment and what happened there lately, read from a ledger (`deploy-kit status`).
 // Pure: a Ledger in, plain data out; the CLI formats it as a table or JSON.
+import { redactUrl } from '../common/safe-url.js';
 import {
   type DeploymentEntry,
   type DeploymentState,
@@ -76,7 +77,9 @@ export interface StatusOptions {
 /** Summarises one deployment as `deploy-kit status` shows it. */
 export function summarize(entry: DeploymentEntry): DeploymentSummary {
   const record: ReleaseRecord | undefined = entry.record;
-  const url = entry.statuses.find((status) => status.environmentUrl)?.environmentUrl;
+  const recorded = entry.statuses.find((status) => status.environmentUrl)?.environmentUrl;
+  // An older record may hold a URL with its credentials: never shown.
+  const url = recorded === undefined ? undefined : redactUrl(recorded);
   const latest = entry.statuses[0];
   const description = latest?.description ?? entry.description;
   const actor = record?.actor || entry.creator;

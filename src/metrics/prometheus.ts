@@ -14,9 +14,11 @@
 // the counts once at the end of the window. An empty answer is no data (a note, no samples), not an
 // error: a side that served nothing has no series. NaN points (0/0 when nothing was served) are dropped
 // and counted in a note, and so are ±Inf ones.
+
 import { setMaxListeners } from 'node:events';
+import { redactUrl } from '../common/safe-url.js';
 import { headersProblem } from '../common/units.js';
-import { HttpClient, httpUrlProblem, type RequestSpec, redactUrl } from '../probe/http-client.js';
+import { HttpClient, httpUrlProblem, type RequestSpec } from '../probe/http-client.js';
 import type { TlsSettings } from '../probe/types.js';
 import { capErrorsAtRequests } from './observation.js';
 import { escapePromQLString, fillTemplate, templateValues, unknownPlaceholders } from './template.js';

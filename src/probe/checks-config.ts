@@ -4,11 +4,13 @@
 // Validation runs in two passes: the schema (shape, types, unknown keys) and then the meaning (durations,
 // percentages, status codes, URLs, regular expressions, header names). Every problem names its key path in
 // the user's terms (`checks[2].expect.status[0]: ...`) and, from the YAML source, its line and column.
+
 import { readFile as readFileAsync } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import checksSchema from '../../schemas/smoke-test-checks.schema.json' with { type: 'json' };
 import {
+  DURATION_RANGES,
   InputError,
   isHeaderName,
   isHeaderValue,
@@ -18,6 +20,7 @@ import {
   parseUrl,
   quote,
 } from '../common/units.js';
+import { type PathRoots, resolveInside } from '../common/workspace-path.js';
 import {
   type DocumentWording,
   isConfigFilePath,
@@ -64,6 +67,8 @@ export interface LoadChecksOptions {
   readFile?: (path: string) => string | Promise<string>;
   /** The input's name in messages; 'checks' by default. */
   input?: string;
+  /** When given, the checks file and every `ca-file` must lie inside these folders (symlinks followed). */
+  roots?: PathRoots;
 }
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -91,6 +96,7 @@ export async function loadChecks(
     baseDir: opts.baseDir,
     readFile: read,
     displayFile: (absolute) => workspacePath(opts.baseDir, absolute),
+    roots: opts.roots,
   });
 
   const raw = source.value;
@@ -116,7 +122,9 @@ export async function loadChecks(
 
   const problems: Problem[] = [];
   const caDir = source.file === undefined ? opts.baseDir : dirname(resolve(opts.baseDir, source.file));
-  const specs = await expand(document, base, problems, (path) => read(resolve(caDir, path)));
+  const specs = await expand(document, base, problems, async (path) =>
+    read(opts.roots ? resolveInside({ what: 'a ca-file' }, path, opts.roots, caDir) : resolve(caDir, path)),
+  );
   if (problems.length > 0) source.report(problems, sourcePath);
   return specs;
 }
@@ -312,7 +320,11 @@ async function expand(
     };
     if (raw.timeout !== undefined) {
       check([...path, 'timeout'], () => {
-        layer.timeoutMs = parseDuration(keyPath([...path, 'timeout']), raw.timeout as string, { min: 1 });
+        layer.timeoutMs = parseDuration(
+          keyPath([...path, 'timeout']),
+          raw.timeout as string,
+          DURATION_RANGES.request,
+        );
       });
     }
     if (raw.samples !== undefined) layer.samples = raw.samples;
@@ -323,7 +335,11 @@ async function expand(
       if (text === undefined) continue;
       const field = `${key}Ms` as const;
       check([...path, 'latency', key], () => {
-        layer.thresholds[field] = parseDuration(keyPath([...path, 'latency', key]), text);
+        layer.thresholds[field] = parseDuration(
+          keyPath([...path, 'latency', key]),
+          text,
+          DURATION_RANGES.request,
+        );
       });
     }
     const errorRate = raw['max-error-rate'];

@@ -11,6 +11,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { redactUrl } from '../common/safe-url.js';
 
 /** node:tls loads only when a check uses https: plain-http smoke tests start ~5 ms faster. */
 function nodeTls(): typeof import('node:tls') {
@@ -108,11 +109,6 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const MAX_HEAD_BYTES = 64 * 1024;
 /** setTimeout's largest delay (longer ones fire at once). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** `https://user:pass@host/x` → `https://host/x`, wherever a URL appears in the text; the rest unchanged. */
-export function redactUrl(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/?#\s]*@/gi, '$1');
-}
 
 /**
  * Why `url` (named `what` in the message, e.g. "the canary URL") is not an http(s) URL, or undefined when it

@@ -1,7 +1,9 @@
 // The smoke test: for each check, wait until the target answers, then send its samples; all requests
 // of all checks share one pool of `concurrency` in-flight requests. Each check passes or fails with
 // one-line reasons (readiness, assertions, error rate, latency percentiles, certificate expiry).
+
 import { setMaxListeners } from 'node:events';
+import { redactUrl } from '../common/safe-url.js';
 import { formatDuration } from '../common/units.js';
 import { evaluateAnswer, needsBody } from './assertions.js';
 import { LatencyHistogram } from './histogram.js';
@@ -11,7 +13,6 @@ import {
   HttpClient,
   MAX_TIMER_MS,
   type ProbeResult,
-  redactUrl,
 } from './http-client.js';
 import {
   describeResult,

@@ -1,6 +1,6 @@
 // One check per URL from action-level defaults: what `url` lines become in smoke-test and the root action.
+import { redactUrl } from '../common/safe-url.js';
 import type { CheckDefaults } from './checks-config.js';
-import { redactUrl } from './http-client.js';
 import type { CheckSpec } from './types.js';
 
 export function urlCheck(url: string, method: string, defaults: CheckDefaults): CheckSpec {

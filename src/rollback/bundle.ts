@@ -1,11 +1,24 @@
 // A rollback redeploys the same bytes when the target kept a release bundle: restore it before the command,
 // or say plainly that it is gone and the command gets only the commit.
-import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { type PathRoots, resolveInside } from '../common/workspace-path.js';
 import type { ArtifactStore, DeploymentEntry } from '../ledger/types.js';
 
 export interface BundleLog {
   info(message: string): void;
   warning(message: string): void;
+}
+
+/**
+ * The bundle path the target's record names, checked before anything is created: a record is data anyone
+ * with write access to the ledger could have edited, so a path leading outside the workspace or RUNNER_TEMP
+ * (`../outside/secret.txt`) is refused like such an input.
+ */
+export function recordedBundlePath(target: DeploymentEntry, roots: PathRoots): string | undefined {
+  const path = target.record?.artifactPath;
+  if (path === undefined) return undefined;
+  resolveInside({ what: `the release bundle path recorded by deployment ${target.id}` }, path, roots);
+  return path;
 }
 
 /** Variables for the redeploy command: DEPLOY_KIT_ARTIFACT_PATH, restored or emptied; undefined when none was kept. */
@@ -36,5 +49,5 @@ export async function restoreBundle(
     return { DEPLOY_KIT_ARTIFACT_PATH: '' };
   }
   log.info(`restored ${key} to ${path}`);
-  return { DEPLOY_KIT_ARTIFACT_PATH: join(workspace, path) };
+  return { DEPLOY_KIT_ARTIFACT_PATH: resolve(workspace, path) };
 }

@@ -2,7 +2,7 @@
 // fresh command files, a clean environment, `post` with the saved state, and cancellation as a signal.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Annotation, applyMasks, type ParsedLog, parseKeyValueFile, parseLog } from './commands.js';
@@ -47,8 +47,14 @@ export interface RunActionOptions {
   /** Node binary; defaults to $DEPLOY_KIT_NODE, then the current one. */
   node?: string;
   workspace?: string;
-  /** Where the command files and RUNNER_TEMP go; a fresh temporary folder by default. */
+  /**
+   * Where the command files and RUNNER_TEMP go. By default a fresh `deploy-kit-run-*` temporary folder,
+   * removed when the run ends (as the runner empties RUNNER_TEMP after a job); a folder given here is the
+   * caller's and stays.
+   */
   workDir?: string;
+  /** Keep the fresh temporary folder (to read a report the action left under RUNNER_TEMP); the caller removes it. */
+  keepWorkDir?: boolean;
   cancel?: CancelOptions;
   /** Like `timeout-minutes`: cancels main when exceeded. */
   timeoutMs?: number;
@@ -84,6 +90,7 @@ export interface ActionRun {
   summary: string;
   /** Inputs given that action.yml does not declare (the runner warns about these). */
   unexpectedInputs: string[];
+  /** The run's folder (command files, RUNNER_TEMP); already removed unless given or kept (keepWorkDir). */
   workDir: string;
 }
 
@@ -301,9 +308,35 @@ function postShouldRun(postIf: string | undefined, main: StepResult): boolean {
   return true;
 }
 
+/** Fresh run folders not yet removed: an exit mid-run (a second Ctrl-C in the CLI) still removes them. */
+const ownedWorkDirs = new Set<string>();
+let removeOnExit = false;
+
+function removeWorkDir(dir: string): void {
+  ownedWorkDirs.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const manifest =
     typeof options.action === 'string' ? readManifest(resolve(options.action)) : options.action;
+  if (options.workDir !== undefined || options.keepWorkDir) return runIn(manifest, options);
+  const workDir = mkdtempSync(join(tmpdir(), 'deploy-kit-run-'));
+  ownedWorkDirs.add(workDir);
+  if (!removeOnExit) {
+    removeOnExit = true;
+    process.on('exit', () => {
+      for (const dir of ownedWorkDirs) removeWorkDir(dir);
+    });
+  }
+  try {
+    return await runIn(manifest, { ...options, workDir });
+  } finally {
+    removeWorkDir(workDir);
+  }
+}
+
+async function runIn(manifest: ActionManifest, options: RunActionOptions): Promise<ActionRun> {
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'deploy-kit-run-'));
   const workspace = resolve(options.workspace ?? process.cwd());
   const temp = join(workDir, 'temp');

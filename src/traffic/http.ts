@@ -4,14 +4,9 @@
 // Connection failures, timeouts, 5xx and 429 are retried with exponential back-off (honouring
 // retry-after); any other answer fails at once. Header values may carry tokens: they are never logged
 // or put in an error, and the URL is shown without credentials.
+import { redactUrl } from '../common/safe-url.js';
 import { headersProblem, isHeaderName } from '../common/units.js';
-import {
-  HttpClient,
-  httpUrlProblem,
-  type ProbeResult,
-  type RequestSpec,
-  redactUrl,
-} from '../probe/http-client.js';
+import { HttpClient, httpUrlProblem, type ProbeResult, type RequestSpec } from '../probe/http-client.js';
 import { backoffMs, sleep as realSleep, retryAfterMs, type Sleep } from '../probe/readiness.js';
 import type { TlsSettings } from '../probe/types.js';
 import { type Router, RouterError, type RouterLog, type WeightChange } from './types.js';

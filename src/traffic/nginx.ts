@@ -12,11 +12,13 @@
 // is replaced atomically (temporary file + rename); when the check or the reload fails, the previous file
 // is put back, so the file always says what nginx serves. No shell string is ever built: nginx runs from
 // an argument array, and a custom reload script gets its values in the environment.
+
 import { execFile } from 'node:child_process';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runCommand } from '../command/run.js';
-import { HttpClient, redactUrl } from '../probe/http-client.js';
+import { redactUrl } from '../common/safe-url.js';
+import { HttpClient } from '../probe/http-client.js';
 import { sleep } from '../probe/readiness.js';
 import { type Router, RouterError, type RouterLog, type WeightChange } from './types.js';
 

@@ -3,11 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  readArtifactPath,
-  readPayload,
-  readWorkingDirectory,
-} from '../../../src/actions/kit/deploy-inputs.js';
+import { readArtifactPath, readPayload } from '../../../src/actions/kit/deploy-inputs.js';
 import { InputReader } from '../../../src/actions/kit/inputs.js';
 
 const reader = (inputs: Record<string, string>) => new InputReader((name) => inputs[name] ?? '');
@@ -24,17 +20,17 @@ describe('deploy inputs', () => {
     );
   });
 
-  it('working-directory and artifact-path must exist in the workspace', () => {
-    expect(readWorkingDirectory(reader({}), workspace)).toBe(workspace);
-    expect(() => readWorkingDirectory(reader({ 'working-directory': 'nope' }), workspace)).toThrow(
-      /'working-directory' must be an existing folder/,
+  it('artifact-path must exist in the workspace', () => {
+    const roots = { workspace };
+    expect(() => readArtifactPath(reader({ 'artifact-path': '/etc/hostname' }), roots)).toThrow(
+      /'artifact-path' must be a path inside the workspace .*which resolves to '\/etc\/hostname'/,
     );
-    expect(readArtifactPath(reader({}), workspace)).toEqual({});
-    expect(readArtifactPath(reader({ 'artifact-path': '.' }), workspace)).toEqual({
+    expect(readArtifactPath(reader({}), roots)).toEqual({});
+    expect(readArtifactPath(reader({ 'artifact-path': '.' }), roots)).toEqual({
       asGiven: '.',
       resolved: workspace,
     });
-    expect(() => readArtifactPath(reader({ 'artifact-path': 'missing.tgz' }), workspace)).toThrow(
+    expect(() => readArtifactPath(reader({ 'artifact-path': 'missing.tgz' }), roots)).toThrow(
       /'artifact-path' must name an existing file or folder, got 'missing.tgz'/,
     );
   });

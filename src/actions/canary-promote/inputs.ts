@@ -1,7 +1,7 @@
 // Every canary-promote input parsed and validated into one typed settings object, before any traffic moves.
 // The router and the metric source are built here too (building changes nothing), so their own checks
 // surface as errors naming the input at fault.
-import { existsSync } from 'node:fs';
+
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { POLICIES } from '../../analysis/policy.js';
@@ -13,6 +13,7 @@ import type { RolloutSettings } from '../../canary/rollout.js';
 import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
 import {
+  DURATION_RANGES,
   describe,
   formatDuration,
   headersProblem,
@@ -21,6 +22,7 @@ import {
   parseUrl,
   quote,
 } from '../../common/units.js';
+import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import {
   createMetricSource,
   type HttpJsonFields,
@@ -78,12 +80,21 @@ export type ControlChoice =
   | { kind: 'url'; settings: HttpControlSettings };
 
 /** control-file or control-url (not both): checked here, so a bad one stops the run before traffic moves. */
-function readControl(input: InputReader, workingDirectory: string): ControlChoice | undefined {
+function readControl(
+  input: InputReader,
+  workingDirectory: string,
+  roots: PathRoots,
+): ControlChoice | undefined {
   const file = input.string('control-file');
   const url = input.url('control-url');
   if (file !== undefined && url !== undefined)
     throw new InputError('control-url', "'control-file' and 'control-url' are both given: give one of them");
-  if (file !== undefined) return { kind: 'file', path: resolve(workingDirectory, file), shown: file };
+  if (file !== undefined)
+    return {
+      kind: 'file',
+      path: resolveInside({ input: 'control-file' }, file, roots, workingDirectory),
+      shown: file,
+    };
   if (url === undefined) return undefined;
   const urlProblem = httpUrlProblem("'control-url'", url);
   if (urlProblem) throw new InputError('control-url', urlProblem);
@@ -268,8 +279,8 @@ function readAnalysis(input: InputReader, minSamples: number): AnalysisSettings 
       errorRate: input.fraction('max-error-rate-increase') ?? 0.5,
     },
     thresholds: {
-      latencyP95Ms: input.duration('latency-p95'),
-      latencyP99Ms: input.duration('latency-p99'),
+      latencyP95Ms: input.duration('latency-p95', DURATION_RANGES.request),
+      latencyP99Ms: input.duration('latency-p99', DURATION_RANGES.request),
       maxErrorRate: input.fraction('max-error-rate'),
     },
     minSamples,
@@ -301,32 +312,30 @@ export function readSettings(
       `'canary-version' must differ from baseline-version, both are '${canaryVersion}'`,
     );
   const token = input.secret('token');
-  const holdMs = input.duration('hold') ?? 5 * 60_000;
+  const holdMs = input.duration('hold', DURATION_RANGES.wait) ?? 5 * 60_000;
   const steps = parseSteps('steps', input.string('steps') ?? '5,25,50,100', holdMs);
-  const intervalMs = input.duration('interval') ?? 30_000;
-  if (intervalMs < 10)
-    throw new InputError('interval', `'interval' must be a duration of at least 10ms, got ${intervalMs} ms`);
-  const maxDurationMs = input.duration('max-duration') ?? 60 * 60_000;
+  const intervalMs = input.duration('interval', { min: 10, max: DURATION_RANGES.request.max }) ?? 30_000;
+  const maxDurationMs = input.duration('max-duration', DURATION_RANGES.wait) ?? 60 * 60_000;
   if (leastDuration(steps) > maxDurationMs)
     throw new InputError(
       'max-duration',
       `'max-duration' (${formatDuration(maxDurationMs)}) is shorter than the steps' holds together (${formatDuration(leastDuration(steps))}): the rollout could never finish`,
     );
-  const workingDirectory = resolve(context.workspace, input.string('working-directory') ?? '.');
-  if (!existsSync(workingDirectory))
-    throw new InputError(
-      'working-directory',
-      `'working-directory' must be an existing folder, got '${workingDirectory}'`,
-    );
+  const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
   const metrics = readMetrics(input);
-  const control = readControl(input, workingDirectory);
+  const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const analysis = readAnalysis(input, minSamples);
   const dryRun = input.boolean('dry-run') ?? false;
-  const stateFile = resolve(context.workspace, input.string('state-file') ?? '.deploy-kit/canary-state.json');
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const stateFile = resolveInside(
+    { input: 'state-file' },
+    input.string('state-file') ?? '.deploy-kit/canary-state.json',
+    context.roots,
+  );
+  // A missing ledger is no history here: the aborted canary's rollback warns there is nothing to go back to.
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
   const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
   const run = runInfo(context);

@@ -1,14 +1,9 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
-import { InputError, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import { runContext, runInfo } from '../kit/context.js';
-import {
-  readArtifactPath,
-  readDeployCommit,
-  readPayload,
-  readWorkingDirectory,
-} from '../kit/deploy-inputs.js';
+import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
@@ -35,13 +30,13 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const workspace = context.workspace;
   const environment = parseEnvironmentName('environment', input.required('environment'));
   const token = input.secret('token');
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
 
   const { sha, ref: refName } = await readDeployCommit(input, context);
-  const workingDirectory = readWorkingDirectory(input, workspace);
-  const artifact = readArtifactPath(input, workspace);
+  const workingDirectory = input.folder('working-directory', context.roots);
+  const artifact = readArtifactPath(input, context.roots);
   const version = input.label('version');
-  const url = input.url('url');
+  const url = input.recordedUrl('url');
   const description = input.string('description');
   if (description !== undefined && description.length > 140) {
     throw new InputError(
@@ -58,7 +53,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       version: version ?? sha.slice(0, 7),
       command: input.string('command'),
       workingDirectory,
-      url: url === undefined ? undefined : parseUrl('url', url),
+      url,
       description,
       payload: readPayload(input),
       productionEnvironment: input.boolean('production-environment'),
@@ -69,8 +64,8 @@ export async function readSettings(input = new InputReader(), env = process.env)
       artifactPathAsGiven: artifact.asGiven,
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-        timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
-        leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
+        timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
+        leaseTimeoutMs: input.duration('lease-timeout', DURATION_RANGES.wait) ?? DEFAULT_LEASE_TIMEOUT_MS,
       },
       task: 'deploy',
       run: runInfo(context),

@@ -1,6 +1,8 @@
 // What the runner tells an action about the run, read from its variables and event file. Deliberately not
 // @actions/github's context: that module drags in Octokit, and most steps never call the API.
+
 import { readFileSync } from 'node:fs';
+import { type PathRoots, pathRoots } from '../../common/workspace-path.js';
 
 export interface RunContext {
   repository: string;
@@ -17,6 +19,8 @@ export interface RunContext {
   runAttempt: string;
   workflow: string;
   workspace: string;
+  /** The folders every path input must lead into: the workspace and RUNNER_TEMP. */
+  roots: PathRoots;
   /** Link to this run's log, for deployment statuses. */
   runUrl: string;
 }
@@ -51,6 +55,7 @@ export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     runAttempt,
     workflow: env.GITHUB_WORKFLOW ?? '',
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    roots: pathRoots(env),
     runUrl:
       repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}/attempts/${runAttempt}` : '',
   };

@@ -1,9 +1,9 @@
 // The inputs every action that runs a deploy reads alike (deploy-env and the root action): the commit, the
 // folder the command runs in, the release bundle and the deployment's payload. One reading, one wording.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError } from '../../common/units.js';
+import type { PathRoots } from '../../common/workspace-path.js';
 import { resolveWithGit } from '../../deploy/resolve-ref.js';
 import { eventCommit, type RunContext } from './context.js';
 import type { InputReader } from './inputs.js';
@@ -34,25 +34,14 @@ export async function readDeployCommit(
   return { sha, ref: refInput ?? fromEvent.refName };
 }
 
-export function readWorkingDirectory(input: InputReader, workspace: string): string {
-  const workingDirectory = resolve(workspace, input.string('working-directory') ?? '.');
-  if (!existsSync(workingDirectory)) {
-    throw new InputError(
-      'working-directory',
-      `'working-directory' must be an existing folder, got '${workingDirectory}'`,
-    );
-  }
-  return workingDirectory;
-}
-
-/** The release bundle as given (recorded for rollback) and resolved in the workspace. */
+/** The release bundle as given (recorded for rollback) and resolved inside the workspace or RUNNER_TEMP. */
 export function readArtifactPath(
   input: InputReader,
-  workspace: string,
+  roots: PathRoots,
 ): { asGiven?: string; resolved?: string } {
   const artifactPath = input.string('artifact-path');
   if (artifactPath === undefined) return {};
-  const resolved = resolve(workspace, artifactPath);
+  const resolved = input.path('artifact-path', roots)!;
   if (!existsSync(resolved)) {
     throw new InputError(
       'artifact-path',

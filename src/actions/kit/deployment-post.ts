@@ -40,7 +40,7 @@ export async function closeLeftOpen(action: string): Promise<void> {
   // The runner gives post the same inputs as main.
   const input = new InputReader();
   const token = input.secret('token');
-  const spec = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const spec = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
   const opened = await openLedger(spec, { token, ...context });
 
   const lateUntil = Number(core.getState(LATE_WRITES_STATE)) || 0;

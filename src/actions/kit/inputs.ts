@@ -1,6 +1,8 @@
 // Typed reads of action inputs. Every read names the input literally, so a contract test can check the
 // inputs the code reads against those action.yml declares.
+import { redactUrl } from '../../common/safe-url.js';
 import * as units from '../../common/units.js';
+import { type PathRoots, resolveFolderInside, resolveInside } from '../../common/workspace-path.js';
 import type { StatusRange } from '../../probe/types.js';
 import * as core from './core.js';
 import { maskHeaderValues, maskUrlCredentials } from './secrets.js';
@@ -35,6 +37,16 @@ export class InputReader {
   }
 
   /**
+   * An http(s) URL that is shown and recorded (a deployment's environment URL, the `url` output): parsed,
+   * its secrets masked, and returned without them (no userinfo, sensitive query values as ***), since a
+   * record outlives the run's log masking.
+   */
+  recordedUrl(name: string): string | undefined {
+    const value = this.url(name);
+    return value === undefined ? undefined : redactUrl(units.parseUrl(name, value));
+  }
+
+  /**
    * A release label (version, image tag, build number): logged and shown as it is, so it must be one line
    * without control characters — a second line could pass for a workflow command.
    */
@@ -49,6 +61,20 @@ export class InputReader {
     return value;
   }
 
+  /**
+   * A path (resolved against `base`, the workspace by default) that must lead inside the workspace or
+   * RUNNER_TEMP, symlinks followed; refused otherwise, naming the input and where it leads.
+   */
+  path(name: string, roots: PathRoots, base?: string): string | undefined {
+    const value = this.string(name);
+    return value === undefined ? undefined : resolveInside({ input: name }, value, roots, base);
+  }
+
+  /** An existing folder inside the workspace or RUNNER_TEMP (a `working-directory`); the workspace when unset. */
+  folder(name: string, roots: PathRoots): string {
+    return resolveFolderInside({ input: name }, this.string(name) ?? '.', roots);
+  }
+
   lines(name: string): string[] {
     return units.parseLines(this.raw(name));
   }
@@ -58,9 +84,10 @@ export class InputReader {
     return value === undefined ? undefined : units.parseBoolean(name, value);
   }
 
-  duration(name: string): number | undefined {
+  /** A duration within its range: every duration input says what it accepts (units.DURATION_RANGES). */
+  duration(name: string, range: units.DurationBounds): number | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parseDuration(name, value);
+    return value === undefined ? undefined : units.parseDuration(name, value, range);
   }
 
   fraction(name: string): number | undefined {

@@ -2,6 +2,7 @@
 // only when chosen, so file-ledger runs (a laptop, another CI) never pay for them.
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../common/units.js';
+import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { RunAttemptStatus } from '../../deploy/lease.js';
 import type { GitHubClient } from '../../github/client.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
@@ -9,23 +10,37 @@ import { NAME_THE_REPOSITORY } from './context.js';
 import * as core from './core.js';
 import { githubClient } from './github.js';
 
-export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string };
+/** `mustExist`: a reader that needs history (rollback) refuses a missing ledger file instead of reading none. */
+export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string; mustExist?: boolean };
 
 export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
 
 /** The state in which main leaves, for post, the time until which an unanswered GitHub write may still land. */
 export const LATE_WRITES_STATE = 'github-late-writes-until';
 
-/** `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. */
+/**
+ * `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. A file's path is
+ * resolved, and must lead inside the workspace or RUNNER_TEMP.
+ */
 export function parseLedgerSpec(
   label: string,
   text: string | undefined,
   token: string | undefined,
+  roots: PathRoots,
 ): LedgerSpec {
-  if (text === undefined) return token ? { kind: 'github' } : { kind: 'file', path: DEFAULT_FILE_LEDGER };
+  const file = (path: string): LedgerSpec => ({
+    kind: 'file',
+    path: resolveInside({ input: label }, path, roots),
+  });
+  if (text === undefined) return token ? { kind: 'github' } : file(DEFAULT_FILE_LEDGER);
   if (text === 'github') return { kind: 'github' };
-  if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice(5) };
+  if (text.startsWith('file:') && text.length > 'file:'.length) return file(text.slice(5));
   throw new InputError(label, `'${label}' must be github or file:<path>, got '${text}'`);
+}
+
+/** The spec for a reader that needs history (rollback): a missing ledger file is an error, not no history. */
+export function historyLedger(spec: LedgerSpec): LedgerSpec {
+  return spec.kind === 'file' ? { ...spec, mustExist: true } : spec;
 }
 
 export interface OpenedLedger {
@@ -50,7 +65,7 @@ export async function openLedger(
     const { FileLedger, FileArtifactStore } = await import('../../ledger/file.js');
     const path = isAbsolute(spec.path) ? spec.path : resolve(options.workspace, spec.path);
     return {
-      ledger: new FileLedger(path),
+      ledger: new FileLedger(path, { mustExist: spec.mustExist ?? false }),
       artifacts: new FileArtifactStore(path),
       apiCalls: () => undefined,
       describe: `file ledger ${path}`,

@@ -1,4 +1,5 @@
 // The shared run wrapper of every action entry: one place for failure, cancellation and exit.
+import { redactUrl } from '../../common/safe-url.js';
 import * as core from './core.js';
 
 export interface StepContext {
@@ -34,7 +35,8 @@ export function clipMessage(message: string): string {
 
 /** Errors users cause carry the input's name; anything else is a bug and says so without a stack trace. */
 export function describeFailure(actionName: string, error: unknown): string {
-  const message = clipMessage(error instanceof Error ? error.message : String(error));
+  // A message may quote a URL input (a parse error does): never with its credentials.
+  const message = clipMessage(redactUrl(error instanceof Error ? error.message : String(error)));
   const prefix = `${actionName}: `;
   return message.startsWith(prefix) ? message : prefix + message;
 }

@@ -1,4 +1,5 @@
 // What counts as secret in what users hand us, masked the moment it is read.
+import { urlSecrets } from '../../common/safe-url.js';
 import * as core from './core.js';
 
 /** Headers whose values describe content, not identity; masking them would blank ordinary words in logs. */
@@ -17,20 +18,11 @@ export function maskHeaderValues(headers: Record<string, string>): void {
   }
 }
 
-/** Masks the password of `https://user:pass@host` and the Basic credentials it becomes. */
+/**
+ * Masks what a URL carries that is secret: the password (or lone token) of `https://user:pass@host`, the
+ * Basic credentials it becomes, and the values of sensitive query parameters (`?access_token=…`, `sig=…`;
+ * the list is SENSITIVE_QUERY_PARAMETERS in common/safe-url.ts).
+ */
 export function maskUrlCredentials(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return;
-  }
-  if (!parsed.username && !parsed.password) return;
-  const user = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  if (password) {
-    core.setSecret(password);
-    core.setSecret(parsed.password);
-  }
-  core.setSecret(Buffer.from(`${user}:${password}`).toString('base64'));
+  for (const secret of urlSecrets(url)) core.setSecret(secret);
 }

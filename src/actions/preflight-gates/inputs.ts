@@ -1,8 +1,10 @@
 // Every preflight-gates input parsed and validated into one typed settings object, the gates YAML included,
 // before any API call: an unknown gate or key fails here, naming the input and the key path.
-import { join, resolve } from 'node:path';
+
+import { join } from 'node:path';
 import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError, parseEnvironmentName } from '../../common/units.js';
+import { resolveInside } from '../../common/workspace-path.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import { eventCommit, type RunContext, runContext } from '../kit/context.js';
 import { CHECK_RUN_NAME, gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
@@ -84,7 +86,11 @@ export async function readSettings(
   // The parser and its JSON Schema validator load only here, after the cheap inputs are read.
   const { isGatesFilePath, parseGatesConfig } = await import('../../gates/config.js');
   const source = readGatesSource(input, isGatesFilePath, { required: true })!;
-  const config = await parseGatesConfig(source.text, { input: source.label, baseDir: workspace });
+  const config = await parseGatesConfig(source.text, {
+    input: source.label,
+    baseDir: workspace,
+    roots: context.roots,
+  });
 
   const environmentText = input.string('environment');
   const environment =
@@ -106,9 +112,10 @@ export async function readSettings(
     ...(token !== undefined ? { token } : {}),
     checkRun: input.boolean('check-run') ?? true,
     ...(overrideReason !== undefined ? { overrideReason } : {}),
-    reportPath: resolve(
-      workspace,
+    reportPath: resolveInside(
+      { input: 'report-path' },
       input.string('report-path') ?? join(temp, 'deploy-kit', 'preflight-gates-report.json'),
+      context.roots,
     ),
     workspace,
     env: withoutInputs(env),

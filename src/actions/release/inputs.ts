@@ -1,6 +1,8 @@
 // Every input of the root action parsed and validated into one typed settings object (the gates and the
 // smoke checks included) before any gate is asked, anything deployed or any request sent.
-import { parseEnvironmentName, parseUrl } from '../../common/units.js';
+
+import { DURATION_RANGES, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import type { PathRoots } from '../../common/workspace-path.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
@@ -8,12 +10,7 @@ import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
 import { type RunContext, runContext, runInfo } from '../kit/context.js';
-import {
-  readArtifactPath,
-  readDeployCommit,
-  readPayload,
-  readWorkingDirectory,
-} from '../kit/deploy-inputs.js';
+import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
 import { gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
@@ -34,7 +31,7 @@ export interface ReleaseSettings {
   env: Record<string, string | undefined>;
 }
 
-async function readSmoke(input: InputReader, workspace: string): Promise<SmokeSettings | undefined> {
+async function readSmoke(input: InputReader, roots: PathRoots): Promise<SmokeSettings | undefined> {
   const urls = input.lines('smoke-url');
   const checksText = input.string('smoke-checks');
   const defaults: CheckDefaults = {
@@ -45,12 +42,12 @@ async function readSmoke(input: InputReader, workspace: string): Promise<SmokeSe
     samples: input.integer('smoke-samples', { min: 1, max: 100_000 }) ?? 20,
     timeoutMs: 10_000,
     thresholds: {
-      p95Ms: input.duration('smoke-latency-p95'),
+      p95Ms: input.duration('smoke-latency-p95', DURATION_RANGES.request),
       maxErrorRate: input.fraction('smoke-max-error-rate') ?? 0,
     },
     tls: { insecure: false },
   };
-  const waitTimeoutMs = input.duration('smoke-wait-timeout') ?? 60_000;
+  const waitTimeoutMs = input.duration('smoke-wait-timeout', DURATION_RANGES.wait) ?? 60_000;
   if (urls.length === 0 && checksText === undefined) return undefined;
   const checks = urls.map((url) => {
     parseUrl('smoke-url', url);
@@ -59,7 +56,9 @@ async function readSmoke(input: InputReader, workspace: string): Promise<SmokeSe
   });
   if (checksText !== undefined) {
     const { loadChecks } = await import('../../probe/checks-config.js');
-    checks.push(...(await loadChecks(checksText, defaults, { baseDir: workspace, input: 'smoke-checks' })));
+    checks.push(
+      ...(await loadChecks(checksText, defaults, { baseDir: roots.workspace, roots, input: 'smoke-checks' })),
+    );
   }
   return {
     checks,
@@ -82,7 +81,11 @@ async function readGates(
   const source = readGatesSource(input, isGatesFilePath, { required: false });
   const overrideReason = input.string('override-freeze');
   if (source === undefined) return undefined;
-  const config = await parseGatesConfig(source.text, { input: source.label, baseDir: context.workspace });
+  const config = await parseGatesConfig(source.text, {
+    input: source.label,
+    baseDir: context.workspace,
+    roots: context.roots,
+  });
   maskGateSecrets(config, env, token);
   // The gates judge the ref the release comes from: a full ref, as branch rules expect.
   const target = gateTarget(context, env, {
@@ -98,14 +101,14 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const workspace = context.workspace;
   const environment = parseEnvironmentName('environment', input.required('environment'));
   const token = input.secret('token');
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token);
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
   const commit = await readDeployCommit(input, context);
   const command = input.required('command');
 
-  const workingDirectory = readWorkingDirectory(input, workspace);
-  const artifact = readArtifactPath(input, workspace);
-  const url = input.url('url');
-  const smoke = await readSmoke(input, workspace);
+  const workingDirectory = input.folder('working-directory', context.roots);
+  const artifact = readArtifactPath(input, context.roots);
+  const url = input.recordedUrl('url');
+  const smoke = await readSmoke(input, context.roots);
   const gates = await readGates(input, context, commit, environment, env, token);
   const baseEnv = withoutInputs(env);
 
@@ -117,7 +120,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       version: input.label('version') ?? commit.sha.slice(0, 7),
       command,
       workingDirectory,
-      url: url === undefined ? undefined : parseUrl('url', url),
+      url,
       payload: readPayload(input),
       productionEnvironment: input.boolean('production-environment'),
       autoMerge: false,
@@ -127,8 +130,8 @@ export async function readSettings(input = new InputReader(), env = process.env)
       artifactPathAsGiven: artifact.asGiven,
       onConcurrent: {
         mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-        timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
-        leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
+        timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
+        leaseTimeoutMs: input.duration('lease-timeout', DURATION_RANGES.wait) ?? DEFAULT_LEASE_TIMEOUT_MS,
       },
       task: 'deploy',
       run: runInfo(context),

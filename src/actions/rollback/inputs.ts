@@ -1,12 +1,10 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { InputError, parseEnvironmentName, parseUrl, quote } from '../../common/units.js';
+import { DURATION_RANGES, InputError, parseEnvironmentName, quote } from '../../common/units.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
-import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
+import { historyLedger, type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 
 /** A press a little ahead of this machine's clock is skew; one further ahead is a mistake. */
 const PRESSED_AT_SKEW_MS = 5 * 60_000;
@@ -63,14 +61,8 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
   const reason = input.string('reason') ?? 'rollback requested';
   if (reason.length > 500)
     throw new InputError('reason', `'reason' must be at most 500 characters, got ${reason.length}`);
-  const workingDirectory = resolve(context.workspace, input.string('working-directory') ?? '.');
-  if (!existsSync(workingDirectory)) {
-    throw new InputError(
-      'working-directory',
-      `'working-directory' must be an existing folder, got '${workingDirectory}'`,
-    );
-  }
-  const url = input.url('url');
+  const workingDirectory = input.folder('working-directory', context.roots);
+  const url = input.recordedUrl('url');
   const pressedAt = input.string('pressed-at');
   return {
     environment,
@@ -79,15 +71,15 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     dryRun: input.boolean('dry-run') ?? false,
     command: input.string('command'),
     workingDirectory,
-    url: url === undefined ? undefined : parseUrl('url', url),
+    url,
     onConcurrent: {
       mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-      timeoutMs: input.duration('concurrent-timeout') ?? 15 * 60_000,
-      leaseTimeoutMs: input.duration('lease-timeout') ?? DEFAULT_LEASE_TIMEOUT_MS,
+      timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
+      leaseTimeoutMs: input.duration('lease-timeout', DURATION_RANGES.wait) ?? DEFAULT_LEASE_TIMEOUT_MS,
     },
     ...(pressedAt !== undefined ? { pressedAt: parsePressedAt(pressedAt) } : {}),
     historyLimit: input.integer('history-limit', { min: 1, max: 100_000 }) ?? DEFAULT_HISTORY_LIMIT,
-    ledger: parseLedgerSpec('ledger', input.string('ledger'), token),
+    ledger: historyLedger(parseLedgerSpec('ledger', input.string('ledger'), token, context.roots)),
     token,
     owner: context.owner,
     repo: context.repo,

@@ -1,10 +1,13 @@
 // rollback: read the environment's history, choose the release to go back to, redeploy it through the
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
+
 import { runCommand } from '../../command/run.js';
+import { redactUrl } from '../../common/safe-url.js';
+import { pathRoots } from '../../common/workspace-path.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { abandonedDescription, DEFAULT_LEASE_TIMEOUT_MS, settleAbandoned } from '../../deploy/lease.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
-import { restoreBundle } from '../../rollback/bundle.js';
+import { recordedBundlePath, restoreBundle } from '../../rollback/bundle.js';
 import { DEFAULT_HISTORY_LIMIT, HistoryReader, planFromHistory } from '../../rollback/history.js';
 import { planRollback, RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
 import { answeredBy, type Press, withoutRollbacksInFlight } from '../../rollback/press.js';
@@ -86,9 +89,11 @@ export async function rollBack(
     core.info(`payload of the target: ${JSON.stringify(target.payload)}`);
     return { plan, history, press };
   }
-  const url = settings.url ?? target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
+  // A record written before URLs were stored without their secrets must not bring them back.
+  const recorded = target.statuses.find((s) => s.environmentUrl)?.environmentUrl;
+  const url = settings.url ?? (recorded === undefined ? undefined : redactUrl(recorded));
   const key = target.record?.artifactKey;
-  const bundlePath = target.record?.artifactPath;
+  const bundlePath = recordedBundlePath(target, pathRoots());
   let standing: DeploymentEntry | undefined;
   const outcome = await deploy(
     {

@@ -1,4 +1,5 @@
 // The rollback's job summary: the plan, the outcome, and the environment's recent history.
+import { redactUrl } from '../../common/safe-url.js';
 import { formatDuration } from '../../common/units.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
 import { type DeploymentEntry, type DeploymentState, versionOf } from '../../ledger/types.js';
@@ -32,7 +33,8 @@ function planRows(plan: RollbackPlan, reason: string, actor: string): string[][]
     ['Chosen as', plan.why],
     ['Why', reason],
     ['Who', actor],
-    ['URL', target.statuses.find((s) => s.environmentUrl)?.environmentUrl ?? '–'],
+    // An older record may hold a URL with its credentials: never shown.
+    ['URL', redactUrl(target.statuses.find((s) => s.environmentUrl)?.environmentUrl ?? '–')],
     ['Release bundle', target.record?.artifactKey ?? 'none recorded (the command redeploys the commit)'],
   ];
 }

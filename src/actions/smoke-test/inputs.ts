@@ -1,7 +1,9 @@
 // Every smoke-test input parsed and validated into one typed settings object, before any request.
+
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { InputError, parseUrl } from '../../common/units.js';
+import { join } from 'node:path';
+import { DURATION_RANGES, InputError, parseUrl } from '../../common/units.js';
+import { type PathRoots, pathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
@@ -16,10 +18,11 @@ export interface SmokeTestSettings {
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-function readCa(path: string | undefined, workspace: string): string | undefined {
+function readCa(path: string | undefined, roots: PathRoots): string | undefined {
   if (path === undefined) return undefined;
+  const absolute = resolveInside({ input: 'ca-file' }, path, roots);
   try {
-    return readFileSync(resolve(workspace, path), 'utf8');
+    return readFileSync(absolute, 'utf8');
   } catch {
     throw new InputError('ca-file', `'ca-file' must be a readable PEM file, got '${path}'`);
   }
@@ -29,7 +32,8 @@ export async function readSettings(
   input = new InputReader(),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SmokeTestSettings> {
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const roots = pathRoots(env);
+  const workspace = roots.workspace;
   const urls = input.lines('url');
   for (const url of urls) {
     parseUrl('url', url);
@@ -49,18 +53,18 @@ export async function readSettings(
     followRedirects: input.boolean('follow-redirects') ?? true,
     maxRedirects: input.integer('max-redirects', { min: 0, max: 50 }) ?? 5,
     samples: input.integer('samples', { min: 1, max: 1_000_000 }) ?? 1,
-    timeoutMs: input.duration('request-timeout') ?? 10_000,
+    timeoutMs: input.duration('request-timeout', DURATION_RANGES.request) ?? 10_000,
     thresholds: {
-      p50Ms: input.duration('latency-p50'),
-      p95Ms: input.duration('latency-p95'),
-      p99Ms: input.duration('latency-p99'),
-      maxMs: input.duration('latency-max'),
+      p50Ms: input.duration('latency-p50', DURATION_RANGES.request),
+      p95Ms: input.duration('latency-p95', DURATION_RANGES.request),
+      p99Ms: input.duration('latency-p99', DURATION_RANGES.request),
+      maxMs: input.duration('latency-max', DURATION_RANGES.request),
       maxErrorRate: input.fraction('max-error-rate') ?? 0,
     },
     tls: {
       minValidDays: input.integer('cert-min-days', { min: 0, max: 3650 }),
       insecure: input.boolean('insecure') ?? false,
-      ca: readCa(input.string('ca-file'), workspace),
+      ca: readCa(input.string('ca-file'), roots),
     },
   };
   const method = input.choice('method', METHODS) ?? 'GET';
@@ -68,7 +72,7 @@ export async function readSettings(
   const checks = urls.map((url) => urlCheck(url, method, defaults));
   if (checksText !== undefined) {
     const { loadChecks } = await import('../../probe/checks-config.js');
-    const fromSuite = await loadChecks(checksText, defaults, { baseDir: workspace });
+    const fromSuite = await loadChecks(checksText, defaults, { baseDir: workspace, roots });
     for (const check of fromSuite) {
       maskUrlCredentials(check.url);
       maskHeaderValues(check.headers);
@@ -82,14 +86,15 @@ export async function readSettings(
     smoke: {
       checks,
       concurrency: input.integer('concurrency', { min: 1, max: 1000 }) ?? 10,
-      waitTimeoutMs: input.duration('wait-timeout') ?? 60_000,
-      budgetMs: input.duration('timeout') ?? 300_000,
+      waitTimeoutMs: input.duration('wait-timeout', DURATION_RANGES.wait) ?? 60_000,
+      budgetMs: input.duration('timeout', DURATION_RANGES.wait) ?? 300_000,
       retry: { initialDelayMs: 200, maxDelayMs: 5_000, factor: 2 },
     },
-    reportPath: resolve(
-      workspace,
+    reportPath: resolveInside(
+      { input: 'report-path' },
       input.string('report-path') ?? join(temp, 'deploy-kit', 'smoke-test-report.json'),
+      roots,
     ),
-    junitPath: junitPath === undefined ? undefined : resolve(workspace, junitPath),
+    junitPath: junitPath === undefined ? undefined : resolveInside({ input: 'junit-path' }, junitPath, roots),
   };
 }
