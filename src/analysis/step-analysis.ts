@@ -5,6 +5,7 @@
 // few points more (30% slower within 100 per side 70% against 62%), but when 3% of requests on both sides
 // are 20 times slower it falls to 33% where Mann-Whitney keeps 57% (the bench's statistic table).
 import type { Observation, Side, SideObservation } from '../metrics/types.js';
+import { type AggregateLook, judgeAggregateLatency, lookValue } from './aggregate.js';
 import { hodgesLehmannSorted, mannWhitneySorted } from './mann-whitney.js';
 import { twoProportionTest } from './proportions.js';
 import { powerSpending, type SequentialLook, SequentialTest, type SpendingFunction } from './sequential.js';
@@ -174,6 +175,8 @@ class SideData {
   droppedWindows = 0;
 
   add(side: SideObservation): void {
+    this.addCounts(side);
+    if (side.latencyAggregate) return;
     for (const value of side.latencyMs) {
       if (!Number.isFinite(value) || value < 0) {
         this.droppedLatencies++;
@@ -182,6 +185,9 @@ class SideData {
       if (value <= LATENCY_FLOOR_MS) this.zeroLatencies++;
       this.latencies.push(value);
     }
+  }
+
+  private addCounts(side: SideObservation): void {
     const { requests, errors } = side;
     if (
       Number.isInteger(requests) &&
@@ -206,6 +212,8 @@ class Analysis implements StepAnalysis {
   /** The comparison as it stood at the deciding look: after it, later looks show it unchanged. */
   private latencyDecision: Comparison | undefined;
   private errorDecision: Comparison | undefined;
+  /** Latency aggregates, one entry per look that brought any (aggregate.ts judges them). */
+  private readonly aggregateLooks: AggregateLook[] = [];
 
   constructor(settings: AnalysisSettings, options: StepAnalysisOptions) {
     this.settings = resolveSettings(settings);
@@ -217,6 +225,15 @@ class Analysis implements StepAnalysis {
   add(observation: Observation): void {
     this.sides.baseline.add(observation.baseline);
     this.sides.canary.add(observation.canary);
+    const { baseline, canary } = observation;
+    if (baseline.latencyAggregate || canary.latencyAggregate) {
+      const look: AggregateLook = {};
+      const baselineValue = lookValue(baseline.latencyMs);
+      const canaryValue = lookValue(canary.latencyMs);
+      if (baselineValue !== undefined) look.baseline = baselineValue;
+      if (canaryValue !== undefined) look.canary = canaryValue;
+      this.aggregateLooks.push(look);
+    }
   }
 
   judge(): Judgment {
@@ -230,7 +247,8 @@ class Analysis implements StepAnalysis {
     const { baseline, canary } = this.sides;
     return {
       latency:
-        baseline.latencies.length +
+        this.aggregateLooks.length +
+          baseline.latencies.length +
           canary.latencies.length +
           baseline.droppedLatencies +
           canary.droppedLatencies >
@@ -257,6 +275,7 @@ class Analysis implements StepAnalysis {
 
   private judgeLatency(): MetricJudgment {
     const { settings } = this;
+    if (this.aggregateLooks.length > 0) return judgeAggregateLatency(this.aggregateLooks, settings);
     const allowedRatio = 1 + settings.allowedIncrease.latency;
     const rules = [`≤ ${times(allowedRatio)} baseline at ${level(settings.confidence)}`];
     for (const [name, label] of [

@@ -100,16 +100,26 @@ function requiredFor(name: string, value: string | undefined, what: string, why:
   return value;
 }
 
-const QUERY_KEYS: Record<string, keyof PrometheusQueries & keyof HttpJsonFields> = {
+const FIELD_KEYS: Record<string, keyof HttpJsonFields> = {
   latency: 'latency',
   requests: 'requests',
   errors: 'errors',
   'error-rate': 'errorRate',
 };
 
-/** A YAML mapping of latency, requests, errors and error-rate to strings (PromQL or field paths). */
-function parseQueryMap(name: string, text: string, what: string): PrometheusQueries {
-  const form = `a YAML mapping of ${what} by latency, requests, errors and error-rate, like 'latency: <${what}>'`;
+const QUERY_KEYS: Record<string, keyof PrometheusQueries> = {
+  'latency-histogram': 'latencyHistogram',
+  ...FIELD_KEYS,
+};
+
+/** A YAML mapping of the given keys (latency, requests, errors, error-rate…) to strings (PromQL or field paths). */
+function parseQueryMap<K extends string>(
+  name: string,
+  text: string,
+  what: string,
+  keys: Record<string, K>,
+): Partial<Record<K, string>> {
+  const form = `a YAML mapping of ${what} by ${Object.keys(keys).join(', ')}, like '${Object.keys(keys)[0]}: <${what}>'`;
   let parsed: unknown;
   try {
     parsed = parse(text);
@@ -121,13 +131,13 @@ function parseQueryMap(name: string, text: string, what: string): PrometheusQuer
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new InputError(name, describe(name, `must be ${form}, got ${quote(text)}`));
-  const queries: PrometheusQueries = {};
+  const queries: Partial<Record<K, string>> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    const field = QUERY_KEYS[key];
+    const field = keys[key];
     if (!field)
       throw new InputError(
         name,
-        describe(name, `has '${key}'; the keys are ${Object.keys(QUERY_KEYS).join(', ')}`),
+        describe(name, `has '${key}'; the keys are ${Object.keys(keys).join(', ')}`),
       );
     if (typeof value !== 'string' || value.trim() === '')
       throw new InputError(
@@ -194,7 +204,7 @@ function readRouter(
   }
 }
 
-function readMetrics(input: InputReader): MetricsChoice {
+function readMetrics(input: InputReader, intervalMs: number): MetricsChoice {
   const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
   switch (kind) {
     case 'probe': {
@@ -220,9 +230,20 @@ function readMetrics(input: InputReader): MetricsChoice {
         'prometheus-queries',
         requiredFor('prometheus-queries', input.string('prometheus-queries'), 'metrics: prometheus', why),
         'PromQL',
+        QUERY_KEYS,
       );
       const mode = input.choice('prometheus-mode', ['instant', 'range'] as const) ?? 'instant';
-      return { kind, settings: { url, queries, mode, headers: input.headers('metrics-headers') } };
+      // A range query's points: one per look interval unless told, so a look brings one point.
+      const stepMs = input.duration('prometheus-step') ?? intervalMs;
+      if (!(stepMs >= 1))
+        throw new InputError(
+          'prometheus-step',
+          `'prometheus-step' must be a positive duration like 30s, got ${stepMs} ms`,
+        );
+      return {
+        kind,
+        settings: { url, queries, mode, stepMs, headers: input.headers('metrics-headers') },
+      };
     }
     case 'http-json': {
       const why = 'the JSON each side is read from';
@@ -231,6 +252,7 @@ function readMetrics(input: InputReader): MetricsChoice {
         'json-fields',
         requiredFor('json-fields', input.string('json-fields'), 'metrics: http-json', why),
         'field paths',
+        FIELD_KEYS,
       );
       return {
         kind,
@@ -320,7 +342,7 @@ export function readSettings(
     );
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
-  const metrics = readMetrics(input);
+  const metrics = readMetrics(input, intervalMs);
   const control = readControl(input, workingDirectory);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const analysis = readAnalysis(input, minSamples);
@@ -408,6 +430,7 @@ const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, inp
     'prometheus-url',
     ['queries', 'prometheus-queries'],
     ['mode', 'prometheus-mode'],
+    ['stepMs', 'prometheus-step'],
     ['headers', 'metrics-headers'],
   ],
   'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
