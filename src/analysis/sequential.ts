@@ -53,6 +53,21 @@ export function powerSpending(rho: number): SpendingFunction {
   };
 }
 
+/**
+ * `base`, but at least α·slope·t early on: a linear (Pocock-like) start under a steeper family. Spending
+ * more at the first looks stops a gross regression there, and once the base catches up (t ≥ slope² for
+ * ρ = 1.5) the cumulative spending is the base's, so the later looks, and the power they carry, are unchanged.
+ */
+export function withLinearStart(base: SpendingFunction, slope: number): SpendingFunction {
+  return {
+    name: `${base.name}, at least ${slope}·α·t`,
+    spent(t, alpha) {
+      if (t <= 0) return 0;
+      return Math.min(alpha, Math.max(base.spent(t, alpha), slope * alpha * Math.min(1, t)));
+    },
+  };
+}
+
 export interface BoundaryLook {
   /** 1-based. */
   index: number;
