@@ -18,12 +18,12 @@
 //             aggregate rule (src/analysis/aggregate.ts), never as n = 1 against min-samples.
 //
 // How a count is read over the window between two looks:
-//   a query without `{{window}}` is a cumulative counter: it is read at the window's start and at its end
+//   a query without a range selector (`[…]`, so without `{{window}}`) is a cumulative counter: it is read at the window's start and at its end
 //             (the start reading is the previous look's end when the windows meet), and the difference is
 //             the count: every request counted once, in exact integers. A counter that went down was reset
 //             (a restart): its end value is the count, as increase() takes it.
-//   a query with `{{window}}` answers the window's count itself (`increase(...[{{window}}])`), read once at
-//             the end; increase() extrapolates, so its answer is rounded.
+//   a query with a range (`increase(...[{{window}}])`) answers the window's count itself, read once at the
+//             end; increase() extrapolates, so its answer is rounded.
 //
 // `instant` (default) evaluates the latency aggregate once per look. `range` evaluates it over the window
 // at every `stepMs` (default the look interval the action is given; one value per point, `{{window}}`
@@ -288,8 +288,9 @@ export function createPrometheusMetricSource(
 
   /** The last end-of-window reading of each cumulative query, reused as the next window's start. */
   const lastReading = new Map<string, { at: number; values: QueryValues }>();
+  /** A query without a range selector (`[…]`, so no `{{window}}` either) reads a cumulative counter. */
   const cumulative = (name: QueryName) =>
-    name !== 'errorRate' && name !== 'latency' && !/\{\{\s*window\s*\}\}/.test(queries[name]!);
+    name !== 'errorRate' && name !== 'latency' && !queries[name]!.includes('[');
 
   /** The count a cumulative query grew by between start and end; a value that went down was reset. */
   const grewBy = (side: Side, name: QueryName, from: number, to: number, notes: string[], what = '') => {
