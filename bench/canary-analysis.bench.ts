@@ -809,11 +809,13 @@ export async function run(): Promise<BenchResult> {
   }
   progress(`time to promote: ${promoteRuns} rollouts per row, ${fixed((nowMs() - started) / 1000)} s so far`);
 
-  // The spending shapes, measured on the same judge: why α·t^1.5 for latency and α·t^3.5 for error rates.
+  // The spending shapes, measured on the same judge: why α·t^1.5 with a linear start for latency and α·t^3.5
+  // for error rates.
   const shapes: [string, SpendingFunction][] = [
     ["O'Brien-Fleming-type", obrienFlemingSpending],
     ['α·t (Pocock-like)', powerSpending(1)],
-    ['α·t^1.5 (ours for latency)', powerSpending(1.5)],
+    ['α·t^1.5', powerSpending(1.5)],
+    ['α·t^1.5, at least 0.35·α·t (ours for latency)', DEFAULT_SPENDING.latency],
     ['α·t²', powerSpending(2)],
     ['α·t³', powerSpending(3)],
     ['α·t^3.5 (ours for error rate)', powerSpending(3.5)],
