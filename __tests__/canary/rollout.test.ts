@@ -522,6 +522,19 @@ describe('rollout', () => {
       const byHold = await runRollout(settings(), aggregate.deps);
       expect(byHold.status).toBe('promoted');
       expect(byHold.steps[0]!.passedBy).toBe('hold');
+      // A comparison leaning toward harm (z ≥ 1.645, short of its boundary) is not "no harm found": the
+      // step keeps judging past its hold, and passes at the first look where it no longer leans.
+      const leaning = harness();
+      leaning.analyses.script = (index, look) => {
+        const scripted = judgment('continue', 50);
+        if (index === 0 && look < 4) scripted.metrics[0]!.statistic!.value = 2.4;
+        return scripted;
+      };
+      const later = await runRollout(settings(), leaning.deps);
+      expect(later.status).toBe('promoted');
+      expect(later.steps[0]).toMatchObject({ looks: 4, passedBy: 'hold' });
+      expect(later.steps[0]!.durationMs).toBeGreaterThan(later.steps[0]!.holdMs);
+      expect(later.steps[1]!.durationMs).toBe(later.steps[1]!.holdMs);
       // A pass on the evidence says so.
       const evidence = harness();
       evidence.analyses.script = () => judgment('pass');

@@ -7,9 +7,10 @@
 //   1. the weight is set (not in a dry run) and saved in the state;
 //   2. every interval: collect → add → judge. `fail` aborts at once, whenever it comes;
 //   3. once the step's hold is over: `pass` passes the step (rule `evidence`). `continue` passes it too
-//      when every compared metric has min-samples per side (rule `hold`: the hold elapsed, the samples were
-//      seen, and no test found harm; passing before max-samples only leaves α unspent, so false aborts stay
-//      within 1 − confidence), and counts as inconclusive below that. `no-data`, `inconclusive` and a
+//      when every compared metric has min-samples per side and no comparison leans toward harm (z below
+//      HARM_LEANING_Z) (rule `hold`: the hold elapsed, the samples were seen, no test found harm; passing
+//      before max-samples only leaves α unspent, so false aborts stay within 1 − confidence); one leaning
+//      toward harm keeps judging, and below min-samples it counts as inconclusive. `no-data`, `inconclusive` and a
 //      failed last look go to their policies (src/analysis/policy.ts): hold, extend, abort or promote.
 //      A healthy canary is so promoted in about the sum of its holds.
 // max-duration bounds the whole rollout: reaching it aborts. The 100% step is the promotion: set, not judged.
@@ -152,6 +153,24 @@ function fewestSamples(judgment: Judgment): number {
     .filter((metric) => !metric.aggregate)
     .flatMap((metric) => [metric.samples.baseline, metric.samples.canary]);
   return counts.length === 0 ? 0 : Math.min(...counts);
+}
+
+/**
+ * The z above which a comparison is taken to lean toward harm (one-sided 5%): short of the boundary that
+ * aborts, but not "no harm found", so the hold rule does not pass it and the sequential test keeps judging.
+ * A healthy canary is above it in about 5% of its comparisons; a canary failing half its requests, judged
+ * on 20 of them, is far above it.
+ */
+export const HARM_LEANING_Z = 1.645;
+
+/** The metrics of a judgment whose comparison leans toward harm (z ≥ HARM_LEANING_Z). */
+export function leaningToHarm(judgment: Judgment): string[] {
+  return judgment.metrics
+    .filter(
+      (metric) =>
+        !metric.aggregate && (metric.statistic?.value ?? Number.NEGATIVE_INFINITY) >= HARM_LEANING_Z,
+    )
+    .map((metric) => metric.metric);
 }
 
 type StepEnd =
@@ -738,8 +757,11 @@ class Rollout {
         outcome = 'inconclusive';
         detail = judgment.reason;
       } else {
-        // `continue` with min-samples on both sides: no test found harm in what the hold brought.
+        // `continue` with min-samples on both sides: it passes when no test found harm in what the hold
+        // brought; one leaning toward harm keeps judging (up to max-samples, where its test decides).
         const fewest = fewestSamples(judgment);
+        const leaning = leaningToHarm(judgment);
+        if (fewest >= settings.minSamples && leaning.length > 0) continue;
         if (fewest >= settings.minSamples)
           return end({
             kind: 'passed',
