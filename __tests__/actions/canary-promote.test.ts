@@ -473,7 +473,13 @@ describe('canary-promote with router command', () => {
       );
       expect(warnings).toHaveLength(1);
       expect(warnings[0]!.message).toContain('; ignored');
-      expect(gh.requests.filter((r) => r.path.includes('/actions/variables/')).length).toBeGreaterThan(3);
+      // Read before every judgment (a step passes at its hold, so the looks are what the holds allow), but
+      // warned about once.
+      const looks = reportOf(result.outputs).steps.reduce((sum, step) => sum + step.looks, 0);
+      expect(looks).toBeGreaterThanOrEqual(2);
+      expect(gh.requests.filter((r) => r.path.includes('/actions/variables/')).length).toBeGreaterThanOrEqual(
+        looks,
+      );
     } finally {
       await gh.close();
     }
