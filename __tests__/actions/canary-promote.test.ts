@@ -541,6 +541,23 @@ describe('canary-promote with router command', () => {
       "'prometheus-queries' (metrics: prometheus): an errors or error rate query needs a requests query",
     ],
     [
+      {
+        metrics: 'prometheus',
+        'prometheus-url': 'http://127.0.0.1:1',
+        'prometheus-queries': 'latency-histogram: sum by (le) (x_bucket)\nlatency: q',
+      },
+      "'prometheus-queries' (metrics: prometheus): give a latency histogram query (every request a sample) or a latency query (an aggregate), not both",
+    ],
+    [
+      {
+        metrics: 'prometheus',
+        'prometheus-url': 'http://127.0.0.1:1',
+        'prometheus-queries': 'requests: sum(r)',
+        'prometheus-step': '0s',
+      },
+      "'prometheus-step' must be a positive duration like 30s, got 0 ms",
+    ],
+    [
       { metrics: 'http-json', 'json-url': 'http://127.0.0.1:1/{{nope}}', 'json-fields': 'requests: n' },
       "'json-url' (metrics: http-json): the baseline URL uses unknown placeholder(s) {{nope}}",
     ],
