@@ -6,6 +6,7 @@ import {
   powerSpending,
   SequentialTest,
   type SpendingFunction,
+  withLinearStart,
 } from '../../src/analysis/sequential.js';
 
 /** The share of Brownian paths (under the null) that cross the boundaries at the given looks. */
@@ -104,5 +105,22 @@ describe('sequential test', () => {
     const final = test.look(1.3, 0.5);
     expect(final).toMatchObject({ crossed: false, final: true, t: 1 });
     expect(test.decided).toBe(final);
+  });
+});
+
+describe('withLinearStart', () => {
+  it('spends at least slope·α·t early, the base once it catches up, and never more than α', () => {
+    const spending = withLinearStart(powerSpending(1.5), 0.35);
+    const alpha = 0.006;
+    expect(spending.spent(0, alpha)).toBe(0);
+    // At the bench's first look (20 of 300 per side) the linear start rules: 0.35·t against t^1.5.
+    expect(spending.spent(1 / 15, alpha)).toBeCloseTo(0.35 * alpha * (1 / 15), 12);
+    expect(spending.spent(1 / 15, alpha)).toBeGreaterThan(powerSpending(1.5).spent(1 / 15, alpha));
+    // From t = 0.35² on the base alone.
+    for (const t of [0.1225, 0.2, 0.5, 0.9])
+      expect(spending.spent(t, alpha)).toBe(powerSpending(1.5).spent(t, alpha));
+    expect(spending.spent(1, alpha)).toBe(alpha);
+    expect(spending.spent(2, alpha)).toBe(alpha);
+    expect(spending.name).toBe('power family ρ=1.5, at least 0.35·α·t');
   });
 });

@@ -498,14 +498,48 @@ describe('rollout', () => {
       ]);
     });
 
-    it('continue with enough samples keeps judging past the hold; with too few it is inconclusive', async () => {
+    it('continue with min-samples passes at the hold (rule hold); with too few it is inconclusive', async () => {
       const h = harness();
-      // Step 1: the sequential test gathers (50 samples a side) until look 5, then passes.
-      h.analyses.script = (index, look) =>
-        index === 0 && look < 5 ? judgment('continue', 50) : judgment('pass');
+      // Undecided all along with 50 samples a side: no harm found, so each step passes when its hold ends.
+      h.analyses.script = () => judgment('continue', 50);
       const report = await runRollout(settings(), h.deps);
       expect(report.status).toBe('promoted');
-      expect(report.steps[0]).toMatchObject({ looks: 5, policies: [] });
+      const judged = report.steps.filter((step) => step.verdict !== 'not-judged');
+      expect(judged.map((step) => step.passedBy)).toEqual(['hold', 'hold', 'hold']);
+      expect(judged.map((step) => step.durationMs)).toEqual(judged.map((step) => step.holdMs));
+      expect(judged[0]!.reason).toMatch(/^hold elapsed, min-samples seen, no harm found \(hold /);
+      // An aggregate's samples are looks: they are not held to min-samples (its own rule says when it has
+      // enough); the error rate's requests are.
+      const aggregate = harness();
+      aggregate.analyses.script = () => {
+        const scripted = judgment('continue', 50);
+        scripted.metrics = [
+          { ...scripted.metrics[0]!, verdict: 'pass', samples: { baseline: 3, canary: 3 }, aggregate: true },
+          { ...scripted.metrics[0]!, metric: 'error-rate', samples: { baseline: 900, canary: 60 } },
+        ];
+        return scripted;
+      };
+      const byHold = await runRollout(settings(), aggregate.deps);
+      expect(byHold.status).toBe('promoted');
+      expect(byHold.steps[0]!.passedBy).toBe('hold');
+      // A comparison leaning toward harm (z ≥ 1.645, short of its boundary) is not "no harm found": the
+      // step keeps judging past its hold, and passes at the first look where it no longer leans.
+      const leaning = harness();
+      leaning.analyses.script = (index, look) => {
+        const scripted = judgment('continue', 50);
+        if (index === 0 && look < 4) scripted.metrics[0]!.statistic!.value = 2.4;
+        return scripted;
+      };
+      const later = await runRollout(settings(), leaning.deps);
+      expect(later.status).toBe('promoted');
+      expect(later.steps[0]).toMatchObject({ looks: 4, passedBy: 'hold' });
+      expect(later.steps[0]!.durationMs).toBeGreaterThan(later.steps[0]!.holdMs);
+      expect(later.steps[1]!.durationMs).toBe(later.steps[1]!.holdMs);
+      // A pass on the evidence says so.
+      const evidence = harness();
+      evidence.analyses.script = () => judgment('pass');
+      const passed = await runRollout(settings(), evidence.deps);
+      expect(passed.steps[0]!.passedBy).toBe('evidence');
 
       const few = harness();
       few.analyses.script = () => judgment('continue', 8);

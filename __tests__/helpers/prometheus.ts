@@ -43,6 +43,8 @@ export interface PrometheusOptions {
   targets: string[];
   /** Default 1 s. */
   scrapeIntervalMs?: number;
+  /** Labels Prometheus attaches to every scraped series (as a Kubernetes service discovery would `namespace`). */
+  labels?: Record<string, string>;
   /** Bound on start-up (ready and first scrapes), default 30 s. */
   startTimeoutMs?: number;
 }
@@ -82,6 +84,14 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     `    scrape_timeout: ${interval}`,
     '    static_configs:',
     `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+    ...(options.labels
+      ? [
+          '        labels:',
+          ...Object.entries(options.labels).map(
+            ([name, value]) => `          ${name}: ${JSON.stringify(value)}`,
+          ),
+        ]
+      : []),
     '',
   ].join('\n');
   const configFile = join(dir, 'prometheus.yml');

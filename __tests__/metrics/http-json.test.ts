@@ -125,8 +125,14 @@ describe('http-json metric source', () => {
     answers.canary = { p95: 0.35, requests: 200, rate: 0.05 };
     const fields = { latency: '$.p95', requests: 'requests', errorRate: 'rate' };
     const fraction = await collect({ fields, latencyUnit: 's' });
-    expect(fraction.baseline).toEqual({ latencyMs: [200], requests: 1000, errors: 1 });
-    expect(fraction.canary).toEqual({ latencyMs: [350], requests: 200, errors: 10 });
+    // One number is an aggregate (a p95), not one request: marked so for the analysis' aggregate rule.
+    expect(fraction.baseline).toEqual({
+      latencyMs: [200],
+      latencyAggregate: true,
+      requests: 1000,
+      errors: 1,
+    });
+    expect(fraction.canary).toEqual({ latencyMs: [350], latencyAggregate: true, requests: 200, errors: 10 });
     answers.baseline = { p95: 0.2, requests: 1000, rate: 0.1 };
     answers.canary = { p95: 0.35, requests: 200, rate: 5 };
     const percent = await collect({ fields, latencyUnit: 's', errorRateUnit: 'percent' });

@@ -1,7 +1,9 @@
 // The Prometheus metric source against a real Prometheus (Debian's /usr/bin/prometheus) scraping two test
 // apps every second while traffic flows to them: 3 requests to the baseline for each one to the canary,
 // whose latency is higher and which fails 10% of its requests.
-import { Agent, request } from 'node:http';
+import { once } from 'node:events';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetricSource, MetricSourceError } from '../../src/metrics/index.js';
 import {
@@ -154,6 +156,56 @@ describe.skipIf(!available)('prometheus metric source (real Prometheus)', () => 
     }
   });
 
+  it('counts every request between two looks from the histogram buckets and cumulative counters', async () => {
+    const direct = async (promql: string, at: number) => {
+      const form = new URLSearchParams({ query: promql, time: (at / 1000).toFixed(3) });
+      const body = (await (
+        await fetch(`${prometheus.url}/api/v1/query`, { method: 'POST', body: form })
+      ).json()) as {
+        data: { result: { value: [number, string] }[] };
+      };
+      return body.data.result.reduce((sum, series) => sum + Number(series.value[1]), 0);
+    };
+    // Looks in the past by more than a scrape, so a scrape still in flight cannot change the answers.
+    let at = Date.now() - 2000;
+    const source = createPrometheusMetricSource(
+      settings({
+        queries: {
+          latencyHistogram: 'sum by (le) (http_request_duration_seconds_bucket{version="{{version}}"})',
+          requests: 'sum(http_requests_total{version="{{version}}"})',
+          errors: 'sum(http_requests_total{version="{{version}}",code=~"5.."})',
+        },
+      }),
+      { now: () => at },
+    );
+    try {
+      // A window reaching back before the first scrape: every request counted so far.
+      const first = await source.collect(look({ windowMs: 3_600_000 }));
+      const firstAt = at;
+      expect(first.baseline.requests).toBe(await direct('sum(http_requests_total{version="v1"})', firstAt));
+      expect(first.canary.requests).toBeGreaterThan(20);
+      // Every request is one latency sample, at its bucket's upper bound: the canary's 35 ms in the 50 ms one.
+      expect(first.baseline.latencyMs).toHaveLength(first.baseline.requests);
+      expect(first.canary.latencyMs).toHaveLength(first.canary.requests);
+      expect(first.canary.latencyAggregate).toBeUndefined();
+      const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1]!;
+      expect(median(first.canary.latencyMs)).toBe(50);
+      expect(median(first.baseline.latencyMs)).toBeLessThanOrEqual(25);
+      expect(first.canary.errors / first.canary.requests).toBeGreaterThan(0.05);
+      expect(first.canary.errors / first.canary.requests).toBeLessThan(0.15);
+      // The next window starts where the first ended: its count is exactly what was scraped in between.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      at = firstAt + 2500;
+      const second = await source.collect(look({ windowMs: 2500 }));
+      const grew = (await direct('sum(http_requests_total{version="v1"})', at)) - first.baseline.requests;
+      expect(second.baseline.requests).toBe(grew);
+      expect(second.baseline.requests).toBeGreaterThan(0);
+      expect(second.baseline.latencyMs).toHaveLength(second.baseline.requests);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('fills the templates with each side version, weight and step, escaped for PromQL', async () => {
     const source = createPrometheusMetricSource(
       settings({
@@ -161,7 +213,8 @@ describe.skipIf(!available)('prometheus metric source (real Prometheus)', () => 
         queries: {
           latency: 'vector({{weight}} + {{step}} / 10)',
           // The canary has a 200 and a 500 series, the baseline only a 200 one: its odd version matched.
-          requests: 'count(http_requests_total{version="{{version}}"})',
+          // With {{window}}: the answer is the window's own count, read once (not differenced).
+          requests: 'count(count_over_time(http_requests_total{version="{{version}}"}[{{window}}]))',
         },
       }),
     );
@@ -202,7 +255,7 @@ describe.skipIf(!available)('prometheus metric source (real Prometheus)', () => 
     const source = createPrometheusMetricSource(settings());
     try {
       const observation = await source.collect(look({ canaryVersion: 'v9-never-deployed' }));
-      expect(observation.canary).toEqual({ latencyMs: [], requests: 0, errors: 0 });
+      expect(observation.canary).toEqual({ latencyMs: [], latencyAggregate: true, requests: 0, errors: 0 });
       expect(observation.baseline.requests).toBeGreaterThan(0);
       expect(observation.canaryShare).toBe(0);
       expect(observation.notes).toEqual(
@@ -282,6 +335,46 @@ describe.skipIf(!available)('prometheus metric source (real Prometheus)', () => 
 });
 
 describe('prometheus metric source without Prometheus', () => {
+  it('takes a counter that went down as reset, counting its value since, with a note', async () => {
+    // A scripted Prometheus API: the counter reads 100 at the window's start and 7 at its end.
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const atStart = Number(form.get('time')) < 1_000;
+        const value = atStart ? '100' : '7';
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [1, value] }] },
+          }),
+        );
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const source = createPrometheusMetricSource(
+      { url: `http://127.0.0.1:${port}`, queries: { requests: 'sum(x{version="{{version}}"})' } },
+      { now: () => 1_500_000 },
+    );
+    try {
+      const observation = await source.collect(look({ windowMs: 1_000_000 }));
+      expect(observation.baseline.requests).toBe(7);
+      expect(observation.canary.requests).toBe(7);
+      expect(observation.notes).toContain(
+        'baseline requests: the counter went down (100 → 7): a reset (a restart?); its value since is counted',
+      );
+    } finally {
+      await source.close();
+      server.close();
+    }
+  });
+
   it('fails with a MetricSourceError when Prometheus is down', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const source = createPrometheusMetricSource({ url, queries: QUERIES });
@@ -300,9 +393,12 @@ describe('prometheus metric source without Prometheus', () => {
       [{ url: 'prometheus:9090' }, "the URL must be an http(s) URL, got 'prometheus:9090'"],
       [
         { url: 'http://u:secret@p/', queries: {} },
-        'no query is set: give at least a latency or a requests query',
+        'no query is set: give at least a latency histogram, a latency or a requests query',
       ],
-      [{ queries: { latency: '  ' } }, 'no query is set: give at least a latency or a requests query'],
+      [
+        { queries: { latency: '  ' } },
+        'no query is set: give at least a latency histogram, a latency or a requests query',
+      ],
       [
         { queries: { latency: 'x{v="{{verison}}"}' } },
         'the latency query uses unknown placeholder(s) {{verison}}; known: {{version}}, {{weight}}, {{window}}, {{side}}, {{step}}',
@@ -340,6 +436,7 @@ describe('prometheus metric source without Prometheus', () => {
     expect(parseSampleValue('')).toBeNaN();
     expect(valuesOf({ resultType: 'scalar', result: [1, '2'] })).toEqual({
       values: [2],
+      buckets: [],
       series: 1,
       nan: 0,
       infinite: 0,
@@ -353,7 +450,27 @@ describe('prometheus metric source without Prometheus', () => {
           { metric: {}, value: [1, '3'] },
         ],
       }),
-    ).toEqual({ values: [3], series: 3, nan: 1, infinite: 1 });
+    ).toEqual({ values: [3], buckets: [], series: 3, nan: 1, infinite: 1 });
+    // Histogram buckets keep their le (+Inf included); a NaN count is dropped like any other.
+    expect(
+      valuesOf({
+        resultType: 'vector',
+        result: [
+          { metric: { le: '0.1' }, value: [1, '4'] },
+          { metric: { le: '+Inf' }, value: [1, '9'] },
+          { metric: { le: '0.5' }, value: [1, 'NaN'] },
+        ],
+      }),
+    ).toEqual({
+      values: [4, 9],
+      buckets: [
+        { le: 0.1, value: 4 },
+        { le: Number.POSITIVE_INFINITY, value: 9 },
+      ],
+      series: 3,
+      nan: 1,
+      infinite: 0,
+    });
     expect(
       valuesOf({
         resultType: 'matrix',
@@ -367,9 +484,10 @@ describe('prometheus metric source without Prometheus', () => {
           },
         ],
       }),
-    ).toEqual({ values: [0.1, 0.2], series: 1, nan: 0, infinite: 0 });
+    ).toEqual({ values: [0.1, 0.2], buckets: [], series: 1, nan: 0, infinite: 0 });
     expect(valuesOf({ resultType: 'vector', result: [] })).toEqual({
       values: [],
+      buckets: [],
       series: 0,
       nan: 0,
       infinite: 0,

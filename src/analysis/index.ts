@@ -17,6 +17,7 @@ export {
   obrienFlemingSpending,
   powerSpending,
   SequentialTest,
+  withLinearStart,
 } from './sequential.js';
 export type { ResolvedSettings, StepAnalysisOptions } from './step-analysis.js';
 export {

@@ -63,6 +63,11 @@ export interface MetricJudgment {
   statistic?: Statistic;
   /** The limit it was held to, in words (`≤ 1.10× baseline at 99%`, `p95 ≤ 200 ms`). */
   threshold: string;
+  /**
+   * The values were aggregates (one number per look), judged by the aggregate rule (aggregate.ts): its
+   * samples are looks, which min-samples does not apply to.
+   */
+  aggregate?: true;
 }
 
 export interface Judgment {

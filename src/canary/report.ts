@@ -48,6 +48,24 @@ export interface TrafficCheck {
   far: boolean;
 }
 
+/**
+ * What passed a step:
+ *   evidence  every metric passed on its own: its confidence interval is inside the allowance
+ *             (non-inferiority shown), or its test reached max-samples without finding harm;
+ *   hold      the hold elapsed, every compared metric had min-samples per side (an aggregate: its looks),
+ *             and no test found harm (no boundary crossed, no threshold broken);
+ *   policy    an on-no-data, on-inconclusive or on-error policy of `promote`;
+ *   manual    the control said promote.
+ */
+export type PassRule = 'evidence' | 'hold' | 'policy' | 'manual';
+
+export const PASS_RULES: Record<PassRule, string> = {
+  evidence: 'every metric passed on its evidence (non-inferiority shown or max-samples without harm)',
+  hold: 'hold elapsed, min-samples seen, no harm found',
+  policy: 'passed by its on-* policy (promote)',
+  manual: 'promoted by hand through the control',
+};
+
 export interface StepReport {
   /** 0-based position in `steps`. */
   index: number;
@@ -62,6 +80,8 @@ export interface StepReport {
   verdict: Verdict | 'error' | 'not-judged';
   /** passed: on to the next step. failed: the rollout was aborted here. cancelled: the job was cancelled here. */
   outcome: 'passed' | 'failed' | 'cancelled';
+  /** Which rule passed the step (PASS_RULES says each); absent when it did not pass or was not judged. */
+  passedBy?: PassRule;
   reason: string;
   /** The last judgment, per metric: samples, values, statistic, threshold, verdict and reason. */
   metrics: MetricJudgment[];

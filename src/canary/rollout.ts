@@ -6,10 +6,13 @@
 // A step:
 //   1. the weight is set (not in a dry run) and saved in the state;
 //   2. every interval: collect → add → judge. `fail` aborts at once, whenever it comes;
-//   3. once the step's hold is over: `pass` passes the step. `continue` keeps judging while both sides have
-//      min-samples (the sequential test is gathering what it needs, up to max-samples), and counts as
-//      inconclusive below that. `no-data`, `inconclusive` and a failed last look go to their policies
-//      (src/analysis/policy.ts): hold, extend, abort or promote.
+//   3. once the step's hold is over: `pass` passes the step (rule `evidence`). `continue` passes it too
+//      when every compared metric has min-samples per side and no comparison leans toward harm (z below
+//      HARM_LEANING_Z) (rule `hold`: the hold elapsed, the samples were seen, no test found harm; passing
+//      before max-samples only leaves α unspent, so false aborts stay within 1 − confidence); one leaning
+//      toward harm keeps judging, and below min-samples it counts as inconclusive. `no-data`, `inconclusive` and a
+//      failed last look go to their policies (src/analysis/policy.ts): hold, extend, abort or promote.
+//      A healthy canary is so promoted in about the sum of its holds.
 // max-duration bounds the whole rollout: reaching it aborts. The 100% step is the promotion: set, not judged.
 // A control (control.ts), read before every judgment, can pause the rollout at its weight, abort it, or
 // promote it at once.
@@ -39,6 +42,8 @@ import type { Router } from '../traffic/types.js';
 import type { ControlReading, RolloutControl } from './control.js';
 import {
   type ControlRecord,
+  PASS_RULES,
+  type PassRule,
   type PolicyRecord,
   type RolloutReport,
   type RolloutVerdict,
@@ -139,14 +144,37 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The fewest samples on any side of any metric in a judgment. */
+/**
+ * The fewest samples on any side of any metric in a judgment. An aggregate's samples are looks, and its
+ * own rule says when it has enough (it is `continue` until then), so it is left out.
+ */
 function fewestSamples(judgment: Judgment): number {
-  const counts = judgment.metrics.flatMap((metric) => [metric.samples.baseline, metric.samples.canary]);
+  const counts = judgment.metrics
+    .filter((metric) => !metric.aggregate)
+    .flatMap((metric) => [metric.samples.baseline, metric.samples.canary]);
   return counts.length === 0 ? 0 : Math.min(...counts);
 }
 
+/**
+ * The z above which a comparison is taken to lean toward harm (one-sided 5%): short of the boundary that
+ * aborts, but not "no harm found", so the hold rule does not pass it and the sequential test keeps judging.
+ * A healthy canary is above it in about 5% of its comparisons; a canary failing half its requests, judged
+ * on 20 of them, is far above it.
+ */
+export const HARM_LEANING_Z = 1.645;
+
+/** The metrics of a judgment whose comparison leans toward harm (z ≥ HARM_LEANING_Z). */
+export function leaningToHarm(judgment: Judgment): string[] {
+  return judgment.metrics
+    .filter(
+      (metric) =>
+        !metric.aggregate && (metric.statistic?.value ?? Number.NEGATIVE_INFINITY) >= HARM_LEANING_Z,
+    )
+    .map((metric) => metric.metric);
+}
+
 type StepEnd =
-  | { kind: 'passed'; reason: string }
+  | { kind: 'passed'; reason: string; rule?: PassRule }
   | { kind: 'promote'; reason: string }
   | { kind: 'abort'; verdict: RolloutVerdict; reason: string }
   | { kind: 'cancelled'; reason: string };
@@ -548,6 +576,8 @@ class Rollout {
             ? 'cancelled'
             : 'failed';
       report.reason = result.reason;
+      if (result.kind === 'passed' && result.rule) report.passedBy = result.rule;
+      if (result.kind === 'promote') report.passedBy = 'manual';
       if (verdict) report.verdict = verdict;
       report.notes = [...notes];
       const line = `step ${index + 1} (${step.weight}%) ${report.outcome}: ${result.reason}`;
@@ -710,7 +740,11 @@ class Rollout {
       if (this.paused) continue;
       // The hold is over.
       if (lastError === undefined && judgment?.verdict === 'pass')
-        return end({ kind: 'passed', reason: judgment.reason });
+        return end({
+          kind: 'passed',
+          rule: 'evidence',
+          reason: `${PASS_RULES.evidence}: ${judgment.reason}`,
+        });
       let outcome: Undecided;
       let detail: string | undefined;
       if (lastError !== undefined) {
@@ -723,9 +757,17 @@ class Rollout {
         outcome = 'inconclusive';
         detail = judgment.reason;
       } else {
-        // `continue`: with min-samples on both sides the sequential test is still gathering; let it.
+        // `continue` with min-samples on both sides: it passes when no test found harm in what the hold
+        // brought; one leaning toward harm keeps judging (up to max-samples, where its test decides).
         const fewest = fewestSamples(judgment);
-        if (fewest >= settings.minSamples) continue;
+        const leaning = leaningToHarm(judgment);
+        if (fewest >= settings.minSamples && leaning.length > 0) continue;
+        if (fewest >= settings.minSamples)
+          return end({
+            kind: 'passed',
+            rule: 'hold',
+            reason: `${PASS_RULES.hold} (hold ${formatDuration(step.holdMs * (report.extensions + 1))}, ${fewest} or more samples per side, ${settings.minSamples} needed): ${judgment.reason}`,
+          });
         outcome = 'inconclusive';
         detail = `${fewest} samples on a side when the hold ended, ${settings.minSamples} needed`;
       }
@@ -743,7 +785,7 @@ class Rollout {
         case 'abort':
           return end({ kind: 'abort', verdict: outcome, reason: decision.reason });
         case 'pass':
-          return end({ kind: 'passed', reason: decision.reason });
+          return end({ kind: 'passed', rule: 'policy', reason: decision.reason });
         case 'extend':
           holdEnds = clock.now() + step.holdMs;
           report.extensions += 1;

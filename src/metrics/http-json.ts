@@ -1,7 +1,8 @@
 // The http-json metric source: GET one URL per side (templated with `{{version}}`, `{{weight}}`,
 // `{{window}}`, `{{side}}`, `{{step}}`, each value URL-encoded) and read numbers at field paths, dotted
 // with [index] as in smoke-test's JSON assertions (`stats.latency.p95`, `$.sides[1].samples`):
-//   latency    a number or an array of numbers, in `latencyUnit` (ms by default)
+//   latency    an array of numbers, one per request (samples), or one number (an aggregate such as a p95,
+//              judged by the analysis' aggregate rule), in `latencyUnit` (ms by default)
 //   requests   requests in the window
 //   errors     failed requests in the window, or
 //   errorRate  the error rate (a fraction 0..1, or a percentage with errorRateUnit: percent) × requests
@@ -160,6 +161,8 @@ export function createHttpJsonMetricSource(settings: HttpJsonMetricsSettings): M
     if (latency && !latency.isNull) {
       const values = Array.isArray(latency.value) ? latency.value : [latency.value];
       observation.latencyMs = values.map((v) => number('latency', v) * latencyScale);
+      // One number (a p95, a mean) sums up many requests: an aggregate. A list is one value per request.
+      if (!Array.isArray(latency.value)) observation.latencyAggregate = true;
       if (values.length === 0)
         notes.push(`${side} latency field '${fields.latency}' is an empty list (no data)`);
     }

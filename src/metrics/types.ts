@@ -6,10 +6,16 @@ export type Side = 'baseline' | 'canary';
 /** What one side did in one collection window. */
 export interface SideObservation {
   /**
-   * Latency observations in ms: one per request for the probe; for Prometheus and http-json, one per
-   * query point (a range query's values, or one instant value per look). Empty when unknown.
+   * Latency observations in ms. One per request for the probe, for a Prometheus latency histogram (each
+   * request at its bucket's upper bound) and for an http-json array; otherwise aggregates (see
+   * `latencyAggregate`). Empty when unknown.
    */
   latencyMs: number[];
+  /**
+   * The latency values are aggregates, not requests: a quantile per look or per range point (Prometheus'
+   * `latency` query, an http-json number). The analysis judges them by its aggregate rule, never as samples.
+   */
+  latencyAggregate?: boolean;
   /** Requests counted in the window, and how many of them failed (5xx, timeouts, failed assertions). */
   requests: number;
   errors: number;

@@ -111,16 +111,26 @@ function requiredFor(name: string, value: string | undefined, what: string, why:
   return value;
 }
 
-const QUERY_KEYS: Record<string, keyof PrometheusQueries & keyof HttpJsonFields> = {
+const FIELD_KEYS: Record<string, keyof HttpJsonFields> = {
   latency: 'latency',
   requests: 'requests',
   errors: 'errors',
   'error-rate': 'errorRate',
 };
 
-/** A YAML mapping of latency, requests, errors and error-rate to strings (PromQL or field paths). */
-function parseQueryMap(name: string, text: string, what: string): PrometheusQueries {
-  const form = `a YAML mapping of ${what} by latency, requests, errors and error-rate, like 'latency: <${what}>'`;
+const QUERY_KEYS: Record<string, keyof PrometheusQueries> = {
+  'latency-histogram': 'latencyHistogram',
+  ...FIELD_KEYS,
+};
+
+/** A YAML mapping of the given keys (latency, requests, errors, error-rate…) to strings (PromQL or field paths). */
+function parseQueryMap<K extends string>(
+  name: string,
+  text: string,
+  what: string,
+  keys: Record<string, K>,
+): Partial<Record<K, string>> {
+  const form = `a YAML mapping of ${what} by ${Object.keys(keys).join(', ')}, like '${Object.keys(keys)[0]}: <${what}>'`;
   let parsed: unknown;
   try {
     parsed = parse(text);
@@ -132,13 +142,13 @@ function parseQueryMap(name: string, text: string, what: string): PrometheusQuer
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new InputError(name, describe(name, `must be ${form}, got ${quote(text)}`));
-  const queries: PrometheusQueries = {};
+  const queries: Partial<Record<K, string>> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    const field = QUERY_KEYS[key];
+    const field = keys[key];
     if (!field)
       throw new InputError(
         name,
-        describe(name, `has '${key}'; the keys are ${Object.keys(QUERY_KEYS).join(', ')}`),
+        describe(name, `has '${key}'; the keys are ${Object.keys(keys).join(', ')}`),
       );
     if (typeof value !== 'string' || value.trim() === '')
       throw new InputError(
@@ -205,7 +215,7 @@ function readRouter(
   }
 }
 
-function readMetrics(input: InputReader): MetricsChoice {
+function readMetrics(input: InputReader, intervalMs: number): MetricsChoice {
   const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
   switch (kind) {
     case 'probe': {
@@ -231,9 +241,15 @@ function readMetrics(input: InputReader): MetricsChoice {
         'prometheus-queries',
         requiredFor('prometheus-queries', input.string('prometheus-queries'), 'metrics: prometheus', why),
         'PromQL',
+        QUERY_KEYS,
       );
       const mode = input.choice('prometheus-mode', ['instant', 'range'] as const) ?? 'instant';
-      return { kind, settings: { url, queries, mode, headers: input.headers('metrics-headers') } };
+      // A range query's points: one per look interval unless told, so a look brings one point.
+      const stepMs = input.duration('prometheus-step', { min: 1000, max: 24 * 3_600_000 }) ?? intervalMs;
+      return {
+        kind,
+        settings: { url, queries, mode, stepMs, headers: input.headers('metrics-headers') },
+      };
     }
     case 'http-json': {
       const why = 'the JSON each side is read from';
@@ -242,6 +258,7 @@ function readMetrics(input: InputReader): MetricsChoice {
         'json-fields',
         requiredFor('json-fields', input.string('json-fields'), 'metrics: http-json', why),
         'field paths',
+        FIELD_KEYS,
       );
       return {
         kind,
@@ -324,7 +341,7 @@ export function readSettings(
   const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
-  const metrics = readMetrics(input);
+  const metrics = readMetrics(input, intervalMs);
   const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const analysis = readAnalysis(input, minSamples);
@@ -417,6 +434,7 @@ const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, inp
     'prometheus-url',
     ['queries', 'prometheus-queries'],
     ['mode', 'prometheus-mode'],
+    ['stepMs', 'prometheus-step'],
     ['headers', 'metrics-headers'],
   ],
   'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
