@@ -555,7 +555,7 @@ describe('canary-promote with router command', () => {
         'prometheus-queries': 'requests: sum(r)',
         'prometheus-step': '0s',
       },
-      "'prometheus-step' must be a positive duration like 30s, got 0 ms",
+      "'prometheus-step' must be a duration from 1 s to 24 h, got '0s'",
     ],
     [
       { metrics: 'http-json', 'json-url': 'http://127.0.0.1:1/{{nope}}', 'json-fields': 'requests: n' },
