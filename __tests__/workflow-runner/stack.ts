@@ -5,6 +5,7 @@
 // real domain at this machine, and that rewrite is the only change made to an example's text.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type FakeCacheService, startFakeCacheService } from '../fakes/cache/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 import { Repo } from '../release/repo.js';
@@ -19,6 +20,8 @@ export interface StackOptions extends FleetOptions {
   sites: Record<string, string>;
   /** More files in the repository (the app's own), path → text. */
   files?: Record<string, string>;
+  /** Start the fake Actions cache (for release bundles, `artifact-path`). */
+  cache?: boolean;
   /** Changes a workflow's text as it is copied (a deliberate mistake, say). */
   edit?: (file: string, text: string) => string;
 }
@@ -27,6 +30,7 @@ export interface Stack {
   repo: Repo;
   gh: FakeGitHub;
   fleet: Fleet;
+  cache?: FakeCacheService;
   /** Commits a release of the app (its VERSION file) on main, mirrored to GitHub; returns the SHA. */
   commit(message: string, version?: string): string;
   /** Runs the workflow's jobs (all, or `jobs`) at a commit. */
@@ -47,6 +51,7 @@ const REPOSITORY = 'octo/app';
 export async function startStack(name: string, options: StackOptions): Promise<Stack> {
   const fleet = await startFleet(options);
   const gh = await startFakeGitHub();
+  const cache = options.cache ? await startFakeCacheService() : undefined;
   gh.store.addRepo({ owner: 'octo', name: 'app' });
   const repo = Repo.init();
   const source = join(repoRoot, 'examples', name);
@@ -75,7 +80,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     mkdirSync(join(repo.dir, dirname(path)), { recursive: true });
     writeFileSync(join(repo.dir, path), text);
   }
-  writeFileSync(join(repo.dir, '.gitignore'), 'gha-creds-*.json\n.vercel/\n');
+  writeFileSync(join(repo.dir, '.gitignore'), 'gha-creds-*.json\n.vercel/\n.env\n');
   const mirror = (sha: string, message: string) =>
     gh.store.addCommit(REPOSITORY, { branch: 'main', sha, message });
   repo.git('add', '--all');
@@ -101,7 +106,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       serverUrl: gh.origin,
       runId: String(Date.now() % 1_000_000),
     },
-    env: fleet.env(),
+    env: { ...fleet.env(), ...cache?.env() },
     actions: actionStandIns(tagsOnGitHub),
     node,
   });
@@ -110,6 +115,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     repo,
     gh,
     fleet,
+    ...(cache ? { cache } : {}),
     commit(message, version) {
       if (version !== undefined) writeFileSync(join(repo.dir, 'VERSION'), `${version}\n`);
       // Back on main first: the checkout stand-in leaves the clone at a detached commit.
@@ -133,6 +139,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     close: async () => {
       await fleet.close();
       await gh.close();
+      await cache?.close();
     },
   };
 }
