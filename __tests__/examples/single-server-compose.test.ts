@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../workflow-runner/stack.js';
 
 const HOST = 'deploy@203.0.113.10';
-const secrets = { SSH_PRIVATE_KEY: 'private-key', SSH_KNOWN_HOSTS: '203.0.113.10 ssh-ed25519 AAAA', DEPLOY_HOST: HOST };
+const secrets = {
+  SSH_PRIVATE_KEY: 'private-key',
+  SSH_KNOWN_HOSTS: '203.0.113.10 ssh-ed25519 AAAA',
+  DEPLOY_HOST: HOST,
+};
 const tagOf = (sha: string) => sha.slice(0, 7);
 const COMPOSE = 'services:\n  app:\n    image: ghcr.io/acme/app:${IMAGE_TAG}\n';
 
