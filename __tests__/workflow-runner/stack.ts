@@ -5,6 +5,7 @@
 // real domain at this machine, and that rewrite is the only change made to an example's text.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type FakeCacheService, startFakeCacheService } from '../fakes/cache/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
@@ -43,6 +44,8 @@ export interface Stack {
   /** The environment's deployments on GitHub, oldest first. */
   deployments(environment: string): ReturnType<FakeGitHub['store']['repo']>['deployments'];
   tags(): string[];
+  /** Sets the clock the jobs' node processes see (an ISO date), or the real one (undefined). */
+  setClock(iso: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,14 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       .filter(([ref]) => ref.startsWith('refs/tags/'))
       .map(([ref, sha]) => [ref.slice('refs/tags/'.length), sha]);
 
+  let clock: string | undefined;
+  const clockEnv = (): Record<string, string> =>
+    clock
+      ? {
+          STANDIN_NOW: clock,
+          NODE_OPTIONS: `--import ${pathToFileURL(join(import.meta.dirname, 'stand-ins/clock.mjs')).href}`,
+        }
+      : {};
   const base = (sha: string): WorkflowRunOptions => ({
     workflow: '',
     workspace: repo.dir,
@@ -106,7 +117,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       serverUrl: gh.origin,
       runId: String(Date.now() % 1_000_000),
     },
-    env: { ...fleet.env(), ...cache?.env() },
+    env: { ...fleet.env(), ...cache?.env(), ...clockEnv() },
     actions: actionStandIns(tagsOnGitHub),
     node,
   });
@@ -132,6 +143,9 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       runJob({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow), job }),
     deployments: (environment) =>
       gh.store.repo(REPOSITORY).deployments.filter((d) => d.environment === environment),
+    setClock: (iso) => {
+      clock = iso;
+    },
     tags: () =>
       tagsOnGitHub()
         .map(([tag]) => tag)

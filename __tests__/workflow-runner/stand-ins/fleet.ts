@@ -63,6 +63,8 @@ export interface Fleet {
   calls(tool?: string): ToolCall[];
   /** Alembic revision of the environment's database. */
   databaseRevision(environment: string): string;
+  /** Sets the Alembic head revision a version's image carries. */
+  migrationHead(version: string, revision: string): void;
   /** Put an object in the stand-in S3. */
   putObject(bucket: string, key: string, body: string): void;
   /** Environment for the runner: stand-in tools first on PATH, where they reach the fleet. */
@@ -107,6 +109,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const sites = new Map<string, { url: string; server: Server }>();
   const versions = new Map<string, FleetVersion>(Object.entries(options.versions ?? {}));
   const served = new Map<string, number>();
+  const heads = new Map<string, string>(Object.entries(options.migrationHeads ?? {}));
 
   async function appFor(version: string): Promise<TestApp> {
     let app = apps.get(version);
@@ -185,10 +188,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const tag = image.slice(image.lastIndexOf(':') + 1);
       let status = 'Success';
       if (/alembic upgrade head/.test(script) && exported.MIGRATE !== 'false') {
-        revisions.set(environment, options.migrationHeads?.[tag] ?? '0001');
+        revisions.set(environment, heads.get(tag) ?? '0001');
       }
       if (/alembic heads/.test(script)) {
-        const head = options.migrationHeads?.[tag] ?? '0001';
+        const head = heads.get(tag) ?? '0001';
         if ((revisions.get(environment) ?? '') !== head) status = 'Failed';
       }
       if (/systemctl restart api/.test(script)) {
@@ -419,6 +422,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       versions.set(version, behaviour);
     },
     calls: (tool) => calls.filter((c) => tool === undefined || c.tool === tool),
+    migrationHead: (version, revision) => {
+      heads.set(version, revision);
+    },
     databaseRevision: (environment) => revisions.get(environment) ?? '',
     putObject: (bucket, key, body) => {
       const path = join(state, 's3', bucket, key);
