@@ -11,8 +11,9 @@ const secrets = {
   AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy',
   AWS_REGION: 'eu-west-1',
   ECR_REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+  MODEL_BUCKET: 'acme-models',
+  MODEL_KEY: 'api/model.onnx',
 };
-const vars = { MODEL_BUCKET: 'acme-models', MODEL_KEY: 'api/model.onnx' };
 const WEDNESDAY = '2026-12-09T10:00:00Z';
 const SATURDAY = '2026-12-12T10:00:00Z';
 const tagOf = (sha: string) => sha.slice(0, 12);
@@ -41,7 +42,7 @@ describe('examples/fastapi-ec2', () => {
 
   it('releases a good version through every gate to staging and production, then tags it', async () => {
     good = tested('feat: items API', 'v1');
-    const runs = await stack.run('release.yml', good, { secrets, vars });
+    const runs = await stack.run('release.yml', good, { secrets });
     for (const job of ['build', 'staging', 'production', 'tag']) {
       expect({ job, errors: runs[job]?.errors, conclusion: runs[job]?.conclusion }).toEqual({
         job,
@@ -66,7 +67,7 @@ describe('examples/fastapi-ec2', () => {
   it('rolls a version answering 5xx back in staging; production and the tag never run', async () => {
     const bad = tested('feat: broken items', 'v2');
     stack.fleet.behave(tagOf(bad), { failRate: 0.5 });
-    const runs = await stack.run('release.yml', bad, { secrets, vars });
+    const runs = await stack.run('release.yml', bad, { secrets });
     expect(releaseStep(runs.staging)?.outputs).toMatchObject({
       result: 'rolled-back',
       'rolled-back-to-version': tagOf(good),
@@ -79,7 +80,7 @@ describe('examples/fastapi-ec2', () => {
   it('rolls back a version slower than the staging budget (p95 300 ms)', async () => {
     const slow = tested('feat: slow items', 'v3');
     stack.fleet.behave(tagOf(slow), { slowShare: 0.1, slowMs: 400 });
-    const runs = await stack.run('release.yml', slow, { secrets, vars, jobs: ['build', 'staging'] });
+    const runs = await stack.run('release.yml', slow, { secrets, jobs: ['build', 'staging'] });
     const release = releaseStep(runs.staging);
     expect(release?.outputs.result).toBe('rolled-back');
     expect(release?.log).toMatch(/p95 [\d.]+ ?m?s > 300 ?ms/);
@@ -88,16 +89,21 @@ describe('examples/fastapi-ec2', () => {
 
   it.each([
     ['tests failed', () => ({}), 'failure', /checks/],
-    ['a variable is missing', () => ({ vars: { MODEL_KEY: vars.MODEL_KEY } }), 'success', /MODEL_BUCKET/],
+    [
+      'a variable is missing',
+      () => ({ secrets: { ...secrets, MODEL_BUCKET: '' } }),
+      'success',
+      /MODEL_BUCKET/,
+    ],
     [
       'migrations are not applied',
-      () => ({ vars: { ...vars, APPLY_MIGRATIONS: 'manual' } }),
+      () => ({ secrets: { ...secrets, APPLY_MIGRATIONS: 'manual' } }),
       'success',
       /alembic at head/,
     ],
     [
       'the model is not in S3',
-      () => ({ vars: { ...vars, MODEL_KEY: 'api/missing.onnx' } }),
+      () => ({ secrets: { ...secrets, MODEL_KEY: 'api/missing.onnx' } }),
       'success',
       /model in S3/,
     ],
@@ -114,7 +120,6 @@ describe('examples/fastapi-ec2', () => {
     const deployments = stack.deployments('staging').length;
     const runs = await stack.run('release.yml', sha, {
       secrets,
-      vars,
       ...options(),
       jobs: ['build', 'staging'],
     });
@@ -132,7 +137,7 @@ describe('examples/fastapi-ec2', () => {
     stack.setClock(SATURDAY);
     try {
       const sha = tested('fix: items paging', 'v5');
-      const runs = await stack.run('release.yml', sha, { secrets, vars });
+      const runs = await stack.run('release.yml', sha, { secrets });
       expect(releaseStep(runs.staging)?.outputs.result).toBe('released');
       expect(releaseStep(runs.production)?.outputs.result).toBe('gates-failed');
       expect(await stack.fleet.served('production')).toBe(tagOf(good));
@@ -149,7 +154,6 @@ describe('examples/fastapi-ec2', () => {
       event: 'workflow_dispatch',
       inputs: { environment: 'staging', reason: 'paging bug' },
       secrets,
-      vars,
     });
     expect(runs.rollback?.errors).toEqual([]);
     expect(await stack.fleet.served('staging')).toBe(tagOf(good));
