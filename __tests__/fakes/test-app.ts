@@ -220,12 +220,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return json(forced, { status: forced >= 500 ? 'down' : 'ok', version: behaviour.version });
     if (shouldFail(behaviour.failRate)) return json(500, { status: 'down', error: 'injected failure' });
 
-    if (path === '/' || path === '/health' || path === '/version') {
-      return json(200, { status: 'ok', version: behaviour.version });
-    }
     const page = behaviour.pages?.[path];
     if (typeof page === 'string') return finish(res, started, 200, page, 'text/html');
     if (page) return json(200, { ...page, version: behaviour.version });
+    if (path === '/' || path === '/health' || path === '/version') {
+      return json(200, { status: 'ok', version: behaviour.version });
+    }
     if (path === '/json') {
       return json(200, {
         status: 'ok',

@@ -57,11 +57,32 @@ function plain(value: data.ExpressionData): unknown {
   return JSON.parse(JSON.stringify(value, data.replacer));
 }
 
+/**
+ * The parser builds a block scalar holding `${{ }}` from its source text, indentation included (it keeps
+ * source positions for editors); GitHub's runner evaluates the scalar's value. Remove the indentation and
+ * apply the chomping indicator, as YAML would have.
+ */
+function blockScalar(text: string, header: string): string {
+  if (header.startsWith('>'))
+    throw new Error('workflow runner: a folded block scalar (>) with ${{ }} is not supported');
+  const lines = text.split('\n');
+  const indent = /^ */.exec(lines.find((line) => line.trim() !== '') ?? '')?.[0].length ?? 0;
+  const body = lines
+    .map((line) => line.slice(Math.min(indent, /^ */.exec(line)?.[0].length ?? 0)))
+    .join('\n');
+  if (header.includes('+')) return body;
+  const stripped = body.replace(/\n+$/, '');
+  return header.includes('-') ? stripped : `${stripped}\n`;
+}
+
 /** A template token as a plain value: strings for scalars (as the runner hands them to actions), objects, arrays. */
 export function evaluateToken(token: TemplateToken, contexts: Contexts, status: JobStatus): unknown {
   if (isBasicExpression(token)) {
     const result = evaluateExpression(token.expression, contexts, status);
-    return result.primitive ? result.coerceString() : plain(result);
+    if (!result.primitive) return plain(result);
+    return token.blockScalarHeader
+      ? blockScalar(result.coerceString(), token.blockScalarHeader)
+      : result.coerceString();
   }
   if (isString(token)) return token.value;
   if (isNumber(token) || isBoolean(token)) return String(token.value);

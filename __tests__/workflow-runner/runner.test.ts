@@ -184,6 +184,60 @@ jobs:
   });
 });
 
+describe('values', () => {
+  it('gives a block scalar holding ${{ }} its YAML value: indentation removed, chomping applied', async () => {
+    const { workspace, file } = workflow(`
+on: push
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          CLIPPED: |
+            - { url: "\${{ github.sha }}/a" }
+              nested: \${{ github.repository }}
+          STRIPPED: |-
+            one \${{ github.repository }}
+        run: |
+          printf '[%s]' "$CLIPPED" "$STRIPPED"
+`);
+    const run = await runJob({ ...options(file, workspace), job: 'j' });
+    expect(run.steps[0]?.log).toBe(`[- { url: "${SHA}/a" }\n  nested: octo/app\n][one octo/app]`);
+  });
+
+  it('runs a reusable workflow of the workspace with its inputs and the caller secrets (inherit)', async () => {
+    const { workspace, file } = workflow(`
+on: push
+jobs:
+  call:
+    uses: ./called.yml
+    with:
+      who: \${{ github.repository }}
+    secrets: inherit
+`);
+    writeFileSync(
+      join(workspace, 'called.yml'),
+      `
+on:
+  workflow_call:
+    inputs:
+      who: { type: string, required: true }
+      greeting: { type: string, default: hello }
+jobs:
+  inner:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          TOKEN: \${{ secrets.API_KEY }}
+        run: echo "\${{ inputs.greeting }} \${{ inputs.who }} $TOKEN"
+`,
+    );
+    const run = await runJob({ ...options(file, workspace, { secrets: { API_KEY: 'k3y' } }), job: 'call' });
+    expect(run.conclusion).toBe('success');
+    expect(run.called?.inner?.steps[0]?.log).toBe('hello octo/app ***\n');
+  });
+});
+
 describe('workflow_dispatch inputs', () => {
   const text = `
 on:

@@ -356,8 +356,10 @@ async function runCalledWorkflow(
     inputs: given,
     secrets,
     needs: {},
+    jobs: undefined,
   });
   const runs = Object.values(called);
+  if (runs.length === 0) return fail(`job '${id}' calls ${ref}, which ran no job`);
   const conclusion: Outcome = runs.some((r) => r.conclusion === 'failure')
     ? 'failure'
     : runs.some((r) => r.conclusion === 'cancelled')
@@ -719,6 +721,11 @@ async function runUses(state: RunState, step: UsesStep): Promise<UsesResult> {
     const log = [run.main.stdout, run.main.stderr, run.post?.stdout ?? '', run.post?.stderr ?? '']
       .filter(Boolean)
       .join('\n');
+    const failures = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    const failed =
+      run.conclusion === 'failure'
+        ? `failed: ${failures.join('; ') || `exit code ${run.main.exitCode}`}`
+        : undefined;
     return {
       outcome: run.conclusion,
       outputs: run.outputs,
@@ -727,6 +734,7 @@ async function runUses(state: RunState, step: UsesStep): Promise<UsesResult> {
       log,
       summary: run.summary,
       action: run,
+      ...(failed ? { error: failed } : {}),
       ...(run.main.cancelled && !step.signal.aborted ? { error: 'exceeded its timeout-minutes' } : {}),
     };
   }
