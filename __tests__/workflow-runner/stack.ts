@@ -72,7 +72,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
   }
   // Each script says where it lives in the application's repository; server-side ones are played by the fleet.
   for (const file of readdirSync(source).filter((f) => f.endsWith('.sh'))) {
-    const where = /^# (\S+) in the application's repository/m.exec(
+    const where = /^# (\S+\.sh)\b[^\n]* in the application's repository/m.exec(
       readFileSync(join(source, file), 'utf8'),
     )?.[1];
     if (!where) continue;

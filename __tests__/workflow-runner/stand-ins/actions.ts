@@ -103,5 +103,6 @@ export function actionStandIns(tags: () => [string, string][] = () => []): Recor
     'google-github-actions/auth': googleAuth,
     'google-github-actions/setup-gcloud': nothing,
     'actions/setup-node': nothing,
+    'azure/setup-kubectl': nothing,
   };
 }

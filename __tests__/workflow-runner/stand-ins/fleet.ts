@@ -1,6 +1,6 @@
 // The stand-in for the stacks' hosting: each environment is a real HTTP site on loopback (a router in front
 // of the test app of the version it runs), and the stacks' command-line tools (aws, gcloud, vercel, npx,
-// ssh, rsync, supabase; kubectl and docker refuse) are small executables on PATH that send every call here.
+// ssh, rsync, supabase, kubectl; docker refuses) are small executables on PATH that send every call here.
 // The fleet logs each call with its arguments and acts as the real service would have: start the requested
 // version of the app, switch the environment to it, report status, apply migrations, answer S3 lookups.
 // What each tool understands is listed in STAND_INS below (and in examples/README.md); any other call fails
@@ -319,6 +319,40 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     return unsupported(call);
   }
 
+  /**
+   * kubectl --namespace app-<env>: `set image deployment/web web=<image>:<tag>` switches the environment's
+   * site to that tag; label, scale, annotate and `rollout status` answer as a healthy cluster would. The
+   * canary Deployment (web-canary) is accepted but not served: its traffic split is the canary tests' part.
+   */
+  async function kubectl(call: Call): Promise<Answer> {
+    if (!call.env.KUBECONFIG || !existsSync(call.env.KUBECONFIG)) {
+      return { code: 1, stderr: 'error: no configuration has been provided\n' };
+    }
+    const namespace = option(call.args, '--namespace') ?? option(call.args, '-n') ?? '';
+    const environment = /^app-(.+)$/.exec(namespace)?.[1] ?? '';
+    if (!sites.has(environment))
+      return { code: 1, stderr: `Error from server (NotFound): namespaces "${namespace}" not found\n` };
+    const args = call.args.filter((a, i, all) => a !== '--namespace' && all[i - 1] !== '--namespace');
+    const [verb, ...rest] = args;
+    if (verb === 'set' && rest[0] === 'image') {
+      const deployment = rest[1] ?? '';
+      const image = /^web=(.+)$/.exec(rest[2] ?? '')?.[1] ?? '';
+      const tag = image.slice(image.lastIndexOf(':') + 1);
+      if (!TAG.test(tag)) return { code: 1, stderr: `error: invalid image ${image}\n` };
+      if (deployment === 'deployment/web') await switchTo(environment, tag);
+      else if (deployment !== 'deployment/web-canary') {
+        return { code: 1, stderr: `Error from server (NotFound): ${deployment} not found\n` };
+      }
+      return { code: 0, stdout: `${deployment} image updated\n` };
+    }
+    if (verb === 'rollout' && rest[0] === 'status') {
+      return { code: 0, stdout: `${rest[1]} successfully rolled out\n` };
+    }
+    if (verb === 'label' || verb === 'scale' || verb === 'annotate')
+      return { code: 0, stdout: `${rest.join(' ')}\n` };
+    return unsupported(call);
+  }
+
   function supabase(call: Call): Answer {
     if (!call.env.SUPABASE_ACCESS_TOKEN) return { code: 1, stderr: 'Access token not provided.\n' };
     const [command, sub] = call.args;
@@ -343,6 +377,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     npx,
     vercel,
     supabase,
+    kubectl,
   };
 
   const control = createServer((req: IncomingMessage, res: ServerResponse) => {
