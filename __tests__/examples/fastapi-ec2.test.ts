@@ -79,7 +79,7 @@ describe('examples/fastapi-ec2', () => {
 
   it('rolls back a version slower than the staging budget (p95 300 ms)', async () => {
     const slow = tested('feat: slow items', 'v3');
-    stack.fleet.behave(tagOf(slow), { slowShare: 0.1, slowMs: 400 });
+    stack.fleet.behave(tagOf(slow), { slowShare: 0.25, slowMs: 400 });
     const runs = await stack.run('release.yml', slow, { secrets, jobs: ['build', 'staging'] });
     const release = releaseStep(runs.staging);
     expect(release?.outputs.result).toBe('rolled-back');
