@@ -456,7 +456,7 @@ async function runSteps(state: RunState, job: Job, base: Contexts): Promise<JobR
       };
       let outcome: Outcome;
       if ('run' in step) {
-        const result = await runShell(state, {
+        const result = await runShell({
           script: String(evaluateToken((step as RunStep).run, contexts, status)),
           shell: scalar(child(raw, 'shell'), contexts, status) ?? 'bash',
           cwd: resolve(
@@ -593,10 +593,7 @@ const SHELLS: Record<string, string[]> = {
   sh: ['sh', '-e'],
 };
 
-async function runShell(
-  state: RunState,
-  step: ShellStep,
-): Promise<{ outcome: Outcome; log: string; error?: string }> {
+async function runShell(step: ShellStep): Promise<{ outcome: Outcome; log: string; error?: string }> {
   const shell = SHELLS[step.shell];
   if (!shell) return { outcome: 'failure', log: '', error: `shell '${step.shell}' is not supported here` };
   if (!existsSync(step.cwd)) {
@@ -632,7 +629,6 @@ async function runShell(
   clearTimeout(timer);
   step.signal.removeEventListener('abort', onAbort);
   killGroup(proc.pid);
-  void state;
   if (ended === 'timeout') return { outcome: 'failure', log, error: 'exceeded its timeout-minutes' };
   if (ended === 'cancelled') return { outcome: 'cancelled', log };
   if (code !== 0) return { outcome: 'failure', log, error: `exited with code ${code}` };
