@@ -39,6 +39,8 @@ export interface Behaviour {
   status?: number;
   /** How many times /retry-after answers 429 before it answers 200. */
   retryAfterTimes: number;
+  /** More paths the app answers 200 (an example stack's own pages): HTML text, or JSON (with `version` added). */
+  pages?: Record<string, string | Record<string, unknown>>;
 }
 
 export interface TestAppOptions extends Partial<Behaviour> {
@@ -150,6 +152,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     resetRate: options.resetRate ?? 0,
     status: options.status,
     retryAfterTimes: options.retryAfterTimes ?? 2,
+    pages: options.pages,
   };
   const random = prng(options.seed ?? 42);
   /** A standard normal draw (Box-Muller) from the seeded generator. */
@@ -217,6 +220,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return json(forced, { status: forced >= 500 ? 'down' : 'ok', version: behaviour.version });
     if (shouldFail(behaviour.failRate)) return json(500, { status: 'down', error: 'injected failure' });
 
+    const page = behaviour.pages?.[path];
+    if (typeof page === 'string') return finish(res, started, 200, page, 'text/html');
+    if (page) return json(200, { ...page, version: behaviour.version });
     if (path === '/' || path === '/health' || path === '/version') {
       return json(200, { status: 'ok', version: behaviour.version });
     }

@@ -3,29 +3,26 @@
 # to the environment's EC2 instances through AWS Systems Manager. Everything it needs arrives as
 # variables (DEPLOY_KIT_* from deploy-kit, ECR_REGISTRY from the workflow); the remote script is a fixed
 # text, and the values travel as its environment, so no value is ever spliced into a shell line.
+# Migrations are not run here: the release job applies them first (deploy/ssm-alembic.sh upgrade) and the
+# gates check them, and a rollback (DEPLOY_KIT_TASK=deploy:rollback) never downgrades the schema.
 set -euo pipefail
 image="$ECR_REGISTRY/api:$DEPLOY_KIT_VERSION"
-migrate=true
-[[ "$DEPLOY_KIT_TASK" == "deploy:rollback" ]] && migrate=false   # never downgrade the schema
 
 remote=$(cat <<'SCRIPT'
 set -euo pipefail
 aws ecr get-login-password | docker login --username AWS --password-stdin "${IMAGE%%/*}"
 docker pull "$IMAGE"
-if [[ "$MIGRATE" == true ]]; then
-  docker run --rm --env-file /etc/api.env "$IMAGE" alembic upgrade head
-fi
 printf 'IMAGE=%s\n' "$IMAGE" > /etc/api.image
 systemctl restart api
 SCRIPT
 )
-params=$(jq -n --arg image "$image" --arg migrate "$migrate" --arg script "$remote" \
-  '{commands: ["export IMAGE=\($image | @sh) MIGRATE=\($migrate | @sh)", $script]}')
+params=$(jq -n --arg image "$image" --arg script "$remote" \
+  '{commands: ["export IMAGE=\($image | @sh)", $script]}')
 id=$(aws ssm send-command --document-name AWS-RunShellScript \
   --targets "Key=tag:app,Values=api-$DEPLOY_KIT_ENVIRONMENT" \
   --max-concurrency 1 --max-errors 0 --timeout-seconds 600 \
   --parameters "$params" --query Command.CommandId --output text)
-echo "SSM command $id: $image to api-$DEPLOY_KIT_ENVIRONMENT (migrations: $migrate)"
+echo "SSM command $id: $image to api-$DEPLOY_KIT_ENVIRONMENT ($DEPLOY_KIT_TASK)"
 # Wait for every targeted instance: one at a time (max-concurrency 1), stopping at the first failure.
 while :; do
   statuses=$(aws ssm list-command-invocations --command-id "$id" --query 'CommandInvocations[].Status' --output text)

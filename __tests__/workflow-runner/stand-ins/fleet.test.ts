@@ -1,0 +1,118 @@
+// The stand-in hosting and tools: every call logged with its arguments, the site switched to the version
+// asked for, and anything the real tool would have been asked that the stand-in does not know refused.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Fleet, startFleet } from './fleet.js';
+
+describe('the fleet of stand-ins', () => {
+  let fleet: Fleet;
+  let cwd: string;
+  // Asynchronous: the fleet answers from this process, so a synchronous spawn would wait on itself.
+  const run = (tool: string, args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(tool, args, { cwd, env: { ...process.env, ...fleet.env(), ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+      });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+      });
+      child.on('close', (status) => done({ status, stdout, stderr }));
+    });
+  beforeAll(async () => {
+    fleet = await startFleet({
+      environments: ['staging', 'production'],
+      hosts: { 'deploy@host': 'production' },
+      versions: { broken: { status: 503 } },
+    });
+    cwd = mkdtempSync(join(tmpdir(), 'fleet-'));
+  });
+  afterAll(() => fleet.close());
+
+  it('serves nothing until a version is deployed, then the version asked for, switching back and forth', async () => {
+    expect(await fleet.served('production')).toBe('HTTP 502');
+    expect((await run('ssh', ['deploy@host', 'switch', 'v1'])).status).toBe(0);
+    expect(await fleet.served('production')).toBe('v1');
+    await run('ssh', ['deploy@host', 'switch', 'broken']);
+    expect(await fleet.served('production')).toBe('HTTP 503');
+    await run('ssh', ['deploy@host', 'switch', 'v1']);
+    expect(await fleet.served('production')).toBe('v1');
+    expect(await fleet.served('staging')).toBe('HTTP 502');
+  });
+
+  it('logs every call with its arguments and exit code, refused ones too', async () => {
+    const before = fleet.calls().length;
+    const refused = await run('ssh', ['deploy@host', 'rm', '-rf', '/']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("ssh-gate: refused 'rm /'");
+    expect((await run('ssh', ['stranger@host', 'switch', 'v1'])).stderr).toContain(
+      'Could not resolve hostname',
+    );
+    expect(fleet.calls().slice(before)).toEqual([
+      { tool: 'ssh', args: ['deploy@host', 'rm', '-rf', '/'], cwd, code: 1 },
+      { tool: 'ssh', args: ['stranger@host', 'switch', 'v1'], cwd, code: 255 },
+    ]);
+  });
+
+  it('never downloads through npx, and refuses what a stand-in does not know', async () => {
+    const download = await run('npx', ['--yes', 'left-pad@1.3.0']);
+    expect(download.status).toBe(1);
+    expect(download.stderr).toContain('npx stand-in: refusing to download left-pad@1.3.0');
+    expect((await run('docker', ['compose', 'up', '-d'])).stderr).toContain(
+      'docker stand-in: unsupported call: docker compose up -d',
+    );
+    expect((await run('vercel', ['whoami', '--token=t'])).status).toBe(2);
+    expect((await run('npx', ['vercel@39.1.1', 'deploy', '--prebuilt'])).stderr).toContain(
+      'No existing credentials found',
+    );
+  });
+
+  it('aws: needs credentials; ssm deploys and reports, s3 answers from its folder', async () => {
+    const creds = { AWS_ACCESS_KEY_ID: 'k', AWS_REGION: 'eu-west-1' };
+    expect((await run('aws', ['s3api', 'head-object', '--bucket', 'b', '--key', 'k'])).stderr).toContain(
+      'Unable to locate credentials',
+    );
+    expect((await run('aws', ['s3api', 'head-object', '--bucket', 'b', '--key', 'k'], creds)).status).toBe(
+      254,
+    );
+    fleet.putObject('b', 'k', 'model');
+    expect(
+      (await run('aws', ['s3api', 'head-object', '--bucket', 'b', '--key', 'k'], creds)).stdout,
+    ).toContain('"ContentLength":5');
+    const parameters = JSON.stringify({
+      commands: ["export IMAGE='registry/api:v7'", 'systemctl restart api'],
+    });
+    const sent = await run(
+      'aws',
+      ['ssm', 'send-command', '--targets', 'Key=tag:app,Values=api-staging', '--parameters', parameters],
+      creds,
+    );
+    expect(sent.status).toBe(0);
+    const id = sent.stdout.trim();
+    expect((await run('aws', ['ssm', 'list-command-invocations', '--command-id', id], creds)).stdout).toBe(
+      'Success\tSuccess\n',
+    );
+    expect(await fleet.served('staging')).toBe('v7');
+  });
+
+  it('rsync and ssh deploy: the bundle copied to the host decides the image tag', async () => {
+    mkdirSync(join(cwd, 'bundle'));
+    writeFileSync(join(cwd, 'bundle/.env'), 'IMAGE_TAG=v9\n');
+    expect(
+      (await run('rsync', ['-a', '--delete', '-e', 'ssh', 'bundle/', 'deploy@host:/srv/app/releases/1/']))
+        .status,
+    ).toBe(0);
+    expect((await run('ssh', ['deploy@host', 'deploy', '/srv/app/releases/1', 'deploy'])).status).toBe(0);
+    expect(await fleet.served('production')).toBe('v9');
+  });
+
+  it('puts the stand-ins first on PATH, ahead of any real tool', async () => {
+    const found = (await run('bash', ['-c', 'command -v aws gcloud kubectl'])).stdout;
+    for (const line of found.trim().split('\n')) expect(line).toMatch(/fleet-.*\/bin\//);
+  });
+});
