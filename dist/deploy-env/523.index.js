@@ -1,2 +1,2 @@
 // deploy-kit: shared chunk
-export * from '../chunks/ec9526727176f7efc356.js';
+export * from '../chunks/14b5b130b133328f8acd.js';

@@ -1,2 +1,2 @@
 // deploy-kit: shared chunk
-export * from '../chunks/a069b337ff6f06c7f83d.js';
+export * from '../chunks/ea6965812b4a586fdd1d.js';

@@ -24,6 +24,8 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./src/common/workspace-path.ts
+var workspace_path = __webpack_require__(7682);
 ;// CONCATENATED MODULE: ./src/common/yaml-config.ts
 // A YAML (or JSON) document given inline or as a file, validated against a JSON Schema with ajv, and its
 // problems turned into messages that name each key path as the user wrote it and its line and column.
@@ -32,6 +34,7 @@ var dist = __webpack_require__(8815);
 //
 // Loaded only by those two modules, which their actions import on demand; ajv is loaded (by the function
 // each document gives) on the first validation only, so neither weighs on start-up.
+
 
 
 
@@ -119,7 +122,9 @@ async function readSource(text, opts) {
     if (!isConfigFilePath(text))
         return { text };
     const named = text.trim();
-    const absolute = (0,external_node_path_.resolve)(opts.baseDir ?? '.', named);
+    const absolute = opts.roots
+        ? (0,workspace_path/* resolveInside */.LI)({ input: opts.wording.input }, named, opts.roots, opts.baseDir ?? '.')
+        : (0,external_node_path_.resolve)(opts.baseDir ?? '.', named);
     const read = opts.readFile ?? ((path) => (0,promises_.readFile)(path, 'utf8'));
     const file = opts.displayFile?.(absolute) ?? named;
     try {
@@ -429,6 +434,7 @@ async function parseGatesConfig(text, opts = {}) {
         wording: gatesWording(input),
         baseDir: opts.baseDir,
         readFile: opts.readFile,
+        roots: opts.roots,
     });
     const raw = source.value;
     if (raw === null || raw === undefined) {

@@ -21,6 +21,7 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8815);
 /* harmony import */ var _units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8570);
+/* harmony import */ var _workspace_path_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7682);
 // A YAML (or JSON) document given inline or as a file, validated against a JSON Schema with ajv, and its
 // problems turned into messages that name each key path as the user wrote it and its line and column.
 // The engine behind preflight-gates' `gates` (src/gates/config.ts) and smoke-test's `checks`
@@ -28,6 +29,7 @@ export const modules = {
 //
 // Loaded only by those two modules, which their actions import on demand; ajv is loaded (by the function
 // each document gives) on the first validation only, so neither weighs on start-up.
+
 
 
 
@@ -115,7 +117,9 @@ async function readSource(text, opts) {
     if (!isConfigFilePath(text))
         return { text };
     const named = text.trim();
-    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(opts.baseDir ?? '.', named);
+    const absolute = opts.roots
+        ? (0,_workspace_path_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveInside */ .LI)({ input: opts.wording.input }, named, opts.roots, opts.baseDir ?? '.')
+        : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(opts.baseDir ?? '.', named);
     const read = opts.readFile ?? ((path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8'));
     const file = opts.displayFile?.(absolute) ?? named;
     try {
@@ -446,6 +450,7 @@ async function parseGatesConfig(text, opts = {}) {
         wording: gatesWording(input),
         baseDir: opts.baseDir,
         readFile: opts.readFile,
+        roots: opts.roots,
     });
     const raw = source.value;
     if (raw === null || raw === undefined) {

@@ -10086,7 +10086,7 @@ module.exports = { version: packageJson.version }
 
 /***/ }),
 
-/***/ 1435:
+/***/ 3816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG

@@ -817,12 +817,10 @@ const checksGate = {
     run: runChecksGate,
 };
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/command/run.ts
 var run = __webpack_require__(4744);
+// EXTERNAL MODULE: ./src/common/workspace-path.ts
+var workspace_path = __webpack_require__(7682);
 ;// CONCATENATED MODULE: ./src/gates/command.ts
 // The `command` gate: commands that must succeed (`./scripts/check-config.sh`, `terraform plan
 // -detailed-exitcode`), each run with `bash -c` through src/command/run.ts in its own process group, its
@@ -832,7 +830,6 @@ var run = __webpack_require__(4744);
 // Verdicts: exit 0 passes; any other exit, a signal or the timeout fails; a program that cannot be found
 // or run (exit 127 or 126), a working directory that does not exist, or cancellation is an `error` (the
 // gate could not say). The migrations gate runs its command the same way (runGateCommand).
-
 
 
 
@@ -856,21 +853,14 @@ function gateCommandEnvironment(context, gate) {
         env.DEPLOY_KIT_PULL_NUMBER = String(target.pullNumber);
     return env;
 }
-/** The working directory inside the workspace, or why it cannot be used. */
+/** The working directory inside the workspace (symlinks followed), or why it cannot be used. */
 async function workingDirectory(config, workspace) {
-    const cwd = (0,external_node_path_.resolve)(workspace, config.cwd ?? '.');
-    const inside = (0,external_node_path_.relative)((0,external_node_path_.resolve)(workspace), cwd);
-    if (inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
-        return { problem: `its cwd '${config.cwd}' is outside the workspace (${workspace})` };
-    }
     try {
-        if (!(await (0,promises_.stat)(cwd)).isDirectory())
-            return { problem: `its cwd '${config.cwd}' is not a directory` };
+        return { cwd: (0,workspace_path/* resolveFolderInside */.xD)({ what: 'its cwd' }, config.cwd ?? '.', { workspace }) };
     }
-    catch {
-        return { problem: `its cwd '${config.cwd}' does not exist (${cwd})` };
+    catch (error) {
+        return { problem: error.message };
     }
-    return { cwd };
 }
 /** Runs one configured command with its output in a log group named after it. */
 async function runGateCommand(config, context, gate) {
@@ -1496,6 +1486,10 @@ const reviewsGate = {
 
 // EXTERNAL MODULE: ./src/gates/types.ts
 var types = __webpack_require__(2301);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/gates/vulnerabilities.ts
 // The `vulnerabilities` gate: no finding at or above a severity (`fail-on`, default critical) in SARIF files
 // (GitHub code scanning / CodeQL, Trivy, Grype…), `npm audit --json` output, or the repository's open
@@ -2263,226 +2257,6 @@ const GATE_ORDER = [
     'command',
     'checks',
 ];
-
-
-/***/ }),
-
-/***/ 3116:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   OS: () => (/* binding */ GitHubApiError),
-/* harmony export */   Vu: () => (/* binding */ toGitHubApiError),
-/* harmony export */   c2: () => (/* binding */ statusOf)
-/* harmony export */ });
-/* unused harmony export explainGitHubError */
-// Turns errors from the GitHub API (Octokit's RequestError and GraphqlResponseError, read by shape so
-// this module imports nothing) into explanations a user can act on.
-class GitHubApiError extends Error {
-    kind;
-    status;
-    name = 'GitHubApiError';
-    constructor(message, kind, status, options) {
-        super(message, options);
-        this.kind = kind;
-        this.status = status;
-    }
-}
-function shape(error) {
-    return error !== null && typeof error === 'object' ? error : { message: String(error) };
-}
-function bodyOf(error) {
-    const data = error.response?.data;
-    if (data && typeof data === 'object')
-        return data;
-    if (typeof data === 'string') {
-        try {
-            return JSON.parse(data);
-        }
-        catch {
-            return { message: data };
-        }
-    }
-    return {};
-}
-/** `x-accepted-github-permissions: deployments=write; contents=read` → `deployments: write, contents: read`. */
-function acceptedPermissions(headers) {
-    const value = headers?.['x-accepted-github-permissions'];
-    if (!value)
-        return undefined;
-    const alternatives = value.split(';').map((set) => set
-        .split(',')
-        .map((pair) => pair.trim().replace('=', ': '))
-        .filter(Boolean)
-        .join(', '));
-    return alternatives.filter(Boolean).join(' or ');
-}
-function resetText(headers, now) {
-    const reset = Number(headers?.['x-ratelimit-reset']);
-    if (!Number.isFinite(reset) || reset <= 0)
-        return 'it resets within the hour';
-    const at = new Date(reset * 1000);
-    const minutes = Math.max(Math.ceil((at.getTime() - now.getTime()) / 60000), 0);
-    return `it resets at ${at.toISOString().replace(/\.\d{3}Z$/, 'Z')} (in ${minutes} minute${minutes === 1 ? '' : 's'})`;
-}
-function describeValidation(body) {
-    const details = (body.errors ?? []).map((item) => {
-        if (typeof item === 'string')
-            return item;
-        const e = item;
-        const where = [e.resource, e.field].filter(Boolean).join('.');
-        const what = e.code === 'custom' || !e.code ? (e.message ?? 'invalid') : e.code.replace(/_/g, ' ');
-        return `${where ? `${where} ` : ''}${what}${e.message && e.code && e.code !== 'custom' ? ` (${e.message})` : ''}`;
-    });
-    const message = body.message ?? 'Validation Failed';
-    return details.length > 0 ? `${message}: ${details.join('; ')}` : message;
-}
-function describeConflict(body) {
-    const contexts = (body.errors ?? []).flatMap((item) => {
-        const e = item;
-        return Array.isArray(e.contexts) ? e.contexts : [];
-    });
-    if (contexts.length === 0)
-        return undefined;
-    const list = contexts.map((c) => `${c.context ?? '?'} is ${c.state ?? 'unknown'}`).join(', ');
-    const subject = /for (.+?)\.?$/.exec(body.message ?? '')?.[1];
-    return (`commit status checks failed${subject ? ` for ${subject}` : ''}: ${list}. ` +
-        'Wait until they pass, or choose which contexts must pass with `required_contexts` (an empty list checks none)');
-}
-function classify(error, context) {
-    const e = shape(error);
-    const now = (context.now ?? (() => new Date()))();
-    const method = e.request?.method;
-    const url = e.request?.url ?? e.response?.url;
-    const doing = context.action
-        ? `GitHub refused to ${context.action}`
-        : `GitHub request${method ? ` ${method}` : ''}${url ? ` ${url}` : ''} failed`;
-    const headers = e.response?.headers ?? e.headers;
-    const permissionHint = (permission) => permission
-        ? `the workflow must grant it with \`permissions:\` → \`${permission}\` (on the job, or at the top of the workflow)`
-        : 'the workflow must grant the permission this call needs under `permissions:`';
-    // GraphQL errors answered with 200.
-    if (Array.isArray(e.errors) && e.status === undefined) {
-        const types = e.errors.map((x) => x.type);
-        const list = e.errors
-            .map((x) => `${x.type ? `${x.type}: ` : ''}${x.message ?? ''}${x.path ? ` (at ${x.path.join('.')})` : ''}`)
-            .join('; ');
-        if (types.includes('FORBIDDEN')) {
-            return {
-                kind: 'permission',
-                message: `${doing}: the token may not read this (${list}); ${permissionHint(context.permission)}`,
-            };
-        }
-        if (types.includes('RATE_LIMITED')) {
-            return {
-                kind: 'rate-limit',
-                message: `${doing}: GitHub's GraphQL rate limit for this token is spent; ${resetText(headers, now)}`,
-            };
-        }
-        if (types.includes('NOT_FOUND')) {
-            return { kind: 'not-found', message: `${doing}: ${list} (the token may not be able to see it)` };
-        }
-        return { kind: 'graphql', message: `${doing}: GitHub's GraphQL API answered errors: ${list}` };
-    }
-    const status = e.status ?? e.response?.status;
-    const body = bodyOf(e);
-    const ghMessage = body.message ?? e.message ?? 'unknown error';
-    if (status === undefined) {
-        return { kind: 'other', message: `${doing}: ${e.message ?? String(error)}` };
-    }
-    if (status === 401) {
-        return {
-            kind: 'auth',
-            status,
-            message: `${doing}: GitHub rejected the token (401 ${ghMessage}): it is wrong, expired or revoked. ` +
-                'Pass a valid token (in a workflow, `${{ github.token }}` or a secret holding a PAT or a GitHub App token)',
-        };
-    }
-    if ((status === 403 || status === 429) && /secondary rate limit|abuse/i.test(ghMessage)) {
-        const after = headers?.['retry-after'];
-        return {
-            kind: 'rate-limit',
-            status,
-            message: `${doing}: GitHub's secondary rate limit stopped the request (${status})` +
-                `${after ? `; it asks to wait ${after}s before trying again` : '; wait a few minutes before trying again'}`,
-        };
-    }
-    if ((status === 403 || status === 429) &&
-        (headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(ghMessage))) {
-        const used = headers?.['x-ratelimit-used'];
-        const limit = headers?.['x-ratelimit-limit'];
-        const resource = headers?.['x-ratelimit-resource'];
-        const usage = used && limit ? ` (${used} of ${limit} requests${resource ? ` of '${resource}'` : ''} used)` : '';
-        return {
-            kind: 'rate-limit',
-            status,
-            message: `${doing}: GitHub's API rate limit for this token is spent${usage}; ${resetText(headers, now)}`,
-        };
-    }
-    if (status === 403 && /not accessible by/i.test(ghMessage)) {
-        const permission = context.permission ?? acceptedPermissions(headers);
-        const hint = /personal access token/i.test(ghMessage)
-            ? `give the personal access token ${permission ? `the \`${permission}\` permission` : 'the permission this call needs'}`
-            : permissionHint(permission);
-        return {
-            kind: 'permission',
-            status,
-            message: `${doing}: the token lacks a permission (403 ${ghMessage}); ${hint}`,
-        };
-    }
-    if (status === 409) {
-        const conflict = describeConflict(body);
-        return { kind: 'conflict', status, message: `${doing}: ${conflict ?? `conflict (409 ${ghMessage})`}` };
-    }
-    if (status === 422) {
-        return {
-            kind: 'validation',
-            status,
-            message: `${doing}: GitHub rejected the request (422 ${describeValidation(body)})`,
-        };
-    }
-    if (status === 404) {
-        return {
-            kind: 'not-found',
-            status,
-            message: `${doing}: not found (404): it does not exist, or the token cannot see it (a private repository needs a token with access to it)`,
-        };
-    }
-    if (status >= 500) {
-        const network = e.response === undefined;
-        return network
-            ? {
-                kind: 'network',
-                status,
-                message: `${doing}: could not reach GitHub${url ? ` at ${url}` : ''}: ${ghMessage}`,
-            }
-            : {
-                kind: 'server',
-                status,
-                message: `${doing}: GitHub answered ${status} (${ghMessage}) and went on failing after retries`,
-            };
-    }
-    return { kind: 'other', status, message: `${doing}: ${status} ${ghMessage}` };
-}
-/** One sentence (or two) saying what went wrong and what to do about it. */
-/** The HTTP status of an Octokit error (or of a GitHubApiError); undefined when no answer came. */
-function statusOf(error) {
-    if (error === null || typeof error !== 'object')
-        return undefined;
-    const e = error;
-    const status = e.status ?? e.response?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-function explainGitHubError(error, context = {}) {
-    return classify(error, context).message;
-}
-/** Wraps an Octokit error in a GitHubApiError whose message is the explanation (the original is its cause). */
-function toGitHubApiError(error, context = {}) {
-    if (error instanceof GitHubApiError)
-        return error;
-    const { message, kind, status } = classify(error, context);
-    return new GitHubApiError(message, kind, status, { cause: error });
-}
 
 
 /***/ })

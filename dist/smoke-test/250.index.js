@@ -21,6 +21,8 @@ var external_node_path_ = __webpack_require__(6760);
 const smoke_test_checks_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","title":"deploy-kit smoke-test checks","description":"The \'checks\' input of deploy-kit\'s smoke-test action: HTTP checks run after a deploy. Either a mapping with \'checks\' (and optional \'defaults\'), or just the list of checks.","if":{"type":"array"},"then":{"$ref":"#/definitions/checkList"},"else":{"$ref":"#/definitions/document"},"definitions":{"document":{"title":"Checks document","description":"A list of checks and the defaults applied to each of them.","type":"object","additionalProperties":false,"required":["checks"],"properties":{"defaults":{"$ref":"#/definitions/defaults","title":"Defaults","description":"Settings applied to every check; a check\'s own keys win, headers are merged."},"checks":{"$ref":"#/definitions/checkList","title":"Checks","description":"The HTTP checks to run, at least one."}}},"defaults":{"title":"Defaults","description":"Settings applied to every check; a check\'s own keys win, headers are merged.","type":"object","additionalProperties":false,"properties":{"headers":{"$ref":"#/definitions/headers","title":"Request headers","description":"Headers sent with every request, merged by name (case-insensitive)."},"follow-redirects":{"title":"Follow redirects","description":"Follow 3xx answers to their Location; off means a redirect is the answer checked.","type":"boolean"},"max-redirects":{"title":"Maximum redirects","description":"How many redirects to follow before failing.","type":"integer","minimum":0,"maximum":50,"examples":[5]},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long one request may take, like 5s or 500ms."},"tls":{"$ref":"#/definitions/tls","title":"TLS","description":"How the server certificate is checked (https only)."},"samples":{"title":"Samples","description":"How many requests to send for this check; latency percentiles are computed over them.","type":"integer","minimum":1,"maximum":100000,"examples":[20]},"latency":{"$ref":"#/definitions/latency","title":"Latency thresholds","description":"Latency percentiles the samples must stay within."},"max-error-rate":{"$ref":"#/definitions/percent","title":"Maximum error rate","description":"The share of samples allowed to fail, like 1% or 0.01."}}},"checkList":{"title":"Checks","description":"The HTTP checks to run, at least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/check"}},"check":{"title":"Check","description":"One HTTP request, sent `samples` times, and what its answers must look like.","type":"object","additionalProperties":false,"required":["url"],"properties":{"name":{"title":"Name","description":"Shown in logs, the job summary and JUnit reports; defaults to the method and path, like GET /health.","type":"string","minLength":1},"url":{"title":"URL","description":"The http or https URL to request; a path like /health is resolved against the action\'s base URL.","type":"string","minLength":1,"examples":["https://example.com/health"]},"method":{"title":"Method","description":"The HTTP method.","type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"],"default":"GET"},"headers":{"$ref":"#/definitions/headers","title":"Request headers","description":"Headers sent with every request, merged by name (case-insensitive)."},"body":{"title":"Body","description":"The request body: a string sent as is, or an object or list sent as JSON (with content-type: application/json unless a content-type header is given).","type":["string","object","array"]},"expect":{"$ref":"#/definitions/expect","title":"Expectations","description":"What every answer must look like; by default a 2xx status."},"follow-redirects":{"title":"Follow redirects","description":"Follow 3xx answers to their Location; off means a redirect is the answer checked.","type":"boolean"},"max-redirects":{"title":"Maximum redirects","description":"How many redirects to follow before failing.","type":"integer","minimum":0,"maximum":50,"examples":[5]},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long one request may take, like 5s or 500ms."},"tls":{"$ref":"#/definitions/tls","title":"TLS","description":"How the server certificate is checked (https only)."},"samples":{"title":"Samples","description":"How many requests to send for this check; latency percentiles are computed over them.","type":"integer","minimum":1,"maximum":100000,"examples":[20]},"latency":{"$ref":"#/definitions/latency","title":"Latency thresholds","description":"Latency percentiles the samples must stay within."},"max-error-rate":{"$ref":"#/definitions/percent","title":"Maximum error rate","description":"The share of samples allowed to fail, like 1% or 0.01."}}},"expect":{"title":"Expectations","description":"What every answer must look like; by default a 2xx status.","type":"object","additionalProperties":false,"properties":{"status":{"title":"Status","description":"Accepted status codes: a code (200), a class (2xx), a range (200-299), or a list of them. Default 2xx.","anyOf":[{"$ref":"#/definitions/status"},{"type":"array","minItems":1,"items":{"$ref":"#/definitions/status"}}],"examples":[200,"2xx",[200,"3xx"]]},"body-contains":{"title":"Body contains","description":"Text the body must contain: a string or a list of strings (all must be found).","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"body-matches":{"title":"Body matches","description":"Regular expressions (JavaScript syntax) the body must match: one or a list (all must match).","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"json":{"title":"JSON assertions","description":"Assertions on fields of a JSON body.","type":"array","minItems":1,"items":{"$ref":"#/definitions/jsonAssertion"}},"headers":{"title":"Response headers","description":"Assertions on response headers by name (case-insensitive): a string the value must equal, or { equals, matches, exists }.","type":"object","additionalProperties":{"$ref":"#/definitions/headerAssertion"}}}},"jsonAssertion":{"title":"JSON assertion","description":"An assertion on one field of a JSON body; give at least one of exists, equals, matches, min, max.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"title":"Path","description":"The field, dotted with [index]: data.items[0].id, with an optional $ prefix ($.status).","type":"string","minLength":1,"examples":["$.status","data.items[0].id"]},"exists":{"title":"Exists","description":"Whether the field must be present (true) or absent (false).","type":"boolean"},"equals":{"title":"Equals","description":"The value the field must equal (any JSON value, compared deeply)."},"matches":{"title":"Matches","description":"A regular expression (JavaScript syntax) the field, as a string, must match.","type":"string","minLength":1},"min":{"title":"Minimum","description":"The field must be a number at least this.","type":"number"},"max":{"title":"Maximum","description":"The field must be a number at most this.","type":"number"}}},"headerAssertion":{"title":"Header assertion","description":"A string the header value must equal, or { equals, matches, exists }.","anyOf":[{"type":"string"},{"type":"object","additionalProperties":false,"properties":{"exists":{"title":"Exists","description":"Whether the header must be present (true) or absent (false).","type":"boolean"},"equals":{"title":"Equals","description":"The value the header must equal.","type":"string"},"matches":{"title":"Matches","description":"A regular expression (JavaScript syntax) the header value must match.","type":"string","minLength":1}}}]},"headers":{"title":"Headers","description":"Header names and values.","type":"object","additionalProperties":{"type":["string","number","boolean"]}},"tls":{"title":"TLS","description":"How the server certificate is checked (https only).","type":"object","additionalProperties":false,"properties":{"min-valid-days":{"title":"Minimum days of validity","description":"Fail when the server certificate expires within this many days.","type":"integer","minimum":0,"examples":[14]},"insecure":{"title":"Accept untrusted certificates","description":"Accept self-signed or otherwise untrusted certificates (the expiry is still checked).","type":"boolean","default":false},"ca-file":{"title":"CA file","description":"A PEM file of extra CA certificates to trust, relative to this file (or to the workspace for inline checks).","type":"string","minLength":1,"examples":["./ca.pem"]}}},"latency":{"title":"Latency thresholds","description":"Latency percentiles over the samples of a check must stay at or below these durations.","type":"object","additionalProperties":false,"properties":{"p50":{"$ref":"#/definitions/duration","title":"p50","description":"The median latency must stay at or below this."},"p95":{"$ref":"#/definitions/duration","title":"p95","description":"The 95th percentile latency must stay at or below this."},"p99":{"$ref":"#/definitions/duration","title":"p99","description":"The 99th percentile latency must stay at or below this."},"max":{"$ref":"#/definitions/duration","title":"Maximum","description":"No single request may take longer than this."}}},"duration":{"title":"Duration","description":"A duration with a unit: 200ms, 1.5s, 2m, 1h, 1m30s (a bare number is refused).","type":"string","pattern":"^\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h)(?:\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h))*\\\\s*$","examples":["200ms","1.5s","1m30s"]},"percent":{"title":"Percentage","description":"A percentage like 1% or 0.1%, or a fraction from 0 to 1 like 0.01.","type":["string","number"],"pattern":"^\\\\s*(?:(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*%|(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+))\\\\s*$","minimum":0,"maximum":1,"examples":["1%",0.01]},"status":{"title":"Status","description":"A status code (200), a class (2xx) or a range (200-299); a string may list several: 200,204,3xx.","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"string","pattern":"^\\\\s*(?:[1-5]\\\\d\\\\d|[1-5][xX][xX]|[1-5]\\\\d\\\\d\\\\s*-\\\\s*[1-5]\\\\d\\\\d)(?:\\\\s*,\\\\s*(?:[1-5]\\\\d\\\\d|[1-5][xX][xX]|[1-5]\\\\d\\\\d\\\\s*-\\\\s*[1-5]\\\\d\\\\d))*\\\\s*$"}]}}}');
 // EXTERNAL MODULE: ./src/common/units.ts
 var units = __webpack_require__(8570);
+// EXTERNAL MODULE: ./src/common/workspace-path.ts
+var workspace_path = __webpack_require__(7682);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/common/yaml-config.ts
@@ -31,6 +33,7 @@ var dist = __webpack_require__(8815);
 //
 // Loaded only by those two modules, which their actions import on demand; ajv is loaded (by the function
 // each document gives) on the first validation only, so neither weighs on start-up.
+
 
 
 
@@ -118,7 +121,9 @@ async function readSource(text, opts) {
     if (!yaml_config_isConfigFilePath(text))
         return { text };
     const named = text.trim();
-    const absolute = (0,external_node_path_.resolve)(opts.baseDir ?? '.', named);
+    const absolute = opts.roots
+        ? (0,workspace_path/* resolveInside */.LI)({ input: opts.wording.input }, named, opts.roots, opts.baseDir ?? '.')
+        : (0,external_node_path_.resolve)(opts.baseDir ?? '.', named);
     const read = opts.readFile ?? ((path) => (0,promises_.readFile)(path, 'utf8'));
     const file = opts.displayFile?.(absolute) ?? named;
     try {
@@ -372,6 +377,7 @@ function editDistance(a, b) {
 
 
 
+
 /** The JSON Schema the checks are validated with; the same object as the published schema file. */
 
 const METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']));
@@ -394,6 +400,7 @@ async function loadChecks(text, base, opts) {
         baseDir: opts.baseDir,
         readFile: read,
         displayFile: (absolute) => workspacePath(opts.baseDir, absolute),
+        roots: opts.roots,
     });
     const raw = source.value;
     if (raw === null || raw === undefined) {
@@ -410,7 +417,7 @@ async function loadChecks(text, base, opts) {
     await source.validate(document, CHECKS_VOCABULARY, sourcePath);
     const problems = [];
     const caDir = source.file === undefined ? opts.baseDir : (0,external_node_path_.dirname)((0,external_node_path_.resolve)(opts.baseDir, source.file));
-    const specs = await expand(document, base, problems, (path) => read((0,external_node_path_.resolve)(caDir, path)));
+    const specs = await expand(document, base, problems, async (path) => read(opts.roots ? (0,workspace_path/* resolveInside */.LI)({ what: 'a ca-file' }, path, opts.roots, caDir) : (0,external_node_path_.resolve)(caDir, path)));
     if (problems.length > 0)
         source.report(problems, sourcePath);
     return specs;
@@ -541,7 +548,7 @@ async function expand(document, base, problems, readCa) {
         };
         if (raw.timeout !== undefined) {
             check([...path, 'timeout'], () => {
-                layer.timeoutMs = (0,units/* parseDuration */.E9)(keyPath([...path, 'timeout']), raw.timeout, { min: 1 });
+                layer.timeoutMs = (0,units/* parseDuration */.E9)(keyPath([...path, 'timeout']), raw.timeout, units/* DURATION_RANGES */.A5.request);
             });
         }
         if (raw.samples !== undefined)
@@ -556,7 +563,7 @@ async function expand(document, base, problems, readCa) {
                 continue;
             const field = `${key}Ms`;
             check([...path, 'latency', key], () => {
-                layer.thresholds[field] = (0,units/* parseDuration */.E9)(keyPath([...path, 'latency', key]), text);
+                layer.thresholds[field] = (0,units/* parseDuration */.E9)(keyPath([...path, 'latency', key]), text, units/* DURATION_RANGES */.A5.request);
             });
         }
         const errorRate = raw['max-error-rate'];

@@ -570,7 +570,8 @@ function parseCommitsStream(options = {}) {
 ;// CONCATENATED MODULE: ./src/release/commits.ts
 // Conventional commits → what each commit asks of the version. Parsing by conventional-commits-parser (v7);
 // the rules on top: `!` and BREAKING CHANGE footers are major, feat minor, fix/perf patch, custom release
-// rules, a commit and its revert cancel out (matched by SHA), squash bodies listing entries count each entry.
+// rules, a revert (git's `Revert "…"` or conventional `revert: …`) is a patch and cancels out with its
+// target when both are in the range (matched by SHA), squash bodies listing entries count each entry.
 
 const BUMP_ORDER = { patch: 1, minor: 2, major: 3 };
 const PARSER_OPTIONS = {
@@ -579,7 +580,9 @@ const PARSER_OPTIONS = {
     breakingHeaderPattern: /^(\w*)(?:\(([^()\r\n]*)\))?!: (.*)$/,
     headerCorrespondence: ['type', 'scope', 'subject'],
     noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
-    revertPattern: /^Revert\s"([\s\S]*)"\s*This reverts commit ([0-9a-f]{7,40})\b/,
+    // Both revert forms, as the conventional-changelog presets read them: git's own `Revert "fix: x"` and the
+    // conventional `revert: "fix: x"` (quotes optional), each with git's `This reverts commit <sha>.` line.
+    revertPattern: /^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit ([0-9a-f]{7,40})\b/i,
     revertCorrespondence: ['header', 'hash'],
 };
 /** Lines of a squash body that are entries: `* feat: a` or `- fix(x): b`, as GitHub writes them. */
@@ -767,8 +770,8 @@ function bumpOf(commits) {
     return bump;
 }
 
-// EXTERNAL MODULE: ./src/release/git.ts + 3 modules
-var git = __webpack_require__(5361);
+// EXTERNAL MODULE: ./src/release/git.ts + 2 modules
+var git = __webpack_require__(5634);
 ;// CONCATENATED MODULE: ./src/release/version.ts
 // The next version from the previous one and the bump the commits ask for, with semver.
 //

@@ -93,6 +93,41 @@ function describeConflict(body) {
     return (`commit status checks failed${subject ? ` for ${subject}` : ''}: ${list}. ` +
         'Wait until they pass, or choose which contexts must pass with `required_contexts` (an empty list checks none)');
 }
+/** Codes Node gives a request that got no answer: the name did not resolve, or the connection failed. */
+const CONNECTION_CODES = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_[A-Z_]+)\b/;
+function causeChain(error) {
+    const chain = [];
+    let current = error;
+    for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+        chain.push(current);
+        current = current.cause;
+    }
+    return chain;
+}
+function isConnectionFailure(error) {
+    return causeChain(error).some((link) => CONNECTION_CODES.test(link.code ?? '') || /fetch failed/.test(link.message ?? ''));
+}
+/** The innermost message that says what happened (`getaddrinfo ENOTFOUND api.github.com`), not `fetch failed`. */
+function connectionMessage(error, e) {
+    const messages = causeChain(error)
+        .map((link) => link.message)
+        .filter((message) => Boolean(message) && message !== 'fetch failed');
+    return messages.at(-1) ?? e.message ?? 'no answer';
+}
+/** `could not reach api.github.com: getaddrinfo ENOTFOUND api.github.com (to create the deployment: POST …)`. */
+function unreachable(url, method, action, message) {
+    let host = 'GitHub';
+    try {
+        if (url)
+            host = new URL(url).host;
+    }
+    catch {
+        // Not a URL: keep the generic name.
+    }
+    const request = url ? `${method ? `${method} ` : ''}${url}` : '';
+    const what = [action ? `to ${action}` : '', request].filter(Boolean).join(': ');
+    return `could not reach ${host}: ${message}${what ? ` (${what})` : ''}`;
+}
 function classify(error, context) {
     const e = shape(error);
     const now = (context.now ?? (() => new Date()))();
@@ -131,6 +166,15 @@ function classify(error, context) {
     const status = e.status ?? e.response?.status;
     const body = bodyOf(e);
     const ghMessage = body.message ?? e.message ?? 'unknown error';
+    // No answer at all (DNS, refused, reset, timed out): GitHub refused nothing, it was never reached.
+    const unanswered = e.response === undefined && (status === undefined || status >= 500);
+    if (unanswered && (status !== undefined || isConnectionFailure(error))) {
+        return {
+            kind: 'network',
+            ...(status !== undefined ? { status } : {}),
+            message: unreachable(url, method, context.action, connectionMessage(error, e)),
+        };
+    }
     if (status === undefined) {
         return { kind: 'other', message: `${doing}: ${e.message ?? String(error)}` };
     }
@@ -193,18 +237,11 @@ function classify(error, context) {
         };
     }
     if (status >= 500) {
-        const network = e.response === undefined;
-        return network
-            ? {
-                kind: 'network',
-                status,
-                message: `${doing}: could not reach GitHub${url ? ` at ${url}` : ''}: ${ghMessage}`,
-            }
-            : {
-                kind: 'server',
-                status,
-                message: `${doing}: GitHub answered ${status} (${ghMessage}) and went on failing after retries`,
-            };
+        return {
+            kind: 'server',
+            status,
+            message: `${doing}: GitHub answered ${status} (${ghMessage}) and went on failing after retries`,
+        };
     }
     return { kind: 'other', status, message: `${doing}: ${status} ${ghMessage}` };
 }
@@ -218,6 +255,8 @@ function statusOf(error) {
     return typeof status === 'number' ? status : undefined;
 }
 function explainGitHubError(error, context = {}) {
+    if (error instanceof GitHubApiError)
+        return error.message;
     return classify(error, context).message;
 }
 /** Wraps an Octokit error in a GitHubApiError whose message is the explanation (the original is its cause). */
