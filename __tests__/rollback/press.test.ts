@@ -116,6 +116,26 @@ describe('liveAtPress', () => {
     expect(ids(2)).toEqual(['2']);
   });
 
+  it('is the deployment named when the caller knows what it rolls back, whatever the clocks say', () => {
+    // The release's own rollback: its deploy, smoke test and an earlier rollback can share one second.
+    const h = history(V2, V3, {
+      id: 4,
+      version: 'v2',
+      statuses: [
+        ['in_progress', 10],
+        ['success', 10],
+      ],
+      rollbackFrom: 3,
+    });
+    const ids = (from: string) => liveAtPress(h, { ...press(10), from }).map((entry) => entry.id);
+    expect(ids('4')).toEqual(['4']);
+    expect(ids('3')).toEqual(['3']);
+    expect(ids('9')).toEqual([]);
+    // A rollback of 3 already stands, so a second rollback of 3 is answered; a rollback of 4 is not.
+    expect(answeredBy(h, { ...press(10), from: '3' }, 'production')?.rollback.id).toBe('4');
+    expect(answeredBy(h, { ...press(10), from: '4' }, 'production')).toBeUndefined();
+  });
+
   it('passes over deployments that failed', () => {
     const h = history(V2, V3, {
       id: 4,

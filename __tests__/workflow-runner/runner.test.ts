@@ -2,7 +2,7 @@
 // and the three forms of a deploy-kit `uses:` run through src/runner/.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { repoRoot } from '../helpers/repo.js';
@@ -317,7 +317,7 @@ jobs:
           command: echo "deploying $DEPLOY_KIT_VERSION"
           smoke-url: ${app.url}/health
           smoke-samples: 2
-          ledger: file:${join(dir, 'ledger.json')}
+          ledger: file:.tmp/${basename(dir)}-ledger.json
           token: ''
       - run: echo "local=\${{ steps.local.outputs.passed }} remote=\${{ steps.remote.outputs.passed }} root=\${{ steps.root.outputs.result }}"
 `,

@@ -11,6 +11,11 @@ export interface Press {
   /** An ISO 8601 time. */
   at: string;
   source: string;
+  /**
+   * The deployment to roll back, when the caller knows it (the release's and canary's own rollbacks of the
+   * deployment they just made): then what was live at the press is that deployment, whatever the clocks say.
+   */
+  from?: string;
 }
 
 /** Whether an ISO time carries fractions of a second (the file ledger's and this machine's clock do). */
@@ -41,6 +46,7 @@ export function wentBefore(
  * (a rollback that went live that second answers this press, never a second step back).
  */
 export function liveAtPress(history: DeploymentEntry[], press: Press): DeploymentEntry[] {
+  if (press.from !== undefined) return history.filter((entry) => entry.id === press.from);
   const wentLive = (entry: DeploymentEntry, sameSecond: 'before' | 'after') =>
     entry.statuses.some(
       (status) => status.state === 'success' && wentBefore(status.createdAt, press.at, sameSecond),

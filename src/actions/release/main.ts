@@ -72,7 +72,9 @@ export async function main({ signal }: StepContext): Promise<void> {
   if (why === undefined) return finish(settings, steps, 'released', { ...details, smoke });
   if (!settings.autoRollback) return finish(settings, steps, 'failed', { ...details, smoke, why });
 
-  const rollback = await timed(steps, 'rollback', () => rollBackTo(settings, opened, signal, why));
+  const rollback = await timed(steps, 'rollback', () =>
+    rollBackTo(settings, opened, signal, why, outcome.deployment.id),
+  );
   const result = rollbackResult(rollback.value, rollback.step);
   return finish(settings, steps, result, { ...details, smoke, why, rollback: rollback.value });
 }

@@ -119,6 +119,8 @@ export async function rollBackTo(
   opened: OpenedLedger,
   signal: AbortSignal,
   reason: string,
+  /** The release's own deployment, the one rolled back. */
+  deploymentId: string,
 ): Promise<RollbackRun | { refused: string }> {
   rememberUnfinished();
   try {
@@ -126,6 +128,7 @@ export async function rollBackTo(
       {
         environment: settings.deploy.environment,
         reason,
+        rollbackOf: deploymentId,
         dryRun: false,
         command: settings.rollbackCommand,
         workingDirectory: settings.deploy.workingDirectory,

@@ -39,6 +39,8 @@ export interface RollbackSettings {
   onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number; leaseTimeoutMs?: number };
   /** When the rollback was asked for (ISO 8601); unset: the workflow run's start, or this step's. */
   pressedAt?: string;
+  /** The deployment this rollback undoes, when its caller made it (the release's automatic rollback). */
+  rollbackOf?: string;
   /** How many deployments back the target is looked for at most (default 1000). */
   historyLimit?: number;
   ledger: LedgerSpec;

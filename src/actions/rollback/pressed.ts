@@ -12,9 +12,18 @@ function stepStart(): number {
 }
 
 export async function pressOf(
-  settings: Pick<RollbackSettings, 'pressedAt' | 'run'>,
+  settings: Pick<RollbackSettings, 'pressedAt' | 'run' | 'rollbackOf'>,
   opened: Pick<OpenedLedger, 'github'>,
 ): Promise<Press> {
+  // The release rolling back the deployment it just made: no clock needed (GitHub's are whole seconds, and a
+  // fast deploy, smoke test and earlier rollback can share one).
+  if (settings.rollbackOf !== undefined) {
+    return {
+      at: new Date().toISOString(),
+      source: `the rollback of deployment ${settings.rollbackOf}`,
+      from: settings.rollbackOf,
+    };
+  }
   if (settings.pressedAt) return { at: settings.pressedAt, source: "the 'pressed-at' input" };
   const started = new Date(stepStart()).toISOString();
   if (opened.github && settings.run.id) {
