@@ -28,6 +28,11 @@ const MEDIAN_MS = 100;
 const LOOK_EVERY = 20;
 const ANALYSES = Number(process.env.CANARY_BENCH_ANALYSES ?? 1000);
 const CONFIDENCE = 0.99;
+/**
+ * What the judge must keep (issue 16): its power before the sample model and the pass rule changed, about
+ * 0.70–0.72 of the computed limits. The first canary issue's 99% goals are past those limits (see the notes).
+ */
+const FLOOR = { slow30: 0.638, slow10: 0.352, errors: 0.617 };
 
 /** The settings a user would give to catch any slowdown or error increase at 99%. */
 export const SETTINGS: AnalysisSettings = {
@@ -650,6 +655,13 @@ export async function run(): Promise<BenchResult> {
       share(bestFixedPower(1.1, 300, 0.01) * n, n),
       `${share(errorLimit.power * n, n)} (least at a common rate of ${fixed(100 * errorLimit.rate, 2)}%)`,
     ],
+    [
+      'fraction of the limit that ours reaches (issue 16: today 0.70–0.72 is the floor, 0.8 the stretch)',
+      '–',
+      fixed(slow30Within / n / bestFixedPower(1.3, 100, 0.01), 2),
+      fixed(slow10Within / n / bestFixedPower(1.1, 300, 0.01), 2),
+      fixed(errorsWithin / n / errorLimit.power, 2),
+    ],
   ];
   const zExact = oneLookZExact(500, 1 - CONFIDENCE, 0.001, 0.02);
 
@@ -909,9 +921,10 @@ export async function run(): Promise<BenchResult> {
   ];
   const goals = {
     falseAborts: identicalFalse / n <= 0.01,
-    slow30: slow30Within / n >= 0.99,
-    slow10: slow10Within / n >= 0.5,
-    errors: errorsWithin / n >= 0.99,
+    // The floors: the figures the canary judge reached before issue 16 changed its sample model and pass rule.
+    slow30: slow30Within / n >= FLOOR.slow30,
+    slow10: slow10Within / n >= FLOOR.slow10,
+    errors: errorsWithin / n >= FLOOR.errors,
     time: worstMax < 50,
     ...grossGoals,
   };
@@ -982,7 +995,7 @@ export async function run(): Promise<BenchResult> {
       ],
       statisticRows.flat(),
     )}`,
-    goal: 'identical versions falsely aborted ≤ 1%; 30% slower caught ≥ 99% within 100 samples per side; 10% slower ≥ 50% within 300; errors 0.1% → 2% ≥ 99% within 500 requests; 2× slower aborted at the first look in ≥ 50% and by 40 per side in ≥ 95%; errors 0.1% → 10% aborted within 250 requests in ≥ 95%; one judgment < 50 ms',
+    goal: 'identical versions falsely aborted ≤ 1%; 30% slower caught ≥ 63.8% within 100 samples per side; 10% slower ≥ 35.2% within 300; errors 0.1% → 2% ≥ 61.7% within 500 requests (the floors); 2× slower aborted at the first look in ≥ 50% and by 40 per side in ≥ 95%; errors 0.1% → 10% aborted within 250 requests in ≥ 95%; one judgment < 50 ms',
     met,
     method: `${n} seeded analyses per scenario (sfc32; lognormal latencies, median ${MEDIAN_MS} ms, σ ${SIGMA}; 20 samples and 20 requests per side per look), all judges fed the same data; ours with confidence 0.99, allowed increase 0, min-samples 20, max-samples 300, max-requests 500, α split ${fixed(100 * (1 - DEFAULT_ERROR_RATE_SHARE), 0)}/${fixed(100 * DEFAULT_ERROR_RATE_SHARE, 0)} between latency and error rate, spending ${DEFAULT_SPENDING.latency.name} (latency) and ${DEFAULT_SPENDING.errorRate.name} (error rate); the shape, split and statistic tables use ${shapeAnalyses}, ${shapeAnalyses} and ${statisticAnalyses} analyses`,
     notes: [
@@ -991,7 +1004,7 @@ export async function run(): Promise<BenchResult> {
       `Goals: false aborts ${mark(goals.falseAborts)} (${share(identicalFalse, n)}), 30% slower ${mark(goals.slow30)} (${share(slow30Within, n)}), 10% slower ${mark(goals.slow10)} (${share(slow10Within, n)}; ${share(slow10BeforePass, n)} before any pass), errors ${mark(goals.errors)} (${share(errorsWithin, n)}), time ${mark(goals.time)} (max ${fixed(worstMax, 1)} ms of CPU, ${fixed(worstWall, 1)} ms wall, for a judgment with up to 1000 samples per side).`,
       `The best-test row measures, on the same data, the two most powerful one-look 1% tests: for latency the z of the mean log latency with σ known (possible only because the simulation knows σ), for errors the pooled two-proportion z (computed exactly: power ${fixed(100 * zExact.power, 1)}%, its false-abort rate ${fixed(100 * zExact.worstSize, 2)}% at the worst common error rate, ${fixed(100 * zExact.worstRate, 1)}%), with Fisher's exact test beside it, which conditions on the total number of errors and so spends far less than 1% on counts this small.`,
       `The limit row is computed, not simulated. Latency: the Neyman-Pearson test of a known shift with σ known, the most powerful test there is; with σ unknown, with Mann-Whitney's efficiency (0.955 of it on normal data) and with looks every 20 samples a judge can only do worse. Errors: for every common rate from 0.02% to 6% both versions might share, the Neyman-Pearson test against 0.1% and 2%, at 1% false aborts at that rate; a judge whose false-abort rate is at most 1% whatever the common rate can catch no more than the least of them, ${fixed(100 * errorLimit.power, 1)}% (at ${fixed(100 * errorLimit.rate, 2)}%). With 0.5 expected baseline errors and 10 canary ones there is not more to be had.`,
-      `So three goals cannot be met by any judge as written: 30% slower caught in 99% within 100 samples per side (limit ${share(bestFixedPower(1.3, 100, 0.01) * n, n)}; 99% needs ${slow30Need} per side even there), errors 0.1% → 2% in 99% within 500 requests (limit ${fixed(100 * errorLimit.power, 1)}%; 99% needs about ${errorsNeed} per side even there), and 10% slower in 50% within 300, whose limit ${share(bestFixedPower(1.1, 300, 0.01) * n, n)} is for one look at the full 1% by one metric: nothing is left for looking every 20 samples, for Mann-Whitney or for the error test's share.`,
+      `The first canary issue's goals cannot be met by any judge, which is why the floors above are the goal: 30% slower caught in 99% within 100 samples per side (limit ${share(bestFixedPower(1.3, 100, 0.01) * n, n)}; 99% needs ${slow30Need} per side even there), errors 0.1% → 2% in 99% within 500 requests (limit ${fixed(100 * errorLimit.power, 1)}%; 99% needs about ${errorsNeed} per side even there), and 10% slower in 50% within 300, whose limit ${share(bestFixedPower(1.1, 300, 0.01) * n, n)} is for one look at the full 1% by one metric: nothing is left for looking every 20 samples, for Mann-Whitney or for the error test's share.`,
       `Ours keeps the false-abort rate at 1% for the whole judgment (Bonferroni: ${fixed(100 * resolveSettings(SETTINGS).alpha.latency, 2)}% latency, ${fixed(100 * resolveSettings(SETTINGS).alpha.errorRate, 2)}% error rate) at every look; the reference judges look once and have no such guarantee (Kayenta and the fixed rule are tuned by their tolerance, not by a false-abort rate).`,
       'The split table: at a 0.1% baseline the error test spends almost none of its share, but at 5% it spends all of it (step-analysis.test.ts measures both), so the share is fixed in advance; giving latency more buys less than it costs the error test, whose power falls in steps as its boundary passes the z of 7, 8, 9… errors against none. The split where every goal sits at about the same fraction of its one-look limit is ours.',
       'The statistic table: on exactly lognormal latencies the z of the mean log latency is the best test and catches a few points more; with 3% of requests 20 times slower on both sides it loses about half its power while Mann-Whitney loses a tenth, so ours stays Mann-Whitney.',

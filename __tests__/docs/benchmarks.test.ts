@@ -157,7 +157,7 @@ describe('docs/BENCHMARKS.md: the prose repeats its tables', () => {
     const { tables, prose } = section('Canary analysis');
     const ours = Object.values(row(tables[0], 'ours'));
     const limit = Object.values(row(tables[0], 'information limit'));
-    const timing = tables[1];
+    const timing = tables.find((t) => t[0]?.[0] === 'Judgment time');
     const [, falseAborts, slow30, slow10, errors, cpu, wall] = figure(
       prose,
       /false aborts (?:not )?met \(([\d.]+)%\), 30% slower (?:not )?met \(([\d.]+)%\), 10% slower (?:not )?met \(([\d.]+)%.*?\), errors (?:not )?met \(([\d.]+)%\), time (?:not )?met \(max ([\d.]+) ms of CPU, ([\d.]+) ms wall/,
@@ -166,8 +166,11 @@ describe('docs/BENCHMARKS.md: the prose repeats its tables', () => {
     expect([falseAborts, slow30, slow10, errors].map(Number)).toEqual(
       ours.slice(1, 5).map((cell) => Number(/^([\d.]+)%/.exec(cell)?.[1])),
     );
-    expect(Number(cpu)).toBeCloseTo(num(row(timing, 'the same looks: CPU time').ms), 1);
-    expect(Number(wall)).toBeCloseTo(num(row(timing, 'worst look').ms), 1);
+    // The prose rounds the table's two decimals to one: within half a tenth (3.45 may print as 3.4).
+    const roundsTo = (oneDecimal: string, twoDecimals: number) =>
+      expect(Math.abs(Number(oneDecimal) - twoDecimals)).toBeLessThanOrEqual(0.05 + 1e-9);
+    roundsTo(cpu!, num(row(timing, 'the same looks: CPU time').ms));
+    roundsTo(wall!, num(row(timing, 'worst look').ms));
     const limits = [...prose.matchAll(/\(limit ([\d.]+)%/g)].map((m) => Number(m[1]));
     const [, limit10] = figure(prose, /whose limit ([\d.]+)%/, 'the 10% limit');
     expect([...limits, Number(limit10)]).toEqual([
