@@ -1,7 +1,7 @@
 // Reading a workflow run's times from the Actions API, on the fake GitHub.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/github/client.js';
-import { readWorkflowRun } from '../../src/github/workflow-runs.js';
+import { readRunAttempt, readWorkflowRun } from '../../src/github/workflow-runs.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 
 let gh: FakeGitHub;
@@ -57,5 +57,21 @@ describe('readWorkflowRun', () => {
     await expect(readWorkflowRun(client(), where, 'latest')).rejects.toThrow(
       "'latest' is not a workflow run id",
     );
+  });
+});
+
+describe('readRunAttempt', () => {
+  it('says whether one attempt has completed, in one REST call, and nothing when GitHub cannot say', async () => {
+    gh.store.addWorkflowRun('octo/app', { id: 78, createdAt: '2026-03-01T10:00:00Z' });
+    gh.store.addWorkflowRun('octo/app', { id: 78, attempt: 2, status: 'completed', conclusion: 'failure' });
+    const c = client();
+    expect(await readRunAttempt(c, where, '78', '1')).toMatchObject({ completed: false });
+    expect(await readRunAttempt(c, where, '78', '2')).toMatchObject({ completed: true });
+    expect(c.callCount()).toMatchObject({ rest: 2, graphql: 0 });
+    // An unknown attempt, or ids that are not ids (no call made for those).
+    expect(await readRunAttempt(c, where, '78', '3')).toBeUndefined();
+    expect(await readRunAttempt(c, where, '78', '0')).toBeUndefined();
+    expect(await readRunAttempt(c, where, 'x', '1')).toBeUndefined();
+    expect(c.callCount()).toMatchObject({ rest: 3 });
   });
 });

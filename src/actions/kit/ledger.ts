@@ -5,6 +5,7 @@ import { InputError } from '../../common/units.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { RunAttemptStatus } from '../../deploy/lease.js';
 import type { GitHubClient } from '../../github/client.js';
+import { readRunAttempt } from '../../github/workflow-runs.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import { NAME_THE_REPOSITORY } from './context.js';
 import * as core from './core.js';
@@ -106,23 +107,7 @@ export async function openLedger(
     describe: `GitHub Deployments of ${options.owner}/${options.repo}`,
     github: { client, owner: options.owner, repo: options.repo },
     flag: 'github',
-    runStatus: async (runId, attempt) => {
-      if (!/^[1-9][0-9]*$/.test(runId) || !/^[1-9][0-9]*$/.test(attempt)) return undefined;
-      try {
-        const { data } = await client.request(
-          'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
-          {
-            owner: options.owner,
-            repo: options.repo,
-            run_id: Number(runId),
-            attempt_number: Number(attempt),
-          },
-        );
-        return { completed: data.status === 'completed', at: data.updated_at };
-      } catch {
-        // Not found, or the token may not read Actions: the other proofs (process, lease time) still apply.
-        return undefined;
-      }
-    },
+    // Not found, or a token that may not read Actions: the other proofs (process, lease time) still apply.
+    runStatus: (runId, attempt) => readRunAttempt(client, options, runId, attempt),
   };
 }
