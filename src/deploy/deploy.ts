@@ -30,6 +30,9 @@ export interface RunInfo {
   actor: string;
 }
 
+/** How long a deploy waits for the one before it in the environment, unless told (concurrent-timeout). */
+export const DEFAULT_CONCURRENT_TIMEOUT_MS = 15 * 60_000;
+
 export interface DeploySettings {
   environment: string;
   sha: string;

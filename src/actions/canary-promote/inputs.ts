@@ -23,6 +23,7 @@ import {
   quote,
 } from '../../common/units.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
+import { DEFAULT_CONCURRENT_TIMEOUT_MS } from '../../deploy/deploy.js';
 import {
   createMetricSource,
   type HttpJsonFields,
@@ -364,7 +365,7 @@ export function readSettings(
         dryRun,
         command: rollbackCommand,
         workingDirectory,
-        onConcurrent: { mode: 'wait', timeoutMs: 15 * 60_000 },
+        onConcurrent: { mode: 'wait', timeoutMs: DEFAULT_CONCURRENT_TIMEOUT_MS },
         ledger,
         token,
         owner: context.owner,

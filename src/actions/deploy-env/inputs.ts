@@ -1,7 +1,7 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
-import { DURATION_RANGES, InputError, parseEnvironmentName } from '../../common/units.js';
+import { InputError, parseEnvironmentName } from '../../common/units.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
-import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
+import { readOnConcurrent } from '../kit/concurrency.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
@@ -62,11 +62,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       autoMerge: input.boolean('auto-merge') ?? false,
       artifactPath: artifact.resolved,
       artifactPathAsGiven: artifact.asGiven,
-      onConcurrent: {
-        mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-        timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
-        leaseTimeoutMs: input.duration('lease-timeout', DURATION_RANGES.wait) ?? DEFAULT_LEASE_TIMEOUT_MS,
-      },
+      onConcurrent: readOnConcurrent(input),
       task: 'deploy',
       run: runInfo(context),
       // The command sees the job's environment but not our own inputs (the token among them).

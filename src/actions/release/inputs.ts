@@ -4,11 +4,11 @@
 import { DURATION_RANGES, parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { PathRoots } from '../../common/workspace-path.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
-import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
+import { readOnConcurrent } from '../kit/concurrency.js';
 import { type RunContext, runContext, runInfo } from '../kit/context.js';
 import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
 import { gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
@@ -128,11 +128,7 @@ export async function readSettings(input = new InputReader(), env = process.env)
       requiredContexts: gates ? [] : undefined,
       artifactPath: artifact.resolved,
       artifactPathAsGiven: artifact.asGiven,
-      onConcurrent: {
-        mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-        timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
-        leaseTimeoutMs: input.duration('lease-timeout', DURATION_RANGES.wait) ?? DEFAULT_LEASE_TIMEOUT_MS,
-      },
+      onConcurrent: readOnConcurrent(input),
       task: 'deploy',
       run: runInfo(context),
       baseEnv,

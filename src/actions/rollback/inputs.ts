@@ -1,7 +1,7 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
-import { DURATION_RANGES, InputError, parseEnvironmentName, quote } from '../../common/units.js';
-import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
+import { InputError, parseEnvironmentName, quote } from '../../common/units.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
+import { readOnConcurrent } from '../kit/concurrency.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { historyLedger, type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
@@ -74,11 +74,7 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
     command: input.string('command'),
     workingDirectory,
     url,
-    onConcurrent: {
-      mode: input.choice('on-concurrent', ['wait', 'fail'] as const) ?? 'wait',
-      timeoutMs: input.duration('concurrent-timeout', DURATION_RANGES.wait) ?? 15 * 60_000,
-      leaseTimeoutMs: input.duration('lease-timeout', DURATION_RANGES.wait) ?? DEFAULT_LEASE_TIMEOUT_MS,
-    },
+    onConcurrent: readOnConcurrent(input),
     ...(pressedAt !== undefined ? { pressedAt: parsePressedAt(pressedAt) } : {}),
     historyLimit: input.integer('history-limit', { min: 1, max: 100_000 }) ?? DEFAULT_HISTORY_LIMIT,
     ledger: historyLedger(parseLedgerSpec('ledger', input.string('ledger'), token, context.roots)),
