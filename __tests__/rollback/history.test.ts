@@ -1,7 +1,7 @@
 // Reading a rollback's history only as far as its plan needs: pages counted, the limit honoured and named.
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEntry, DeploymentState, HistoryPage, Ledger } from '../../src/ledger/types.js';
-import { HistoryReader, planFromHistory } from '../../src/rollback/history.js';
+import { answeredAfterTurn, HistoryReader, planFromHistory } from '../../src/rollback/history.js';
 import { RollbackNoOp, RollbackRefused } from '../../src/rollback/plan.js';
 
 const PRESS = { at: '2026-03-01T12:00:00Z', source: 'test' };
@@ -178,5 +178,30 @@ describe('planFromHistory', () => {
     });
     expect(planned.plan.current.id).toBe('2');
     expect(planned.inFlight.map((e) => e.id)).toEqual(['4']);
+  });
+});
+
+describe('answeredAfterTurn', () => {
+  it('is the no-op once another run’s rollback of what was live at the press went live while this one waited', () => {
+    const all = [
+      entry(4, 'v2', ['in_progress'], 3),
+      ...deepHistory(1).slice(0, 1),
+      entry(2, 'v2', ['success', 'inactive']),
+    ];
+    all[0]!.statuses = [{ state: 'in_progress', createdAt: '2026-03-01T12:00:01Z' }];
+    // Still at work when this run's turn came: nothing answered yet.
+    expect(answeredAfterTurn(all, { press: PRESS }, 'production')).toBeUndefined();
+    all[0]!.statuses = [
+      { state: 'success', createdAt: '2026-03-01T12:00:03Z' },
+      { state: 'in_progress', createdAt: '2026-03-01T12:00:01Z' },
+    ];
+    all[0]!.state = 'success';
+    expect(answeredAfterTurn(all, { press: PRESS }, 'production')?.standing.id).toBe('4');
+  });
+
+  it('is the no-op when `to` is live already, and nothing when the plan would be refused for another reason', () => {
+    const live = deepHistory(1);
+    expect(answeredAfterTurn(live, { to: 'v3', press: PRESS }, 'production')?.standing.id).toBe('3');
+    expect(answeredAfterTurn(live, { to: 'v9', press: PRESS }, 'production')).toBeUndefined();
   });
 });

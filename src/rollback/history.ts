@@ -78,18 +78,8 @@ export async function planFromHistory(
   if (reader.pages === 0) await reader.next();
   for (;;) {
     const history = reader.entries;
-    if (options.to === undefined) {
-      const answered = answeredBy(history, options.press, reader.environment);
-      if (answered) throw new RollbackNoOp(answered.message, answered.rollback);
-    }
-    const planning = withoutRollbacksInFlight(history, options.press);
     try {
-      return {
-        plan: planRollback(planning.history, options.to),
-        history,
-        inFlight: planning.inFlight,
-        pages: reader.pages,
-      };
+      return { ...planOnce(history, options, reader.environment), history, pages: reader.pages };
     } catch (error) {
       if (!(error instanceof RollbackRefused) || !error.notFound) throw error;
       if (await reader.next()) continue;
@@ -100,4 +90,38 @@ export async function planFromHistory(
       );
     }
   }
+}
+
+/**
+ * The rule on one read: a RollbackNoOp when another run has answered the press (or `to` is live already),
+ * else the plan, made past other runs' rollbacks still at work.
+ */
+function planOnce(
+  history: DeploymentEntry[],
+  options: { to?: string; press: Press },
+  environment: string,
+): { plan: RollbackPlan; inFlight: DeploymentEntry[] } {
+  if (options.to === undefined) {
+    const answered = answeredBy(history, options.press, environment);
+    if (answered) throw new RollbackNoOp(answered.message, answered.rollback);
+  }
+  const planning = withoutRollbacksInFlight(history, options.press);
+  return { plan: planRollback(planning.history, options.to), inFlight: planning.inFlight };
+}
+
+/**
+ * The same rule once this run's turn comes, on what the wait's last read saw: the no-op when another run
+ * answered the press meanwhile, else undefined (this run goes on with the plan it made).
+ */
+export function answeredAfterTurn(
+  seen: DeploymentEntry[],
+  options: { to?: string; press: Press },
+  environment: string,
+): RollbackNoOp | undefined {
+  try {
+    planOnce(seen, options, environment);
+  } catch (error) {
+    if (error instanceof RollbackNoOp) return error;
+  }
+  return undefined;
 }

@@ -8,9 +8,14 @@ import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { abandonedDescription, DEFAULT_LEASE_TIMEOUT_MS, settleAbandoned } from '../../deploy/lease.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { recordedBundlePath, restoreBundle } from '../../rollback/bundle.js';
-import { DEFAULT_HISTORY_LIMIT, HistoryReader, planFromHistory } from '../../rollback/history.js';
-import { planRollback, RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
-import { answeredBy, type Press, withoutRollbacksInFlight } from '../../rollback/press.js';
+import {
+  answeredAfterTurn,
+  DEFAULT_HISTORY_LIMIT,
+  HistoryReader,
+  planFromHistory,
+} from '../../rollback/history.js';
+import { RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
+import type { Press } from '../../rollback/press.js';
 import * as core from '../kit/core.js';
 import {
   closeLeftOpen,
@@ -123,9 +128,9 @@ export async function rollBack(
       signal,
       onCreated: (deployment) => rememberDeployment(deployment.id),
       afterTurn: (seen) => {
-        const answered = answeredAgain(seen, settings, press);
-        standing = answered?.standing;
-        return answered?.message;
+        const noOp = answeredAfterTurn(seen, { to: settings.to, press }, settings.environment);
+        standing = noOp?.standing;
+        return noOp?.message;
       },
       runStatus: opened.runStatus,
       ledgerFlag: opened.flag,
@@ -137,24 +142,6 @@ export async function rollBack(
   if (outcome.result === 'skipped' && standing)
     throw new RollbackNoOp(outcome.reason ?? 'nothing to do', standing, outcome.deployment);
   return { plan, history, press, outcome: { ...outcome, abandoned: [...abandoned, ...outcome.abandoned] } };
-}
-
-/** The plan again, from what the wait's last read saw: has another run answered this press meanwhile? */
-function answeredAgain(
-  seen: DeploymentEntry[],
-  settings: RollbackSettings,
-  press: Press,
-): { message: string; standing: DeploymentEntry } | undefined {
-  if (settings.to === undefined) {
-    const answered = answeredBy(seen, press, settings.environment);
-    if (answered) return { message: answered.message, standing: answered.rollback };
-  }
-  try {
-    planRollback(withoutRollbacksInFlight(seen, press).history, settings.to);
-  } catch (error) {
-    if (error instanceof RollbackNoOp) return { message: error.message, standing: error.standing };
-  }
-  return undefined;
 }
 
 export async function main({ signal }: StepContext): Promise<void> {
