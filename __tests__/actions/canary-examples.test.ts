@@ -229,7 +229,9 @@ describe.skipIf(!present)('each shipped canary example against a real Prometheus
           const latency = step.metrics.find((m) => m.metric === 'latency')!;
           expect(latency.aggregate).toBeUndefined();
           expect(latency.samples.canary).toBeGreaterThanOrEqual(20);
-          expect(latency.samples.baseline).toBeGreaterThan(latency.samples.canary);
+          // Below half the traffic the baseline serves more; at 50% either side may (a coin toss per request).
+          if (step.weight < 50) expect(latency.samples.baseline).toBeGreaterThan(latency.samples.canary);
+          else expect(latency.samples.baseline).toBeGreaterThanOrEqual(20);
         }
       });
 
