@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RepositoryError, repositoryFromRemote, resolveRepository } from '../src/cli-repository.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from './fakes/github/index.js';
 import { repoRoot } from './helpers/repo.js';
-import { cleanup, GIT_ENV, Repo } from './release/repo.js';
+import { cleanup, GIT_ENV, Repo } from './versioning/repo.js';
 
 const exec = promisify(execFile);
 const bin = join(repoRoot, 'bin/deploy-kit.js');

@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeRelease } from '../src/release/analyze.js';
-import { readCommits } from '../src/release/git.js';
+import { analyzeRelease } from '../src/versioning/analyze.js';
+import { readCommits } from '../src/versioning/git.js';
 import { type BenchResult, fixed, median, nowMs, progress, table, timed } from './lib.js';
 
 const COMMITS = 50_000;

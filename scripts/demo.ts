@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FakeGitHub, startFakeGitHub } from '../__tests__/fakes/github/index.js';
 import { startTestApp, type TestApp } from '../__tests__/fakes/test-app.js';
-import { Repo } from '../__tests__/release/repo.js';
+import { Repo } from '../__tests__/versioning/repo.js';
 import { formatStatus } from '../src/cli-status.js';
 import { FileLedger } from '../src/ledger/file.js';
 import { readStatus } from '../src/ledger/status.js';

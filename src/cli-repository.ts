@@ -3,7 +3,7 @@
 // names no repository: the actions then refuse every GitHub call and leave links out (src/actions/kit/context.ts).
 import { execFileSync } from 'node:child_process';
 import { NAME_THE_REPOSITORY } from './actions/kit/context.js';
-import { quote } from './common/units.js';
+import { quote } from './common/input-error.js';
 
 export interface RepositoryChoice {
   /** owner/name, or undefined when nothing names one. */

@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RolloutReport } from '../../src/canary/report.js';
-import { parseDuration } from '../../src/common/units.js';
+import { parseDuration } from '../../src/common/durations.js';
 import { runAction } from '../../src/runner/runner.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { NGINX_MISSING, nginxAvailable, type RunningNginx, startNginx } from '../helpers/nginx.js';

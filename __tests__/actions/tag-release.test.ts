@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunActionOptions, runAction } from '../../src/runner/runner.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
-import { cleanup, Repo } from '../release/repo.js';
+import { cleanup, Repo } from '../versioning/repo.js';
 
 const node = nodeBinaries().at(-1)!.path;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeSteps, leastDuration, parseSteps } from '../../src/canary/steps.js';
-import { InputError } from '../../src/common/units.js';
+import { InputError } from '../../src/common/input-error.js';
 
 const HOLD = 60_000;
 

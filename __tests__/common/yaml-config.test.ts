@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseDuration } from '../../src/common/units.js';
+import { parseDuration } from '../../src/common/durations.js';
+import { InputError } from '../../src/common/input-error.js';
 import {
   closest,
   type DocumentWording,

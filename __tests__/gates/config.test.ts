@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/common/units.js';
+import { InputError } from '../../src/common/input-error.js';
 import {
   CHECKS_DEFAULTS,
   canonicalTimeZone,

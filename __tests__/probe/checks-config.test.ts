@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DURATION_PATTERN, InputError, PERCENT_PATTERN, STATUS_PATTERN } from '../../src/common/units.js';
+import { DURATION_PATTERN } from '../../src/common/durations.js';
+import { InputError } from '../../src/common/input-error.js';
+import { PERCENT_PATTERN } from '../../src/common/numbers.js';
+import { STATUS_PATTERN } from '../../src/http/status-ranges.js';
 import {
   type CheckDefaults,
   checksSchema,

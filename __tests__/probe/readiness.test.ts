@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, type ProbeResult, type RequestSpec } from '../../src/probe/http-client.js';
-import {
-  backoffMs,
-  isHealable,
-  type ReadinessDeps,
-  retryAfterMs,
-  sleep,
-  waitUntilReady,
-} from '../../src/probe/readiness.js';
-import type { RetrySettings } from '../../src/probe/types.js';
+import { HttpClient } from '../../src/http/client.js';
+import type { RetrySettings } from '../../src/http/retry.js';
+import { sleep } from '../../src/http/timing.js';
+import type { ProbeResult, RequestSpec } from '../../src/http/types.js';
+import { type ReadinessDeps, waitUntilReady } from '../../src/probe/readiness.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 
 const RETRY: RetrySettings = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2 };
@@ -42,54 +37,6 @@ function scripted(...results: ProbeResult[]): () => Promise<ProbeResult> {
   let i = 0;
   return async () => results[Math.min(i++, results.length - 1)]!;
 }
-
-describe('readiness rules', () => {
-  it('heals refused, reset, timeout, 5xx and 429 only', () => {
-    const error = (kind: 'refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'redirect'): ProbeResult => ({
-      latencyUs: 1,
-      error: { kind, message: kind },
-    });
-    expect(['refused', 'reset', 'timeout'].map((k) => isHealable(error(k as 'refused')))).toEqual([
-      true,
-      true,
-      true,
-    ]);
-    expect(['dns', 'tls', 'redirect'].map((k) => isHealable(error(k as 'dns')))).toEqual([
-      false,
-      false,
-      false,
-    ]);
-    expect([500, 502, 503, 429].map((s) => isHealable(answered(s)))).toEqual([true, true, true, true]);
-    expect([200, 204, 301, 400, 401, 403, 404, 418].map((s) => isHealable(answered(s)))).toEqual(
-      new Array(8).fill(false),
-    );
-  });
-
-  it('reads retry-after as seconds or an HTTP date', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(retryAfterMs({ 'retry-after': '3' }, now)).toBe(3000);
-    expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 2026 00:00:02 GMT' }, now)).toBe(2000);
-    expect(retryAfterMs({ 'retry-after': 'Wed, 31 Dec 2025 00:00:00 GMT' }, now)).toBe(0);
-    expect(retryAfterMs({ 'retry-after': 'soon' }, now)).toBeUndefined();
-    expect(retryAfterMs({}, now)).toBeUndefined();
-  });
-
-  it('backs off exponentially with full jitter, up to the maximum', () => {
-    expect(backoffMs(1, RETRY, () => 0.999)).toBeCloseTo(99.9);
-    expect(backoffMs(3, RETRY, () => 0.999)).toBeCloseTo(399.6);
-    expect(backoffMs(10, RETRY, () => 0.999)).toBeCloseTo(999);
-    expect(backoffMs(10, RETRY, () => 0)).toBe(0);
-    expect(backoffMs(2, RETRY, () => 0.5)).toBe(100);
-  });
-
-  it('sleeps, and wakes early on abort', async () => {
-    const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 20);
-    await sleep(5000, controller.signal);
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
-});
 
 describe('waitUntilReady (fake time)', () => {
   it('retries healable failures until the first final answer', async () => {

@@ -17,7 +17,7 @@ import type { FaultOptions } from '../fakes/github/faults.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
-import { cleanup as cleanupRepos, Repo } from '../release/repo.js';
+import { cleanup as cleanupRepos, Repo } from '../versioning/repo.js';
 
 export const node = nodeBinaries().at(-1)!.path;
 

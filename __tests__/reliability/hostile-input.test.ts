@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/actions/kit/run.js';
-import { InputError } from '../../src/common/units.js';
+import { InputError } from '../../src/common/input-error.js';
 import { evaluateDefault } from '../../src/runner/manifest.js';
 import type { ActionRun } from '../../src/runner/runner.js';
 import { ACTIONS, type ActionCase, everythingShown, STACK_LINE, type World } from './actions.js';

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { type FakeCacheService, startFakeCacheService } from '../fakes/cache/index.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
-import { Repo } from '../release/repo.js';
+import { Repo } from '../versioning/repo.js';
 import { type JobRun, runJob, runWorkflow, type WorkflowRunOptions } from './runner.js';
 import { actionStandIns } from './stand-ins/actions.js';
 import { type Fleet, type FleetOptions, startFleet } from './stand-ins/fleet.js';

@@ -3,9 +3,12 @@
 // which is how GitHub's API answers a repository or environment variable
 // (GET /repos/{owner}/{repo}/actions/variables/{name}), so `gh variable set CANARY_CONTROL --body pause`
 // can steer a rollout. Headers (a token) are sent and never logged.
-import { redactUrl } from '../common/safe-url.js';
-import { headersProblem } from '../common/units.js';
-import { HttpClient, httpUrlProblem, type RequestSpec } from '../probe/http-client.js';
+
+import { HttpClient } from '../http/client.js';
+import { headersProblem } from '../http/headers.js';
+import { redactUrl } from '../http/safe-url.js';
+import type { RequestSpec } from '../http/types.js';
+import { httpUrlProblem } from '../http/url.js';
 import { ControlError, type ControlReading, parseControl, type RolloutControl } from './control.js';
 
 export interface HttpControlSettings {

@@ -36,7 +36,7 @@
 // state under its own key, so it never resumes or cleans up a real rollout (and the other way round).
 import { decide, type Undecided } from '../analysis/policy.js';
 import type { Judgment, OutcomePolicies, StepAnalysis } from '../analysis/types.js';
-import { formatDuration } from '../common/units.js';
+import { formatDuration } from '../common/durations.js';
 import type { MetricSource, Observation } from '../metrics/types.js';
 import type { Router } from '../traffic/types.js';
 import type { ControlReading, RolloutControl } from './control.js';

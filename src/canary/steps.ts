@@ -11,7 +11,8 @@
 // no hold. The last step may be below 100: the canary is then judged up to that weight and left there, and
 // `promoted` means it passed every step (promotion to 100 is left to the workflow).
 import { parse } from 'yaml';
-import { DURATION_RANGES, describe, InputError, parseDuration, quote } from '../common/units.js';
+import { DURATION_RANGES, parseDuration } from '../common/durations.js';
+import { describe, InputError, quote } from '../common/input-error.js';
 
 export interface CanaryStep {
   /** The canary's share of traffic in percent, 1..100. */

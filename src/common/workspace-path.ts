@@ -3,7 +3,7 @@
 // that points out are refused before anything runs, naming what was given and where it leads.
 import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { InputError } from './units.js';
+import { InputError } from './input-error.js';
 
 /** The folders paths may lead into: GITHUB_WORKSPACE (else the current folder) and RUNNER_TEMP when set. */
 export interface PathRoots {

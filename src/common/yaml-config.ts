@@ -10,7 +10,7 @@ import { readFile as readFileAsync } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { InputError, quote, type SourceLocation } from './units.js';
+import { InputError, quote, type SourceLocation } from './input-error.js';
 import { type PathRoots, resolveInside } from './workspace-path.js';
 
 /** Messages name at most this many problems, then how many more there are. */

@@ -17,7 +17,7 @@
 //   `isRequired` of each context), the pushed branch on pushes, the default branch for tags.
 // - Patterns match the check's name or `Workflow / name` (as pull requests show it); case matters, as it
 //   does for GitHub's required checks. `*` is any text, `?` one character.
-import { formatDuration } from '../common/units.js';
+import { formatDuration } from '../common/durations.js';
 import type { GitHubClient } from '../github/client.js';
 import { GitHubApiError, toGitHubApiError } from '../github/errors.js';
 import {

@@ -8,7 +8,7 @@
 // gate could not say). The migrations gate runs its command the same way (runGateCommand).
 
 import { type CommandResult, runCommand } from '../command/run.js';
-import { formatDuration } from '../common/units.js';
+import { formatDuration } from '../common/durations.js';
 import { resolveFolderInside } from '../common/workspace-path.js';
 import type {
   CommandGateConfig,

@@ -37,7 +37,8 @@
 // it (`freeze.windows[0].timezone`, or `freeze[0].timezone` for the list form) and its line and column.
 
 import gatesSchema from '../../schemas/preflight-gates.schema.json' with { type: 'json' };
-import { InputError, parseDuration, quote } from '../common/units.js';
+import { parseDuration } from '../common/durations.js';
+import { InputError, quote } from '../common/input-error.js';
 import type { PathRoots } from '../common/workspace-path.js';
 import {
   closest,

@@ -6,7 +6,7 @@
 // there or not executable) and a directory that does not exist: those mean the check never ran, so the
 // verdict is `error`. A timeout is an `error` too: a hung migration check says nothing about pending ones.
 
-import { formatDuration } from '../common/units.js';
+import { formatDuration } from '../common/durations.js';
 import { couldNotRun, describeEnding, outputTail, runGateCommand } from './command.js';
 import type { CommandGateConfig, Gate, GateContext, GateOutcome } from './types.js';
 

@@ -1,6 +1,6 @@
 // What is live in each environment and what happened there lately, read from a ledger (`deploy-kit status`).
 // Pure: a Ledger in, plain data out; the CLI formats it as a table or JSON.
-import { redactUrl } from '../common/safe-url.js';
+import { redactUrl } from '../http/safe-url.js';
 import {
   type DeploymentEntry,
   type DeploymentState,

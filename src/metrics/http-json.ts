@@ -8,11 +8,12 @@
 //   errorRate  the error rate (a fraction 0..1, or a percentage with errorRateUnit: percent) × requests
 // A field that is null, or an empty array, is no data (a note); a path that is not there is an error.
 
-import { redactUrl } from '../common/safe-url.js';
-import { headersProblem } from '../common/units.js';
+import { HttpClient } from '../http/client.js';
+import { headersProblem } from '../http/headers.js';
+import { redactUrl } from '../http/safe-url.js';
+import type { RequestSpec, TlsSettings } from '../http/types.js';
+import { httpUrlProblem } from '../http/url.js';
 import { getJsonPath, parseJsonPath } from '../probe/assertions.js';
-import { HttpClient, httpUrlProblem, type RequestSpec } from '../probe/http-client.js';
-import type { TlsSettings } from '../probe/types.js';
 import { capErrorsAtRequests } from './observation.js';
 import { fillTemplate, templateValues, unknownPlaceholders } from './template.js';
 import {

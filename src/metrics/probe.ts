@@ -4,11 +4,13 @@
 // (answered requests, whatever their status); an error is a connection failure, a timeout or a status
 // outside the expected ranges. Needs no monitoring at all.
 import { setMaxListeners } from 'node:events';
-import { headersProblem } from '../common/units.js';
+import { HttpClient } from '../http/client.js';
+import { describeResult } from '../http/errors.js';
+import { headersProblem } from '../http/headers.js';
+import type { StatusRange } from '../http/status-ranges.js';
+import type { ProbeResult, RequestSpec, TlsSettings } from '../http/types.js';
+import { httpUrlProblem } from '../http/url.js';
 import { formatStatusRanges, statusAccepted } from '../probe/assertions.js';
-import { HttpClient, httpUrlProblem, type ProbeResult, type RequestSpec } from '../probe/http-client.js';
-import { describeResult } from '../probe/readiness.js';
-import type { StatusRange, TlsSettings } from '../probe/types.js';
 import {
   type CollectRequest,
   type MetricSource,

@@ -32,10 +32,11 @@
 // and counted in a note, and so are ±Inf ones.
 
 import { setMaxListeners } from 'node:events';
-import { redactUrl } from '../common/safe-url.js';
-import { headersProblem } from '../common/units.js';
-import { HttpClient, httpUrlProblem, type RequestSpec } from '../probe/http-client.js';
-import type { TlsSettings } from '../probe/types.js';
+import { HttpClient } from '../http/client.js';
+import { headersProblem } from '../http/headers.js';
+import { redactUrl } from '../http/safe-url.js';
+import type { RequestSpec, TlsSettings } from '../http/types.js';
+import { httpUrlProblem } from '../http/url.js';
 import { capErrorsAtRequests } from './observation.js';
 import { escapePromQLString, fillTemplate, templateValues, unknownPlaceholders } from './template.js';
 import {

@@ -1,6 +1,8 @@
 // Evaluates one answer against a check's assertions. Each failure is one line that says what was
 // expected and what came back: `status 404 not in 2xx`, `json $.status: expected "ok", got "down"`.
-import type { CheckSpec, HeaderAssertion, JsonAssertion, StatusRange } from './types.js';
+
+import type { StatusRange } from '../http/status-ranges.js';
+import type { CheckSpec, HeaderAssertion, JsonAssertion } from './types.js';
 
 /** The parts of an answer assertions look at. */
 export interface Answer {

@@ -9,17 +9,9 @@ import { readFile as readFileAsync } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import checksSchema from '../../schemas/smoke-test-checks.schema.json' with { type: 'json' };
-import {
-  DURATION_RANGES,
-  InputError,
-  isHeaderName,
-  isHeaderValue,
-  parseDuration,
-  parsePercentOrFraction,
-  parseStatusRanges,
-  parseUrl,
-  quote,
-} from '../common/units.js';
+import { DURATION_RANGES, parseDuration } from '../common/durations.js';
+import { InputError, quote } from '../common/input-error.js';
+import { parsePercentOrFraction } from '../common/numbers.js';
 import { type PathRoots, resolveInside } from '../common/workspace-path.js';
 import {
   type DocumentWording,
@@ -33,14 +25,12 @@ import {
   type Segment,
   suggest,
 } from '../common/yaml-config.js';
-import type {
-  CheckSpec,
-  HeaderAssertion,
-  JsonAssertion,
-  StatusRange,
-  Thresholds,
-  TlsSettings,
-} from './types.js';
+import { isHeaderName, isHeaderValue } from '../http/headers.js';
+import type { StatusRange } from '../http/status-ranges.js';
+import { parseStatusRanges } from '../http/status-ranges.js';
+import type { TlsSettings } from '../http/types.js';
+import { parseUrl } from '../http/url.js';
+import type { CheckSpec, HeaderAssertion, JsonAssertion, Thresholds } from './types.js';
 
 /** The JSON Schema the checks are validated with; the same object as the published schema file. */
 export { checksSchema };
@@ -163,7 +153,7 @@ export { keyPath };
 const CHECKS_VOCABULARY: SchemaVocabulary = {
   schema: checksSchema,
   ajv: () => import('ajv'),
-  // Values whose form a units.ts parser knows; its message beats the schema's.
+  // Values whose form a parser in common/ or http/ knows; its message beats the schema's.
   semantic: [
     { pattern: /^\/(checks\/\d+|defaults)\/timeout$/, parse: parseDuration },
     { pattern: /^\/(checks\/\d+|defaults)\/latency\/(p50|p95|p99|max)$/, parse: parseDuration },

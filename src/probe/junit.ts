@@ -1,6 +1,6 @@
 // A smoke report as JUnit XML, the format GitHub test reporters read (dorny/test-reporter,
 // mikepenz/action-junit-report): one <testsuite> in a <testsuites> root, one <testcase> per check.
-import { formatDuration } from '../common/units.js';
+import { formatDuration } from '../common/durations.js';
 import type { CheckResult, SmokeReport } from './types.js';
 
 /** Characters XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE, U+FFFF, unpaired surrogates): dropped. */

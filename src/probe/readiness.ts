@@ -1,58 +1,10 @@
 // Waiting for a target to be ready: retry healable failures (refused, reset, timeout, 5xx, 429) with
 // exponential back-off and full jitter, honouring retry-after, until the first final answer or the wait
 // runs out. A 4xx other than 429 is final at once, and so is a 2xx whatever its assertions say.
-import type { IncomingHttpHeaders } from 'node:http';
-import { MAX_TIMER_MS, type ProbeResult } from './http-client.js';
-import type { RetrySettings } from './types.js';
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** Resolves after `ms`, or as soon as `signal` aborts (it never rejects). */
-export const sleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-/** True when waiting may fix it: connection refused, reset or timed out, a 5xx, or a 429. */
-export function isHealable(result: ProbeResult): boolean {
-  if (result.error)
-    return (
-      result.error.kind === 'refused' || result.error.kind === 'reset' || result.error.kind === 'timeout'
-    );
-  const status = result.answer?.status ?? 0;
-  return status >= 500 || status === 429;
-}
-
-/** The wait a `retry-after` header asks for (seconds or an HTTP date), in ms; undefined when absent or unreadable. */
-export function retryAfterMs(headers: IncomingHttpHeaders, nowMs: number): number | undefined {
-  const value = headers['retry-after']?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
-/** Full jitter: uniform in [0, min(maxDelay, initialDelay·factor^(failures-1))). */
-export function backoffMs(failures: number, retry: RetrySettings, random: () => number): number {
-  const ceiling = Math.min(
-    retry.maxDelayMs,
-    retry.initialDelayMs * retry.factor ** Math.max(0, failures - 1),
-  );
-  return random() * ceiling;
-}
-
-/** `connection refused (ECONNREFUSED)`, `status 503`. */
-export function describeResult(result: ProbeResult): string {
-  if (result.error) return result.error.message;
-  return `status ${result.answer?.status ?? 0}`;
-}
+import { describeResult } from '../http/errors.js';
+import { backoffMs, isHealable, type RetrySettings, retryAfterMs } from '../http/retry.js';
+import type { Sleep } from '../http/timing.js';
+import type { ProbeResult } from '../http/types.js';
 
 export interface ReadinessOptions {
   waitTimeoutMs: number;

@@ -3,24 +3,16 @@
 // one-line reasons (readiness, assertions, error rate, latency percentiles, certificate expiry).
 
 import { setMaxListeners } from 'node:events';
-import { redactUrl } from '../common/safe-url.js';
-import { formatDuration } from '../common/units.js';
+import { formatDuration } from '../common/durations.js';
+import { HttpClient } from '../http/client.js';
+import { describeResult } from '../http/errors.js';
+import { redactUrl } from '../http/safe-url.js';
+import { MAX_TIMER_MS, sleep as realSleep, type Sleep } from '../http/timing.js';
+import { fetchPeerCertificate } from '../http/tls.js';
+import type { CertificateInfo, ProbeResult } from '../http/types.js';
 import { evaluateAnswer, needsBody } from './assertions.js';
 import { LatencyHistogram } from './histogram.js';
-import {
-  type CertificateInfo,
-  fetchPeerCertificate,
-  HttpClient,
-  MAX_TIMER_MS,
-  type ProbeResult,
-} from './http-client.js';
-import {
-  describeResult,
-  type ReadinessOutcome,
-  sleep as realSleep,
-  type Sleep,
-  waitUntilReady,
-} from './readiness.js';
+import { type ReadinessOutcome, waitUntilReady } from './readiness.js';
 import type {
   CheckResult,
   CheckSpec,

@@ -1,10 +1,7 @@
 // The probe engine's typed settings and results. Pure data: no @actions/* here.
-
-/** An inclusive range of accepted HTTP status codes; `2xx` is { min: 200, max: 299 }. */
-export interface StatusRange {
-  min: number;
-  max: number;
-}
+import type { RetrySettings } from '../http/retry.js';
+import type { StatusRange } from '../http/status-ranges.js';
+import type { TlsSettings } from '../http/types.js';
 
 /** An assertion on one field of a JSON body. `path` is dotted with [index] (`data.items[0].id`, `$` prefix allowed). */
 export interface JsonAssertion {
@@ -33,15 +30,6 @@ export interface Thresholds {
   maxErrorRate?: number;
 }
 
-export interface TlsSettings {
-  /** Fail when the server certificate expires within this many days. */
-  minValidDays?: number;
-  /** Accept self-signed or otherwise untrusted certificates (the expiry is still checked). */
-  insecure: boolean;
-  /** Extra CA certificates (PEM) to trust. */
-  ca?: string;
-}
-
 export interface CheckSpec {
   name: string;
   url: string;
@@ -60,12 +48,6 @@ export interface CheckSpec {
   /** Requests sent for this check (the first successful readiness answer counts as the first). */
   samples: number;
   thresholds: Thresholds;
-}
-
-export interface RetrySettings {
-  initialDelayMs: number;
-  maxDelayMs: number;
-  factor: number;
 }
 
 export interface SmokeSettings {

@@ -1,5 +1,5 @@
 // One check per URL from action-level defaults: what `url` lines become in smoke-test and the root action.
-import { redactUrl } from '../common/safe-url.js';
+import { redactUrl } from '../http/safe-url.js';
 import type { CheckDefaults } from './checks-config.js';
 import type { CheckSpec } from './types.js';
 

@@ -4,11 +4,14 @@
 // Connection failures, timeouts, 5xx and 429 are retried with exponential back-off (honouring
 // retry-after); any other answer fails at once. Header values may carry tokens: they are never logged
 // or put in an error, and the URL is shown without credentials.
-import { redactUrl } from '../common/safe-url.js';
-import { headersProblem, isHeaderName } from '../common/units.js';
-import { HttpClient, httpUrlProblem, type ProbeResult, type RequestSpec } from '../probe/http-client.js';
-import { backoffMs, sleep as realSleep, retryAfterMs, type Sleep } from '../probe/readiness.js';
-import type { TlsSettings } from '../probe/types.js';
+
+import { HttpClient } from '../http/client.js';
+import { headersProblem, isHeaderName } from '../http/headers.js';
+import { backoffMs, retryAfterMs } from '../http/retry.js';
+import { redactUrl } from '../http/safe-url.js';
+import { sleep as realSleep, type Sleep } from '../http/timing.js';
+import type { ProbeResult, RequestSpec, TlsSettings } from '../http/types.js';
+import { httpUrlProblem } from '../http/url.js';
 import { type Router, RouterError, type RouterLog, type WeightChange } from './types.js';
 
 export interface HttpRouterSettings {

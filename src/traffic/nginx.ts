@@ -17,9 +17,9 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runCommand } from '../command/run.js';
-import { redactUrl } from '../common/safe-url.js';
-import { HttpClient } from '../probe/http-client.js';
-import { sleep } from '../probe/readiness.js';
+import { HttpClient } from '../http/client.js';
+import { redactUrl } from '../http/safe-url.js';
+import { sleep } from '../http/timing.js';
 import { type Router, RouterError, type RouterLog, type WeightChange } from './types.js';
 
 export interface NginxRouterSettings {

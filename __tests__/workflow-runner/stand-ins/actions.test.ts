@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Repo } from '../../release/repo.js';
+import { Repo } from '../../versioning/repo.js';
 import type { StandInCall } from '../runner.js';
 import { actionStandIns } from './actions.js';
 

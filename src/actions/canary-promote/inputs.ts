@@ -12,18 +12,13 @@ import { createHttpControl, type HttpControlSettings } from '../../canary/contro
 import type { RolloutSettings } from '../../canary/rollout.js';
 import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
-import {
-  DURATION_RANGES,
-  describe,
-  formatDuration,
-  headersProblem,
-  InputError,
-  parseEnvironmentName,
-  parseUrl,
-  quote,
-} from '../../common/units.js';
+import { DURATION_RANGES, formatDuration } from '../../common/durations.js';
+import { describe, InputError, quote } from '../../common/input-error.js';
+import { parseEnvironmentName } from '../../common/words.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import { DEFAULT_CONCURRENT_TIMEOUT_MS } from '../../deploy/deploy.js';
+import { headersProblem } from '../../http/headers.js';
+import { httpUrlProblem, parseUrl } from '../../http/url.js';
 import {
   createMetricSource,
   type HttpJsonFields,
@@ -33,7 +28,6 @@ import {
   type MetricSourceKind,
   type PrometheusQueries,
 } from '../../metrics/index.js';
-import { httpUrlProblem } from '../../probe/http-client.js';
 import {
   createRouter,
   ROUTER_KINDS,

@@ -5,7 +5,7 @@ import type { MetricJudgment, Statistic } from '../../analysis/types.js';
 import type { RolloutReport, StepReport } from '../../canary/report.js';
 import type { CleanupResult, RolloutSettings } from '../../canary/rollout.js';
 import { describeSteps } from '../../canary/steps.js';
-import { formatDuration } from '../../common/units.js';
+import { formatDuration } from '../../common/durations.js';
 import { footer, table } from '../kit/markdown.js';
 import type { RollbackSettings } from '../rollback/inputs.js';
 import type { RollbackRun } from '../rollback/main.js';

@@ -1,5 +1,6 @@
 // Every deploy-env input parsed and validated into one typed settings object, before anything is recorded.
-import { InputError, parseEnvironmentName } from '../../common/units.js';
+import { InputError } from '../../common/input-error.js';
+import { parseEnvironmentName } from '../../common/words.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import { readOnConcurrent } from '../kit/concurrency.js';
 import { runContext, runInfo } from '../kit/context.js';

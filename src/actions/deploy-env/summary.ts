@@ -1,5 +1,5 @@
 // deploy-env's job summary: what was deployed where, what it replaced, and why it did not go live.
-import { formatDuration } from '../../common/units.js';
+import { formatDuration } from '../../common/durations.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
 import { versionOf } from '../../ledger/types.js';
 import { abandonedTable, escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';

@@ -1,6 +1,6 @@
 // The environment's turn-taking inputs, read alike by every action that deploys: deploy-env, rollback and
 // the release.
-import { DURATION_RANGES } from '../../common/units.js';
+import { DURATION_RANGES } from '../../common/durations.js';
 import { DEFAULT_CONCURRENT_TIMEOUT_MS, type DeploySettings } from '../../deploy/deploy.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../../deploy/lease.js';
 import type { InputReader } from './inputs.js';

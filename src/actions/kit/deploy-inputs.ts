@@ -2,7 +2,7 @@
 // folder the command runs in, the release bundle and the deployment's payload. One reading, one wording.
 import { existsSync } from 'node:fs';
 import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
-import { InputError } from '../../common/units.js';
+import { InputError } from '../../common/input-error.js';
 import type { PathRoots } from '../../common/workspace-path.js';
 import { resolveWithGit } from '../../deploy/resolve-ref.js';
 import { eventCommit, type RunContext } from './context.js';

@@ -1,6 +1,6 @@
 // What preflight-gates and the root action read alike for the gates engine: the gates' source (YAML or a
 // file), the target the gates judge (commit, ref, pull request, labels) and the env gate's secrets, masked.
-import { InputError } from '../../common/units.js';
+import { InputError } from '../../common/input-error.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import type { RunContext } from './context.js';
 import { setSecret } from './core.js';

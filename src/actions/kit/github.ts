@@ -1,7 +1,8 @@
 // The GitHub client as the actions use it: the shared Octokit (src/github/client.ts), logging through the
 // job log, and behind a proxy @actions/github's fetch, which honours HTTPS_PROXY and no_proxy. Both load
 // only when an action talks to GitHub.
-import { parseDuration, parsePositiveInt } from '../../common/units.js';
+import { parseDuration } from '../../common/durations.js';
+import { parsePositiveInt } from '../../common/numbers.js';
 import type { GitHubClient, GitHubClientOptions } from '../../github/client.js';
 import { requireRepository } from './context.js';
 import * as core from './core.js';

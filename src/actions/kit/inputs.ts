@@ -1,9 +1,16 @@
 // Typed reads of action inputs. Every read names the input literally, so a contract test can check the
 // inputs the code reads against those action.yml declares.
-import { redactUrl } from '../../common/safe-url.js';
-import * as units from '../../common/units.js';
+
+import { type DurationBounds, parseDuration } from '../../common/durations.js';
+import { InputError } from '../../common/input-error.js';
+import { parsePercentOrFraction, parsePositiveInt } from '../../common/numbers.js';
+import { parseBoolean, parseEnum, parseLines } from '../../common/words.js';
 import { type PathRoots, resolveFolderInside, resolveInside } from '../../common/workspace-path.js';
-import type { StatusRange } from '../../probe/types.js';
+import { parseHeaderLines } from '../../http/headers.js';
+import { redactUrl } from '../../http/safe-url.js';
+import type { StatusRange } from '../../http/status-ranges.js';
+import { parseStatusRanges } from '../../http/status-ranges.js';
+import { parseUrl } from '../../http/url.js';
 import * as core from './core.js';
 import { maskHeaderValues, maskUrlCredentials } from './secrets.js';
 
@@ -18,7 +25,7 @@ export class InputReader {
 
   required(name: string): string {
     const value = this.string(name);
-    if (value === undefined) throw new units.InputError(name, `'${name}' is required`);
+    if (value === undefined) throw new InputError(name, `'${name}' is required`);
     return value;
   }
 
@@ -43,7 +50,7 @@ export class InputReader {
    */
   recordedUrl(name: string): string | undefined {
     const value = this.url(name);
-    return value === undefined ? undefined : redactUrl(units.parseUrl(name, value));
+    return value === undefined ? undefined : redactUrl(parseUrl(name, value));
   }
 
   /**
@@ -53,7 +60,7 @@ export class InputReader {
   label(name: string): string | undefined {
     const value = this.string(name);
     if (value !== undefined && (value.length > 256 || /[\u0000-\u001f\u007f]/.test(value))) {
-      throw new units.InputError(
+      throw new InputError(
         name,
         `'${name}' must be one line of at most 256 characters without control characters, like 1.4.2 or build-1234 (got ${value.length} characters)`,
       );
@@ -76,45 +83,45 @@ export class InputReader {
   }
 
   lines(name: string): string[] {
-    return units.parseLines(this.raw(name));
+    return parseLines(this.raw(name));
   }
 
   boolean(name: string): boolean | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parseBoolean(name, value);
+    return value === undefined ? undefined : parseBoolean(name, value);
   }
 
-  /** A duration within its range: every duration input says what it accepts (units.DURATION_RANGES). */
-  duration(name: string, range: units.DurationBounds): number | undefined {
+  /** A duration within its range: every duration input says what it accepts (DURATION_RANGES in common/durations.ts). */
+  duration(name: string, range: DurationBounds): number | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parseDuration(name, value, range);
+    return value === undefined ? undefined : parseDuration(name, value, range);
   }
 
   fraction(name: string): number | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parsePercentOrFraction(name, value);
+    return value === undefined ? undefined : parsePercentOrFraction(name, value);
   }
 
   integer(name: string, range: { min?: number; max?: number } = {}): number | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parsePositiveInt(name, value, range);
+    return value === undefined ? undefined : parsePositiveInt(name, value, range);
   }
 
   choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : (units.parseEnum(name, value, allowed) as T);
+    return value === undefined ? undefined : (parseEnum(name, value, allowed) as T);
   }
 
   statusRanges(name: string): StatusRange[] | undefined {
     const value = this.string(name);
-    return value === undefined ? undefined : units.parseStatusRanges(name, value);
+    return value === undefined ? undefined : parseStatusRanges(name, value);
   }
 
   /** Header lines; values are masked as they are read, since headers carry tokens. */
   headers(name: string): Record<string, string> {
     const value = this.string(name);
     if (value === undefined) return {};
-    const headers = units.parseHeaderLines(name, value);
+    const headers = parseHeaderLines(name, value);
     maskHeaderValues(headers);
     return headers;
   }

@@ -1,7 +1,7 @@
 // Chooses the ledger and the artifact store from the `ledger` input. The GitHub ledger and its Octokit load
 // only when chosen, so file-ledger runs (a laptop, another CI) never pay for them.
 import { isAbsolute, resolve } from 'node:path';
-import { InputError } from '../../common/units.js';
+import { InputError } from '../../common/input-error.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { RunAttemptStatus } from '../../deploy/lease.js';
 import type { GitHubClient } from '../../github/client.js';

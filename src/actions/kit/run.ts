@@ -1,5 +1,5 @@
 // The shared run wrapper of every action entry: one place for failure, cancellation and exit.
-import { redactUrl } from '../../common/safe-url.js';
+import { redactUrl } from '../../http/safe-url.js';
 import * as core from './core.js';
 
 export interface StepContext {

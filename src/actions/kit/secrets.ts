@@ -1,5 +1,5 @@
 // What counts as secret in what users hand us, masked the moment it is read.
-import { urlSecrets } from '../../common/safe-url.js';
+import { urlSecrets } from '../../http/safe-url.js';
 import * as core from './core.js';
 
 /** Headers whose values describe content, not identity; masking them would blank ordinary words in logs. */
@@ -21,7 +21,7 @@ export function maskHeaderValues(headers: Record<string, string>): void {
 /**
  * Masks what a URL carries that is secret: the password (or lone token) of `https://user:pass@host`, the
  * Basic credentials it becomes, and the values of sensitive query parameters (`?access_token=…`, `sig=…`;
- * the list is SENSITIVE_QUERY_PARAMETERS in common/safe-url.ts).
+ * the list is SENSITIVE_QUERY_PARAMETERS in http/safe-url.ts).
  */
 export function maskUrlCredentials(url: string): void {
   for (const secret of urlSecrets(url)) core.setSecret(secret);

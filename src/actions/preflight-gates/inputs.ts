@@ -3,7 +3,8 @@
 
 import { join } from 'node:path';
 import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
-import { InputError, parseEnvironmentName } from '../../common/units.js';
+import { InputError } from '../../common/input-error.js';
+import { parseEnvironmentName } from '../../common/words.js';
 import { resolveInside } from '../../common/workspace-path.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import { eventCommit, type RunContext, runContext } from '../kit/context.js';

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { formatDuration } from '../../common/units.js';
+import { formatDuration } from '../../common/durations.js';
 import {
   CheckRun,
   type CheckRunMemo,

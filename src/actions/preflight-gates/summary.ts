@@ -1,6 +1,6 @@
 // What preflight-gates shows: one table of the gates (job summary and check run alike), the items behind
 // each gate, and the one-line verdicts used for annotations and the check run's title.
-import { formatDuration } from '../../common/units.js';
+import { formatDuration } from '../../common/durations.js';
 import type { GateResult, GatesReport, GateVerdict } from '../../gates/types.js';
 import { escapeCell, footer, table } from '../kit/markdown.js';
 

@@ -1,10 +1,12 @@
 // Every input of the root action parsed and validated into one typed settings object (the gates and the
 // smoke checks included) before any gate is asked, anything deployed or any request sent.
 
-import { DURATION_RANGES, parseEnvironmentName, parseUrl } from '../../common/units.js';
+import { DURATION_RANGES } from '../../common/durations.js';
+import { parseEnvironmentName } from '../../common/words.js';
 import type { PathRoots } from '../../common/workspace-path.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
 import type { GatesConfig, GateTarget } from '../../gates/types.js';
+import { parseUrl } from '../../http/url.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';

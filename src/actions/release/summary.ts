@@ -1,6 +1,6 @@
 // The root action's job summary: the release as a flow (Mermaid), one row per stage with its time, then
 // the details of the stage that decided it (failed gates, smoke checks, the deploy's last lines, the rollback).
-import { formatDuration } from '../../common/units.js';
+import { formatDuration } from '../../common/durations.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';

@@ -1,5 +1,6 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
-import { InputError, parseEnvironmentName, quote } from '../../common/units.js';
+import { InputError, quote } from '../../common/input-error.js';
+import { parseEnvironmentName } from '../../common/words.js';
 import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
 import { readOnConcurrent } from '../kit/concurrency.js';
 import { runContext, runInfo } from '../kit/context.js';

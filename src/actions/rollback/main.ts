@@ -2,10 +2,10 @@
 // deploy engine (same turn-taking, statuses and cancel-safety as deploy-env) and explain it all.
 
 import { runCommand } from '../../command/run.js';
-import { redactUrl } from '../../common/safe-url.js';
 import { pathRoots } from '../../common/workspace-path.js';
 import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import { abandonedDescription, DEFAULT_LEASE_TIMEOUT_MS, settleAbandoned } from '../../deploy/lease.js';
+import { redactUrl } from '../../http/safe-url.js';
 import { type DeploymentEntry, versionOf } from '../../ledger/types.js';
 import { recordedBundlePath, restoreBundle } from '../../rollback/bundle.js';
 import {

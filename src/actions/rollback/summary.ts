@@ -1,7 +1,8 @@
 // The rollback's job summary: the plan, the outcome, and the environment's recent history.
-import { redactUrl } from '../../common/safe-url.js';
-import { formatDuration } from '../../common/units.js';
+
+import { formatDuration } from '../../common/durations.js';
 import type { DeployOutcome } from '../../deploy/deploy.js';
+import { redactUrl } from '../../http/safe-url.js';
 import { type DeploymentEntry, type DeploymentState, versionOf } from '../../ledger/types.js';
 import { everSucceeded, type RollbackNoOp, type RollbackPlan } from '../../rollback/plan.js';
 import { escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';

@@ -2,8 +2,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DURATION_RANGES, InputError, parseUrl } from '../../common/units.js';
+import { DURATION_RANGES } from '../../common/durations.js';
+import { InputError } from '../../common/input-error.js';
 import { type PathRoots, pathRoots, resolveInside } from '../../common/workspace-path.js';
+import { parseUrl } from '../../http/url.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';

@@ -1,7 +1,7 @@
 // smoke-test: wire inputs to the probe engine, then outputs, annotations, report and the job summary.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatDuration } from '../../common/units.js';
+import { formatDuration } from '../../common/durations.js';
 import { toJUnitXml } from '../../probe/junit.js';
 import { runSmoke } from '../../probe/smoke.js';
 import type { CheckResult, SmokeReport } from '../../probe/types.js';

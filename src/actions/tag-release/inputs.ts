@@ -1,9 +1,9 @@
 // Every tag-release input parsed and validated into one typed settings object, before git or the API is touched.
 
 import { isPlausibleRef } from '../../common/git-refs.js';
-import { InputError } from '../../common/units.js';
-import type { ReleaseRule } from '../../release/commits.js';
-import { isValidTagPrefix } from '../../release/git.js';
+import { InputError } from '../../common/input-error.js';
+import type { ReleaseRule } from '../../versioning/commits.js';
+import { isValidTagPrefix } from '../../versioning/git.js';
 import { eventCommit, runContext } from '../kit/context.js';
 import { InputReader } from '../kit/inputs.js';
 

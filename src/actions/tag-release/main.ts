@@ -9,8 +9,8 @@ export async function main(): Promise<void> {
   const settings = await readSettings();
   // The commit parser and semver load only once the inputs are good (start-up stays under 2× bare node).
   const [{ analyzeRelease }, { renderNotes }] = await Promise.all([
-    import('../../release/analyze.js'),
-    import('../../release/notes.js'),
+    import('../../versioning/analyze.js'),
+    import('../../versioning/notes.js'),
   ]);
   const analysis = await core.group('Reading the history', () =>
     analyzeRelease({
@@ -79,7 +79,7 @@ export async function main(): Promise<void> {
   ];
   const warnings: string[] = [];
   if (settings.dryRun) {
-    const { majorTagPlan } = await import('../../release/publish.js');
+    const { majorTagPlan } = await import('../../versioning/publish.js');
     const plan = majorTagPlan({ ...settings, tag, version, prerelease: Boolean(settings.prerelease) });
     rows.push(['Would move', plan.names.join(', ') || plan.why || '–']);
     facts.push('dry run: no API calls');
@@ -87,7 +87,7 @@ export async function main(): Promise<void> {
     if (!settings.token) throw new Error("'token' is needed to publish (or set dry-run: true)");
     const [client, { publishRelease }] = await Promise.all([
       githubClient(settings.token),
-      import('../../release/publish.js'),
+      import('../../versioning/publish.js'),
     ]);
     const published = await core.group(`Publishing ${tag}`, () =>
       publishRelease({

@@ -5,7 +5,7 @@ import {
   redactUrl,
   SENSITIVE_QUERY_PARAMETERS,
   urlSecrets,
-} from '../../src/common/safe-url.js';
+} from '../../src/http/safe-url.js';
 
 describe('redactUrl', () => {
   it('removes credentials and keeps the rest as written', () => {

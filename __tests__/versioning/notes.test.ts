@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommits } from '../../src/release/commits.js';
-import { renderNotes } from '../../src/release/notes.js';
+import { parseCommits } from '../../src/versioning/commits.js';
+import { renderNotes } from '../../src/versioning/notes.js';
 
 const SHA = (n: number) => n.toString(16).padStart(40, 'a');
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { bumpOf, parseCommits, releaseOf } from '../../src/release/commits.js';
-import { readCommits } from '../../src/release/git.js';
+import { bumpOf, parseCommits, releaseOf } from '../../src/versioning/commits.js';
+import { readCommits } from '../../src/versioning/git.js';
 import { cleanup, Repo } from './repo.js';
 
 afterAll(cleanup);

@@ -6,7 +6,7 @@ import {
   type PublishOptions,
   publishRelease,
   TagConflictError,
-} from '../../src/release/publish.js';
+} from '../../src/versioning/publish.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 
 let gh: FakeGitHub;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextVersion } from '../../src/release/version.js';
+import { nextVersion } from '../../src/versioning/version.js';
 
 describe('nextVersion', () => {
   it('bumps the previous version', () => {

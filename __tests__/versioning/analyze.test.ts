@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeRelease, ShallowHistoryError } from '../../src/release/analyze.js';
+import { analyzeRelease, ShallowHistoryError } from '../../src/versioning/analyze.js';
 import { cleanup, Repo, runGit, tempDir } from './repo.js';
 
 afterAll(cleanup);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { isShallow, listTags, readCommits, resolveCommit } from '../../src/release/git.js';
+import { isShallow, listTags, readCommits, resolveCommit } from '../../src/versioning/git.js';
 import { cleanup, Repo } from './repo.js';
 
 afterAll(cleanup);
