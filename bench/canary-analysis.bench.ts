@@ -2,19 +2,22 @@
 // and Kayenta's rule, on the same seeded data in the same run. Latencies are lognormal with σ = 0.5 on the
 // log scale (median 100 ms); errors are independent per request. Ours looks every 20 samples per side, as
 // the rollout does at each interval; the reference judges look once, at the sample budget of the scenario.
+
+import { hodgesLehmannSorted, mannWhitneySorted } from '../src/analysis/mann-whitney.js';
+import { normalQuantile, normalSurvival } from '../src/analysis/normal.js';
+import { twoProportionTest } from '../src/analysis/proportions.js';
+import {
+  obrienFlemingSpending,
+  powerSpending,
+  SequentialTest,
+  type SpendingFunction,
+} from '../src/analysis/sequential.js';
 import {
   createStepAnalysis,
   DEFAULT_ERROR_RATE_SHARE,
   DEFAULT_SPENDING,
-  mannWhitneySorted,
   resolveSettings,
-  type SpendingFunction,
-  twoProportionTest,
-} from '../src/analysis/index.js';
-import { hodgesLehmannSorted } from '../src/analysis/mann-whitney.js';
-import { normalQuantile, normalSurvival } from '../src/analysis/normal.js';
-import { createFixedThresholdJudge, createKayentaJudge } from '../src/analysis/reference-judges.js';
-import { obrienFlemingSpending, powerSpending, SequentialTest } from '../src/analysis/sequential.js';
+} from '../src/analysis/step-analysis.js';
 import { quantileSorted } from '../src/analysis/thresholds.js';
 import type { AnalysisSettings, Judgment, StepAnalysis } from '../src/analysis/types.js';
 import { runRollout } from '../src/canary/rollout.js';
@@ -22,6 +25,7 @@ import type { RolloutState } from '../src/canary/state.js';
 import type { Observation } from '../src/metrics/types.js';
 import { type BenchResult, fixed, median, nowMs, percentile, progress, table } from './lib.js';
 import { Random } from './random.js';
+import { createFixedThresholdJudge, createKayentaJudge } from './reference-judges.js';
 
 const SIGMA = 0.5;
 const MEDIAN_MS = 100;

@@ -1,8 +1,8 @@
 // npm run docs: regenerates the input/output tables of every action's README from its action.yml.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { withActionTables } from '../src/docs/action-tables.js';
 import { readManifest } from '../src/runner/manifest.js';
+import { withActionTables } from './action-tables.js';
 
 const root = resolve(import.meta.dirname, '..');
 const folders = readdirSync(root, { withFileTypes: true })

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../bench/random.js';
+import { obrienFlemingSpending } from '../../src/analysis/sequential.js';
 import {
   combine,
   createStepAnalysis,
   DEFAULT_ERROR_RATE_SHARE,
-  obrienFlemingSpending,
   resolveSettings,
-} from '../../src/analysis/index.js';
+} from '../../src/analysis/step-analysis.js';
 import type { AnalysisSettings, MetricJudgment, StepAnalysis } from '../../src/analysis/types.js';
 import type { Observation } from '../../src/metrics/types.js';
 

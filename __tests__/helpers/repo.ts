@@ -13,10 +13,6 @@ export function actionNames(): string[] {
     .sort();
 }
 
-export function bundlePath(action: string): string {
-  return join(repoRoot, 'dist', action, 'index.js');
-}
-
 function versionOf(node: string): string {
   return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 }

@@ -13,7 +13,6 @@ import {
   type RunActionOptions,
   runAction,
 } from '../../src/runner/runner.js';
-import type { FaultOptions } from '../fakes/github/faults.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
@@ -786,5 +785,3 @@ export const STACK_LINE = /^\s{4}at .+/m;
 export function everythingShown(run: ActionRun): string {
   return [run.main.stdout, run.main.stderr, run.post?.stdout ?? '', run.post?.stderr ?? ''].join('\n');
 }
-
-export type { FaultOptions };

@@ -33,7 +33,8 @@ import type {
 } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-import { type ActionRun, parseKeyValueFile, runAction } from '../../src/runner/index.js';
+import { parseKeyValueFile } from '../../src/runner/commands.js';
+import { type ActionRun, runAction } from '../../src/runner/runner.js';
 import { repoRoot } from '../helpers/repo.js';
 import {
   type Contexts,

@@ -32,6 +32,7 @@ import { type LockOptions, withLock } from './lock.js';
 import {
   type ArtifactStore,
   type CreateDeploymentRequest,
+  DEPLOYMENT_STATES,
   type DeploymentEntry,
   type DeploymentState,
   type LeaseMark,
@@ -43,16 +44,6 @@ import {
 } from './types.js';
 
 export const FILE_LEDGER_VERSION = 1;
-
-const STATES: readonly DeploymentState[] = [
-  'pending',
-  'queued',
-  'in_progress',
-  'success',
-  'failure',
-  'error',
-  'inactive',
-];
 
 /** A ledger file that cannot be read or written; the message names the file and the problem. */
 export class LedgerFileError extends Error {
@@ -325,8 +316,11 @@ export function parseLedger(path: string, text: string): LedgerData {
     for (const [statusIndex, status] of (statuses as unknown[]).entries()) {
       const sat = `${at}.statuses[${statusIndex}]`;
       if (!isObject(status)) throw bad(sat, `must be an object, got ${kindOf(status)}`);
-      if (!STATES.includes(status.state as DeploymentState)) {
-        throw bad(`${sat}.state`, `must be one of ${STATES.join(', ')}, got ${kindOf(status.state)}`);
+      if (!DEPLOYMENT_STATES.includes(status.state as DeploymentState)) {
+        throw bad(
+          `${sat}.state`,
+          `must be one of ${DEPLOYMENT_STATES.join(', ')}, got ${kindOf(status.state)}`,
+        );
       }
       if (typeof status.createdAt !== 'string') {
         throw bad(`${sat}.createdAt`, `must be a string, got ${kindOf(status.createdAt)}`);
@@ -372,10 +366,10 @@ function isLeaseMark(value: unknown): value is LeaseMark {
 }
 
 function checkState(path: string, state: DeploymentState): void {
-  if (!STATES.includes(state)) {
+  if (!DEPLOYMENT_STATES.includes(state)) {
     throw new LedgerFileError(
       path,
-      `a status must be one of ${STATES.join(', ')}, got ${JSON.stringify(state)}`,
+      `a status must be one of ${DEPLOYMENT_STATES.join(', ')}, got ${JSON.stringify(state)}`,
     );
   }
 }

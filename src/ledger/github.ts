@@ -31,6 +31,7 @@ import {
 } from './github-queries.js';
 import {
   type CreateDeploymentRequest,
+  DEPLOYMENT_STATES,
   type DeploymentEntry,
   type DeploymentState,
   type HistoryPage,
@@ -64,16 +65,6 @@ const PAGE_SIZE = 100;
 const DESCRIPTION_MAX = 140;
 /** How many of an environment's newest deployments a request key is looked for among. */
 const KEY_LOOKUP = 100;
-
-const STATES: readonly DeploymentState[] = [
-  'pending',
-  'queued',
-  'in_progress',
-  'success',
-  'failure',
-  'error',
-  'inactive',
-];
 
 /** REST shapes read here (the parts used; GitHub sends more). */
 interface RestDeployment {
@@ -322,9 +313,9 @@ export class GitHubLedger implements Ledger {
 
   async setStatus(id: string, update: StatusUpdate): Promise<void> {
     checkId(id);
-    if (!STATES.includes(update.state)) {
+    if (!DEPLOYMENT_STATES.includes(update.state)) {
       throw new Error(
-        `github ledger: a status must be one of ${STATES.join(', ')}, got ${JSON.stringify(update.state)}`,
+        `github ledger: a status must be one of ${DEPLOYMENT_STATES.join(', ')}, got ${JSON.stringify(update.state)}`,
       );
     }
     // A closing status goes last: after whatever earlier write to this deployment may still land.
@@ -613,7 +604,7 @@ function restEntry(deployment: RestDeployment, statuses: RestStatus[]): Deployme
 function stateOf(state: string): DeploymentState {
   const lower = state.toLowerCase();
   if (lower === 'waiting') return 'queued';
-  return (STATES as readonly string[]).includes(lower) ? (lower as DeploymentState) : 'pending';
+  return (DEPLOYMENT_STATES as readonly string[]).includes(lower) ? (lower as DeploymentState) : 'pending';
 }
 
 /**

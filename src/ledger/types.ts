@@ -1,14 +1,18 @@
 // The ledger: an exact record of what was deployed where, read back by rollback, canary-promote and
 // `deploy-kit status`. Providers: GitHub Deployments (github.ts) and a local JSON file (file.ts).
 
-export type DeploymentState =
-  | 'pending'
-  | 'queued'
-  | 'in_progress'
-  | 'success'
-  | 'failure'
-  | 'error'
-  | 'inactive';
+/** Every state a deployment status can have (GitHub's list), in lifecycle order. */
+export const DEPLOYMENT_STATES = [
+  'pending',
+  'queued',
+  'in_progress',
+  'success',
+  'failure',
+  'error',
+  'inactive',
+] as const;
+
+export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
 
 /** States in which a deployment may still be changing what is live. */
 export const OPEN_STATES: readonly DeploymentState[] = ['pending', 'queued', 'in_progress'];

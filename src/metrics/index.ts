@@ -11,15 +11,7 @@ import type { MetricSource } from './types.js';
 export type { HttpJsonFields, HttpJsonMetricsSettings } from './http-json.js';
 export type { ProbeMetricsSettings } from './probe.js';
 export type { PrometheusMetricsSettings, PrometheusQueries } from './prometheus.js';
-export { TEMPLATE_NAMES } from './template.js';
-export {
-  type CollectRequest,
-  type MetricSource,
-  MetricSourceError,
-  type Observation,
-  type Side,
-  type SideObservation,
-} from './types.js';
+export { type MetricSource, MetricSourceError } from './types.js';
 
 export type MetricSourceKind = MetricSource['kind'];
 

@@ -7,7 +7,7 @@ import type { Router } from './types.js';
 export type { CommandRouterSettings } from './command.js';
 export type { HttpRouterSettings } from './http.js';
 export type { NginxRouterSettings } from './nginx.js';
-export { type Router, RouterError, type RouterLog, type WeightChange } from './types.js';
+export { type Router, RouterError, type WeightChange } from './types.js';
 
 export type RouterKind = Router['kind'];
 

@@ -14,7 +14,7 @@ const exec = promisify(execFile);
 async function runEntry(body: string): Promise<{ code: number; stdout: string; ms: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'kit-run-'));
   const file = join(dir, 'entry.ts');
-  writeFileSync(file, `import { runAction } from '${join(repoRoot, 'src/actions/kit/run.ts')}';\n${body}\n`);
+  writeFileSync(file, `import { startAction } from '${join(repoRoot, 'src/actions/kit/run.ts')}';\n${body}\n`);
   const started = Date.now();
   try {
     const { stdout } = await exec(process.execPath, ['--import', 'tsx', file], {
@@ -28,10 +28,10 @@ async function runEntry(body: string): Promise<{ code: number; stdout: string; m
   }
 }
 
-describe('runAction (the wrapper)', () => {
+describe('startAction (the wrapper)', () => {
   it('turns a thrown error into setFailed with the action name and no stack trace', async () => {
     const result = await runEntry(
-      `runAction({ name: 'demo', main: async () => { throw new Error("'x' is bad"); } });`,
+      `startAction({ name: 'demo', main: async () => { throw new Error("'x' is bad"); } });`,
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("::error::demo: 'x' is bad");
@@ -40,7 +40,7 @@ describe('runAction (the wrapper)', () => {
 
   it('catches an unhandled rejection', async () => {
     const result = await runEntry(
-      `runAction({ name: 'demo', main: async () => { Promise.reject(new Error('stray')); await new Promise((r) => setTimeout(r, 50)); } });`,
+      `startAction({ name: 'demo', main: async () => { Promise.reject(new Error('stray')); await new Promise((r) => setTimeout(r, 50)); } });`,
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('::error::demo: stray');
@@ -49,7 +49,7 @@ describe('runAction (the wrapper)', () => {
   it('exits when main is done even with a socket left open', async () => {
     const result = await runEntry(`
       import { createServer } from 'node:net';
-      runAction({ name: 'demo', main: async () => { createServer().listen(0, '127.0.0.1'); } });`);
+      startAction({ name: 'demo', main: async () => { createServer().listen(0, '127.0.0.1'); } });`);
     expect(result.code).toBe(0);
     expect(result.ms).toBeLessThan(10_000);
   });
@@ -57,7 +57,7 @@ describe('runAction (the wrapper)', () => {
   it('runs post instead of main when the state says so', async () => {
     const result = await runEntry(`
       process.env.STATE_isPost = 'true';
-      runAction({ name: 'demo', main: async () => console.log('main'), post: async () => console.log('post') });`);
+      startAction({ name: 'demo', main: async () => console.log('main'), post: async () => console.log('post') });`);
     expect(result.stdout.trim()).toBe('post');
   });
 });

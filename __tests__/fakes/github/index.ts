@@ -69,8 +69,6 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   };
 }
 
-export { assertConformance, checkConformance, formatMismatches, type Mismatch } from './conformance.js';
-export type { FaultAction, FaultOptions, FaultRule } from './faults.js';
-export type { PermissionArea } from './router.js';
-export type { FakeGitHubOptions, GraphqlRecord, Permission, RecordedRequest, TokenConfig } from './server.js';
+export { assertConformance, checkConformance } from './conformance.js';
+export type { FakeGitHubOptions, RecordedRequest, TokenConfig } from './server.js';
 export type { Store } from './store.js';

@@ -1,4 +1,4 @@
-import { runAction } from '../kit/run.js';
+import { startAction } from '../kit/run.js';
 import { main, post } from './main.js';
 
-runAction({ name: 'canary-promote', main, post });
+startAction({ name: 'canary-promote', main, post });

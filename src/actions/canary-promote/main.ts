@@ -1,7 +1,7 @@
 // canary-promote: build the router, the metric source and the state store from the inputs, run (or resume)
 // the rollout engine, then outputs, the job summary and, after an abort with `rollback: true`, the rollback
 // engine. `post` returns traffic to the baseline when main did not finish (a cancelled job, a killed step).
-import { createStepAnalysis } from '../../analysis/index.js';
+import { createStepAnalysis } from '../../analysis/step-analysis.js';
 import { returnTrafficAfterCancel, runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
 import { RollbackRefused } from '../../rollback/plan.js';

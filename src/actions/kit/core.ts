@@ -45,22 +45,9 @@ export function getState(name: string): string {
   return process.env[`STATE_${name}`] ?? '';
 }
 
-export function exportVariable(name: string, value: unknown): void {
-  process.env[name] = toCommandValue(value);
-  if (process.env.GITHUB_ENV) {
-    issueFileCommand('ENV', prepareKeyValueMessage(name, value));
-    return;
-  }
-  issueCommand('set-env', { name }, toCommandValue(value));
-}
-
 /** Masks a value in every later log line; call it the moment a secret is read. */
 export function setSecret(secret: string): void {
   if (secret) issueCommand('add-mask', {}, secret);
-}
-
-export function isDebug(): boolean {
-  return process.env.RUNNER_DEBUG === '1';
 }
 
 export function debug(message: string): void {

@@ -41,7 +41,11 @@ export function describeFailure(actionName: string, error: unknown): string {
   return message.startsWith(prefix) ? message : prefix + message;
 }
 
-export function runAction(entry: ActionEntry): void {
+/**
+ * The entry of an action bundle (its index.ts): runs `main`, or `post` when the runner calls the bundle a
+ * second time, with cancellation wired to SIGINT/SIGTERM. (Not the runner's runAction, which starts a bundle.)
+ */
+export function startAction(entry: ActionEntry): void {
   const controller = new AbortController();
   const fail = (error: unknown) => {
     if (error instanceof Error && error.stack) core.debug(error.stack);

@@ -1,4 +1,4 @@
-import { runAction } from '../kit/run.js';
+import { startAction } from '../kit/run.js';
 import { main, post } from './main.js';
 
-runAction({ name: 'rollback', main, post });
+startAction({ name: 'rollback', main, post });

@@ -1,4 +1,4 @@
-import { runAction } from '../kit/run.js';
+import { startAction } from '../kit/run.js';
 import { main } from './main.js';
 
-runAction({ name: 'smoke-test', main });
+startAction({ name: 'smoke-test', main });

@@ -6,10 +6,11 @@
 //   kayenta          Spinnaker Kayenta's Mann-Whitney classifier as published: the two-sided Hodges-Lehmann
 //                    interval of canary − baseline (raw values, 98%) must not lie wholly above 25% of the
 //                    estimate's size; error rates are judged the Kayenta way, on the per-window rates.
-import type { Observation } from '../metrics/types.js';
-import { hodgesLehmannSorted, sortedCopy } from './mann-whitney.js';
-import { formatMs, formatRate, quantileSorted } from './thresholds.js';
-import type { Judgment, MetricJudgment, StepAnalysis, Verdict } from './types.js';
+
+import { hodgesLehmannSorted, sortedCopy } from '../src/analysis/mann-whitney.js';
+import { formatMs, formatRate, quantileSorted } from '../src/analysis/thresholds.js';
+import type { Judgment, MetricJudgment, StepAnalysis, Verdict } from '../src/analysis/types.js';
+import type { Observation } from '../src/metrics/types.js';
 
 export interface ReferenceSettings {
   /** Below this many samples (requests for error rates) per side the judge says `continue`. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionTables, withActionTables } from '../../src/docs/action-tables.js';
+import { actionTables, withActionTables } from '../../scripts/action-tables.js';
 import { readManifest } from '../../src/runner/manifest.js';
 import { actionNames, repoRoot } from '../helpers/repo.js';
 

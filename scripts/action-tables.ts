@@ -1,5 +1,5 @@
 // Input and output tables of an action's README, generated from its action.yml so the two never drift.
-import type { ActionManifest } from '../runner/manifest.js';
+import type { ActionManifest } from '../src/runner/manifest.js';
 
 const START = '<!-- action-tables:start (generated from action.yml by npm run docs) -->';
 const END = '<!-- action-tables:end -->';

@@ -3,7 +3,7 @@ import {
   createFixedThresholdJudge,
   createKayentaJudge,
   kayentaClassify,
-} from '../../src/analysis/reference-judges.js';
+} from '../../bench/reference-judges.js';
 import type { Observation } from '../../src/metrics/types.js';
 
 function observation(baseline: number[], canary: number[], errors: [number, number] = [0, 0]): Observation {
