@@ -14,7 +14,10 @@ const exec = promisify(execFile);
 async function runEntry(body: string): Promise<{ code: number; stdout: string; ms: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'kit-run-'));
   const file = join(dir, 'entry.ts');
-  writeFileSync(file, `import { startAction } from '${join(repoRoot, 'src/actions/kit/run.ts')}';\n${body}\n`);
+  writeFileSync(
+    file,
+    `import { startAction } from '${join(repoRoot, 'src/actions/kit/run.ts')}';\n${body}\n`,
+  );
   const started = Date.now();
   try {
     const { stdout } = await exec(process.execPath, ['--import', 'tsx', file], {
