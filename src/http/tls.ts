@@ -11,6 +11,7 @@ export function nodeTls(): typeof import('node:tls') {
   return process.getBuiltinModule('node:tls');
 }
 
+/** The fields of a peer certificate a report shows; undefined when there is none. */
 export function certificateInfo(cert: PeerCertificate | undefined): CertificateInfo | undefined {
   if (!cert?.valid_to) return undefined;
   const name = (dn: unknown) =>
