@@ -54,13 +54,13 @@ export class ApiCaller {
 
   constructor(
     private readonly source: MetricSource['kind'],
-    settings: ApiRetrySettings & { timeoutMs?: number; insecureTls?: boolean },
+    settings: { timeoutMs?: number; retry?: ApiRetrySettings },
     private readonly deps: ApiCallDeps = {},
   ) {
     this.retry = {
-      retries: settings.retries ?? 4,
-      initialDelayMs: settings.initialDelayMs ?? 500,
-      maxDelayMs: settings.maxDelayMs ?? 8000,
+      retries: settings.retry?.retries ?? 4,
+      initialDelayMs: settings.retry?.initialDelayMs ?? 500,
+      maxDelayMs: settings.retry?.maxDelayMs ?? 8000,
       factor: 2,
     };
     this.timeoutMs = settings.timeoutMs ?? 15_000;
