@@ -117,7 +117,10 @@ export function checkMessage(typeName: string, value: unknown, at: string, out: 
     }
     if (field.rule === 'repeated') {
       if (!Array.isArray(inner)) out.push(`${at}.${key}: not a list`);
-      else inner.forEach((item, i) => checkValue(field.type, typeName, item, `${at}.${key}[${i}]`, out));
+      else
+        inner.forEach((item, i) => {
+          checkValue(field.type, typeName, item, `${at}.${key}[${i}]`, out);
+        });
     } else if (field.keyType) {
       for (const [k, v] of Object.entries(inner as Json))
         checkValue(field.type, typeName, v, `${at}.${key}.${k}`, out);
