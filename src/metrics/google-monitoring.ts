@@ -13,7 +13,7 @@
 // file (GOOGLE_APPLICATION_CREDENTIALS: workload identity federation or a service-account key), which
 // google-auth-library turns into a token.
 import { readFileSync } from 'node:fs';
-import { GoogleAuth } from 'google-auth-library';
+import type { GoogleAuth } from 'google-auth-library';
 import { httpUrlProblem } from '../probe/http-client.js';
 import { type ApiCallDeps, ApiCaller, type ApiRetrySettings, snippet } from './api-call.js';
 import { binnedLatencies, capErrorsAtRequests, type LatencyBin } from './observation.js';
@@ -193,14 +193,18 @@ export function createGoogleMonitoringMetricSource(
   const now = deps.now ?? Date.now;
   const caller = new ApiCaller('google-monitoring', settings, deps);
   const credentials = settings.credentials;
-  const auth = credentials.kind === 'file' ? new GoogleAuth({ keyFilename: credentials.path }) : undefined;
+  // google-auth-library is loaded only for a credentials file: the other sources start without it.
+  let auth: Promise<GoogleAuth> | undefined;
   let lastEnd: number | undefined;
   let closed = false;
 
   const authorization = async (url: string): Promise<string> => {
     if (credentials.kind === 'token') return `Bearer ${credentials.token}`;
     try {
-      const client = await auth!.getClient();
+      auth ??= import('google-auth-library').then(
+        ({ GoogleAuth }) => new GoogleAuth({ keyFilename: credentials.path }),
+      );
+      const client = await (await auth).getClient();
       const headers = (await client.getRequestHeaders(url)) as unknown as Headers | Record<string, string>;
       const value =
         typeof (headers as Headers).get === 'function'
