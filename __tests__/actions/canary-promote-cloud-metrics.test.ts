@@ -81,6 +81,8 @@ describe('canary-promote judged by New Relic', () => {
     const looks = report.steps.reduce((sum, step) => sum + step.looks, 0);
     expect(fake.calls).toHaveLength(looks);
     expect(result.summary).toContain('newrelic');
+    // The verdict's notes say which kind of latency was judged.
+    expect(result.summary).toContain('latency as histogram() buckets (a distribution of transactions)');
   });
 
   it('aborts a canary whose error rate New Relic sees rise, and one that is slower', async () => {

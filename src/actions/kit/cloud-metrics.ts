@@ -110,6 +110,16 @@ function stringMap(name: string, value: unknown, where: string): Record<string, 
   return out;
 }
 
+/** A duration at `where` in the input; the error names the input and the key. */
+function duration(name: string, where: string, text: string): number {
+  try {
+    return parseDuration(`${name}: ${where}`, text);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(name, error.message);
+    throw error;
+  }
+}
+
 /** Durations (`50ms`, `1s`) or plain numbers in the given unit, ascending. */
 function bounds(name: string, value: unknown, where: string, unitMs: number): number[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -118,7 +128,7 @@ function bounds(name: string, value: unknown, where: string, unitMs: number): nu
     if (typeof item === 'number') return item;
     const trimmed = String(item).trim();
     if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-    return parseDuration(`${name}: ${where}`, trimmed) / unitMs;
+    return duration(name, where, trimmed) / unitMs;
   });
 }
 
@@ -149,6 +159,9 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
     '  requests: {namespace: AWS/ApplicationELB, metric: RequestCount, baseline-dimensions: {TargetGroup: targetgroup/blue/0123}, canary-dimensions: {TargetGroup: targetgroup/green/4567}}',
   );
   const { credentials, region } = fromEnv(name, () => awsCredentialsFromEnv(env, mask));
+  const latencyUnit = choice(name, config, 'latency-unit', ['s', 'ms'] as const);
+  // Bucket bounds are in the metric's unit; a duration (50ms) is converted to it.
+  const unitMs = (latencyUnit ?? 's') === 's' ? 1000 : 1;
   const metric = (key: string): CloudWatchMetric | undefined => {
     const value = config[key];
     if (value === undefined || value === null) return undefined;
@@ -183,7 +196,7 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
       baselineDimensions: stringMap(name, spec['baseline-dimensions'], `${key}.baseline-dimensions`),
       canaryDimensions: stringMap(name, spec['canary-dimensions'], `${key}.canary-dimensions`),
       stat: text(name, spec, 'stat', 'a statistic like p95'),
-      buckets: bounds(name, spec.buckets, `${key}.buckets`, 1),
+      buckets: bounds(name, spec.buckets, `${key}.buckets`, unitMs),
     };
   };
   const period = text(name, config, 'period', 'a duration like 60s');
@@ -196,8 +209,8 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
       latency: metric('latency'),
       latencyHistogram: metric('latency-histogram'),
     },
-    latencyUnit: choice(name, config, 'latency-unit', ['s', 'ms'] as const),
-    ...(period ? { periodS: parseDuration(`${name}: period`, period) / 1000 } : {}),
+    latencyUnit,
+    ...(period ? { periodS: duration(name, 'period', period) / 1000 } : {}),
     endpoint: endpoint(name, config),
   };
 }
