@@ -99,7 +99,7 @@ export class ApiCaller {
         this.fail(`${request.what} was cancelled`);
       const answer = result.answer;
       const healable = result.error
-        ? ['refused', 'reset', 'timeout', 'network'].includes(result.error.kind)
+        ? ['refused', 'reset', 'timeout'].includes(result.error.kind)
         : answer!.status >= 500 || isThrottled(answer!);
       if (!healable) {
         if (result.error)
