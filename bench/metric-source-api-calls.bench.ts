@@ -48,6 +48,7 @@ function cloudwatch(latency: 'histogram' | 'p95'): Case {
           region: FAKE_AWS.region,
           credentials: { accessKeyId: FAKE_AWS.accessKeyId, secretAccessKey: FAKE_AWS.secretAccessKey },
           endpoint: `${fake.url}/`,
+          delayMs: 0,
           queries: {
             requests: { namespace: ALB, metric: 'RequestCount', dimensions: TG },
             errors: { namespace: ALB, metric: 'HTTPCode_Target_5XX_Count', dimensions: TG },
@@ -84,6 +85,7 @@ function google(latency: 'histogram' | 'p95'): Case {
           project: FAKE_PROJECT,
           credentials: { kind: 'token', token: FAKE_GOOGLE_TOKEN, from: 'CLOUDSDK_AUTH_ACCESS_TOKEN' },
           endpoint: fake.url,
+          delayMs: 0,
           queries: {
             requests: `metric.type="loadbalancing.googleapis.com/https/request_count" AND ${BACKEND}`,
             errors: `metric.type="loadbalancing.googleapis.com/https/request_count" AND metric.labels.response_code_class=500 AND ${BACKEND}`,
@@ -115,6 +117,7 @@ function sentry(latency: 'histogram' | 'p95'): Case {
           token: FAKE_SENTRY_TOKEN,
           release: 'shop@{{version}}',
           url: fake.url,
+          delayMs: 0,
           ...(latency === 'histogram'
             ? { latencyBucketsMs: [25, 50, 100, 200, 300, 500, 750, 1000] }
             : { latencyPercentile: 'p95' as const }),
@@ -144,6 +147,7 @@ function newrelic(latency: 'histogram' | 'p95'): Case {
           accountId: FAKE_ACCOUNT,
           apiKey: FAKE_NEW_RELIC_KEY,
           endpoint: `${fake.url}/graphql`,
+          delayMs: 0,
           queries: {
             requests: `SELECT count(*) ${WHERE}`,
             errors: `SELECT count(*) ${WHERE} AND error IS true`,

@@ -60,6 +60,7 @@ const run = (inputs: Record<string, string> = {}, env: Record<string, string | u
       'newrelic-config': [
         `account: ${FAKE_ACCOUNT}`,
         `endpoint: ${fake.url}/graphql`,
+        'delay: 0s',
         `requests: SELECT count(*) ${WHERE}`,
         `errors: SELECT count(*) ${WHERE} AND error IS true`,
         `latency-histogram: SELECT histogram(duration, 1, 20) ${WHERE}`,

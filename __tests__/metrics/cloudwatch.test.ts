@@ -48,6 +48,7 @@ function settings(
         buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1],
       },
     },
+    delayMs: 0,
     ...extra,
   };
 }
@@ -292,5 +293,22 @@ describe("the fake's hold on the service model", () => {
 
   it('names the bins as trimmed counts over the bounds', () => {
     expect(binStatistics([0.1, 0.5])).toEqual(['TC(:0.1)', 'TC(0.1:0.5)', 'TC(0.5:)']);
+  });
+});
+
+describe('the ingestion delay', () => {
+  it('ends each window two minutes behind now by default, on a period boundary', async () => {
+    fake.traffic = HEALTHY;
+    const source = createCloudWatchMetricSource(
+      { ...settings(fake), delayMs: undefined },
+      { now: () => Date.UTC(2026, 11, 6, 12, 3, 30) },
+    );
+    await source.collect(look());
+    await source.close();
+    const form = new URLSearchParams(fake.calls[0]!.body);
+    expect(form.get('EndTime')).toBe('2026-12-06T12:01:00.000Z');
+    expect(thrown(() => createCloudWatchMetricSource({ ...settings(fake), delayMs: -1 })).setting).toBe(
+      'delayMs',
+    );
   });
 });

@@ -49,6 +49,7 @@ function settings(
     credentials: { kind: 'token', token: FAKE_GOOGLE_TOKEN, from: 'CLOUDSDK_AUTH_ACCESS_TOKEN' },
     endpoint: fake.url,
     queries: QUERIES,
+    delayMs: 0,
     ...extra,
   };
 }
@@ -269,5 +270,19 @@ describe('the bucket bounds and the description', () => {
         expect.stringMatching(/view: REQUIRED/),
       ]),
     );
+  });
+});
+
+describe('the ingestion delay', () => {
+  it('ends each window four minutes behind now by default, on a minute', async () => {
+    fake.traffic = HEALTHY;
+    const source = createGoogleMonitoringMetricSource(
+      { ...settings(fake, { queries: { requests: QUERIES.requests } }), delayMs: undefined },
+      { now: () => Date.UTC(2026, 11, 6, 12, 10, 30) },
+    );
+    await source.collect(look());
+    await source.close();
+    const query = new URL(fake.calls[0]!.url, 'http://x').searchParams;
+    expect(query.get('interval.endTime')).toBe('2026-12-06T12:06:00.000Z');
   });
 });

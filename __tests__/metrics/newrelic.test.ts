@@ -41,6 +41,7 @@ function settings(fake: FakeNewRelic, extra: Partial<NewRelicMetricsSettings> = 
     apiKey: FAKE_NEW_RELIC_KEY,
     queries: QUERIES,
     endpoint: `${fake.url}/graphql`,
+    delayMs: 0,
     ...extra,
   };
 }
@@ -173,5 +174,16 @@ describe("the fake's hold on NerdGraph's documented schema", () => {
     expect(
       nerdGraphProblems('{ actor { account(id: "x") { nrql(query: "q") { rows } } } }').length,
     ).toBeGreaterThan(0);
+  });
+});
+
+describe('the ingestion delay', () => {
+  it('ends each window a minute behind now by default', async () => {
+    fake.traffic = HEALTHY;
+    const at = Date.UTC(2026, 11, 6, 12, 10, 30);
+    const source = createNewRelicMetricSource({ ...settings(fake), delayMs: undefined }, { now: () => at });
+    await source.collect(look());
+    await source.close();
+    expect(JSON.parse(fake.calls[0]!.body).query).toContain(`UNTIL ${at - 60_000}`);
   });
 });

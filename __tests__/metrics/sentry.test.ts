@@ -38,6 +38,7 @@ function settings(fake: FakeSentry, extra: Partial<SentryMetricsSettings> = {}):
     release: 'shop@{{version}}',
     latencyBucketsMs: [25, 50, 100, 200, 300, 500, 750, 1000],
     url: fake.url,
+    delayMs: 0,
     ...extra,
   };
 }
@@ -189,5 +190,19 @@ describe("the fake's hold on Sentry's description", () => {
     expect(
       request({ ...ok, query: typedQuery(new URLSearchParams('dataset=spans&field=count()&colour=blue')) }),
     ).toBe(false);
+  });
+});
+
+describe('the ingestion delay', () => {
+  it('ends each window a minute behind now by default', async () => {
+    fake.traffic = HEALTHY;
+    const source = createSentryMetricSource(
+      { ...settings(fake), delayMs: undefined },
+      { now: () => Date.UTC(2026, 11, 6, 12, 10, 30) },
+    );
+    await source.collect(look());
+    await source.close();
+    const query = new URL(fake.calls[0]!.url, 'http://x').searchParams;
+    expect(query.get('end')).toBe('2026-12-06T12:09:30.000Z');
   });
 });

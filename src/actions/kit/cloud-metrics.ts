@@ -120,6 +120,12 @@ function duration(name: string, where: string, text: string): number {
   }
 }
 
+/** The optional `delay` key: how far behind now each window ends. */
+function delay(name: string, config: Config): { delayMs?: number } {
+  const value = text(name, config, 'delay', 'a duration like 2m');
+  return value === undefined ? {} : { delayMs: duration(name, 'delay', value) };
+}
+
 /** Durations (`50ms`, `1s`) or plain numbers in the given unit, ascending. */
 function bounds(name: string, value: unknown, where: string, unitMs: number): number[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -155,7 +161,17 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
   const config = readConfig(
     name,
     input.string('cloudwatch-config'),
-    ['region', 'period', 'latency-unit', 'endpoint', 'requests', 'errors', 'latency', 'latency-histogram'],
+    [
+      'region',
+      'period',
+      'delay',
+      'latency-unit',
+      'endpoint',
+      'requests',
+      'errors',
+      'latency',
+      'latency-histogram',
+    ],
     '  requests: {namespace: AWS/ApplicationELB, metric: RequestCount, baseline-dimensions: {TargetGroup: targetgroup/blue/0123}, canary-dimensions: {TargetGroup: targetgroup/green/4567}}',
   );
   const { credentials, region } = fromEnv(name, () => awsCredentialsFromEnv(env, mask));
@@ -212,6 +228,7 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
     latencyUnit,
     ...(period ? { periodS: duration(name, 'period', period) / 1000 } : {}),
     endpoint: endpoint(name, config),
+    ...delay(name, config),
   };
 }
 
@@ -222,6 +239,7 @@ function googleMonitoring(input: InputReader, env: NodeJS.ProcessEnv): GoogleMon
     input.string('google-monitoring-config'),
     [
       'project',
+      'delay',
       'latency-aligner',
       'latency-unit',
       'endpoint',
@@ -250,6 +268,7 @@ function googleMonitoring(input: InputReader, env: NodeJS.ProcessEnv): GoogleMon
     ] as const),
     latencyUnit: choice(name, config, 'latency-unit', ['ms', 's'] as const),
     endpoint: endpoint(name, config),
+    ...delay(name, config),
   };
 }
 
@@ -266,6 +285,7 @@ function sentry(input: InputReader, env: NodeJS.ProcessEnv): SentryMetricsSettin
       'query',
       'latency-buckets',
       'latency-percentile',
+      'delay',
       'url',
     ],
     '  organization: my-org\n  release: my-app@{{version}}\n  latency-buckets: 50ms, 100ms, 250ms, 500ms, 1s',
@@ -288,6 +308,7 @@ function sentry(input: InputReader, env: NodeJS.ProcessEnv): SentryMetricsSettin
       'p99',
     ] as const),
     url: text(name, config, 'url', 'an http(s) URL') ?? fromEnvironment.url,
+    ...delay(name, config),
   };
 }
 
@@ -296,7 +317,17 @@ function newRelic(input: InputReader, env: NodeJS.ProcessEnv): NewRelicMetricsSe
   const config = readConfig(
     name,
     input.string('newrelic-config'),
-    ['account', 'region', 'latency-unit', 'endpoint', 'requests', 'errors', 'latency', 'latency-histogram'],
+    [
+      'account',
+      'region',
+      'delay',
+      'latency-unit',
+      'endpoint',
+      'requests',
+      'errors',
+      'latency',
+      'latency-histogram',
+    ],
     "  requests: SELECT count(*) FROM Transaction WHERE appName = 'shop' AND tags.version = '{{version}}'",
   );
   const fromEnvironment = fromEnv(name, () => newRelicFromEnv(env, mask));
@@ -321,6 +352,7 @@ function newRelic(input: InputReader, env: NodeJS.ProcessEnv): NewRelicMetricsSe
     ...(region ? { region } : {}),
     latencyUnit: choice(name, config, 'latency-unit', ['s', 'ms'] as const),
     endpoint: endpoint(name, config),
+    ...delay(name, config),
   };
 }
 
