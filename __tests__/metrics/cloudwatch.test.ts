@@ -204,6 +204,25 @@ describe('the cloudwatch metric source', () => {
     expect(masked).toEqual(expect.arrayContaining(['AKIA1', 'AKIA2', 'shh', 'tok']));
   });
 
+  it("signs an assumed role's session token with the request", async () => {
+    fake.traffic = HEALTHY;
+    const source = createCloudWatchMetricSource(
+      settings(fake, {
+        credentials: {
+          accessKeyId: FAKE_AWS.accessKeyId,
+          secretAccessKey: FAKE_AWS.secretAccessKey,
+          sessionToken: 'FQoGZXIvYXdzEXAMPLE',
+        },
+      }),
+      { now: minuteClock() },
+    );
+    const observation = await source.collect(look());
+    await source.close();
+    expect(observation.baseline.requests).toBe(300);
+    expect(fake.calls[0]!.headers['x-amz-security-token']).toBe('FQoGZXIvYXdzEXAMPLE');
+    expect(String(fake.calls[0]!.headers.authorization)).toMatch(/SignedHeaders=[^,]*x-amz-security-token/);
+  });
+
   it('says which credential CloudWatch refused: a wrong secret, an unknown key', async () => {
     fake.traffic = HEALTHY;
     const wrongSecret = createCloudWatchMetricSource(

@@ -168,6 +168,12 @@ export function signatureProblem(
     };
   if (!signedHeaders!.split(';').includes('host'))
     return { code: 'SignatureDoesNotMatch', message: 'host must be signed' };
+  // Temporary credentials (an assumed role's) carry their session token, which must be signed too.
+  if (
+    call.headers['x-amz-security-token'] !== undefined &&
+    !signedHeaders!.split(';').includes('x-amz-security-token')
+  )
+    return { code: 'IncompleteSignature', message: 'x-amz-security-token must be signed' };
   return undefined;
 }
 
