@@ -11,8 +11,8 @@
 // last one, so no period is counted twice. The request is the awsQuery protocol of CloudWatch's service
 // model (form-encoded, XML answer), signed with Signature Version 4 by the `aws4` package; credentials are
 // the environment's, as aws-actions/configure-aws-credentials leaves them.
-import aws4 from 'aws4';
-import { XMLParser } from 'fast-xml-parser';
+import type aws4 from 'aws4';
+import type { XMLParser } from 'fast-xml-parser';
 import { redactUrl } from '../common/safe-url.js';
 import { httpUrlProblem } from '../probe/http-client.js';
 import { type ApiCallDeps, ApiCaller, type ApiRetrySettings, snippet } from './api-call.js';
@@ -164,11 +164,19 @@ interface XmlAnswer {
   };
 }
 
-const xml = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  isArray: (name) => name === 'member',
-});
+/** The signer and the XML parser, loaded at the first look: the other sources start without them. */
+let libraries: Promise<{ sign: typeof aws4.sign; xml: XMLParser }> | undefined;
+function loadLibraries(): Promise<{ sign: typeof aws4.sign; xml: XMLParser }> {
+  libraries ??= Promise.all([import('aws4'), import('fast-xml-parser')]).then(([signer, parser]) => ({
+    sign: (signer.default ?? signer).sign,
+    xml: new parser.XMLParser({
+      ignoreAttributes: true,
+      parseTagValue: false,
+      isArray: (name) => name === 'member',
+    }),
+  }));
+  return libraries;
+}
 
 export function createCloudWatchMetricSource(
   settings: CloudWatchMetricsSettings,
@@ -274,6 +282,7 @@ export function createCloudWatchMetricSource(
     signal: AbortSignal,
     notes: string[],
   ): Promise<Map<string, number[]>> => {
+    const { sign, xml } = await loadLibraries();
     const values = new Map<string, number[]>();
     let nextToken: string | undefined;
     for (let page = 0; page < 20; page++) {
@@ -288,7 +297,7 @@ export function createCloudWatchMetricSource(
           signal,
         },
         (spec) => {
-          const signed = aws4.sign(
+          const signed = sign(
             {
               host: url.host,
               path: url.pathname + url.search,
