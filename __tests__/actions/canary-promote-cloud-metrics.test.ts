@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RolloutReport } from '../../src/canary/report.js';
 import { runAction } from '../../src/runner/runner.js';
+import { FAKE_AWS, startFakeCloudWatch } from '../fakes/cloudwatch/index.js';
 import { side } from '../fakes/metrics-service.js';
 import {
   FAKE_ACCOUNT,
@@ -109,6 +110,46 @@ describe('canary-promote judged by New Relic', () => {
     const result = await run({ 'on-no-data': 'abort' });
     expect(result.outputs).toMatchObject({ aborted: 'true', verdict: 'no-data' });
     expect(weights(workspace)).toEqual([50, 0]);
+  });
+});
+
+describe('canary-promote judged by CloudWatch', () => {
+  it('promotes a healthy canary from one signed GetMetricData call, the secret masked', async () => {
+    const cloudwatch = await startFakeCloudWatch();
+    cloudwatch.traffic = { baseline: side(150, 1, 20, 400), canary: side(150, 1, 20, 400) };
+    // A template inside a YAML flow mapping must be quoted: {{ opens a mapping there.
+    const dimensions = '{TargetGroup: "targetgroup/shop-{{side}}/73e2d6bc24d8a067"}';
+    try {
+      const result = await run(
+        {
+          metrics: 'cloudwatch',
+          'newrelic-config': '',
+          'cloudwatch-config': [
+            `endpoint: ${cloudwatch.url}/`,
+            `requests: {namespace: AWS/ApplicationELB, metric: RequestCount, dimensions: ${dimensions}}`,
+            `errors: {namespace: AWS/ApplicationELB, metric: HTTPCode_Target_5XX_Count, dimensions: ${dimensions}}`,
+            `latency-histogram: {namespace: AWS/ApplicationELB, metric: TargetResponseTime, dimensions: ${dimensions}, buckets: [25ms, 50ms, 100ms, 250ms, 500ms]}`,
+          ].join('\n'),
+        },
+        {
+          AWS_ACCESS_KEY_ID: FAKE_AWS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: FAKE_AWS.secretAccessKey,
+          AWS_REGION: FAKE_AWS.region,
+        },
+      );
+      expect(result.outputs, JSON.stringify(result.annotations)).toMatchObject({
+        promoted: 'true',
+        'final-weight': '100',
+      });
+      // Looks inside the same minute find no new period and call nothing: one call, two if a minute turned.
+      expect(cloudwatch.calls.length).toBeGreaterThanOrEqual(1);
+      expect(cloudwatch.calls.length).toBeLessThanOrEqual(2);
+      expect(result.masks).toContain(FAKE_AWS.secretAccessKey);
+      expect(result.summary).toContain('trimmed counts per bin (a distribution of requests)');
+      expect(cloudwatch.mismatches).toEqual([]);
+    } finally {
+      await cloudwatch.close();
+    }
   });
 });
 
