@@ -35,6 +35,7 @@ import {
   RouterError,
   type RouterKind,
 } from '../../traffic/index.js';
+import { CLOUD_CONFIG_INPUTS, type CloudMetricsChoice, readCloudMetrics } from '../kit/cloud-metrics.js';
 import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
@@ -49,7 +50,8 @@ type RouterChoice =
 type MetricsChoice =
   | { kind: 'probe'; settings: Parameters<typeof createMetricSource<'probe'>>[1] }
   | { kind: 'prometheus'; settings: Parameters<typeof createMetricSource<'prometheus'>>[1] }
-  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] };
+  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] }
+  | CloudMetricsChoice;
 
 export interface CanarySettings {
   rollout: RolloutSettings;
@@ -210,7 +212,7 @@ function readRouter(
   }
 }
 
-function readMetrics(input: InputReader, intervalMs: number): MetricsChoice {
+function readMetrics(input: InputReader, intervalMs: number, env: NodeJS.ProcessEnv): MetricsChoice {
   const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
   switch (kind) {
     case 'probe': {
@@ -260,6 +262,8 @@ function readMetrics(input: InputReader, intervalMs: number): MetricsChoice {
         settings: { baselineUrl: url, canaryUrl: url, fields, headers: input.headers('metrics-headers') },
       };
     }
+    default:
+      return readCloudMetrics(kind, input, env);
   }
 }
 
@@ -336,7 +340,7 @@ export function readSettings(
   const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
-  const metrics = readMetrics(input, intervalMs);
+  const metrics = readMetrics(input, intervalMs, env);
   const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const analysis = readAnalysis(input, minSamples);
@@ -433,6 +437,10 @@ const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, inp
     ['headers', 'metrics-headers'],
   ],
   'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
+  cloudwatch: [CLOUD_CONFIG_INPUTS.cloudwatch],
+  'google-monitoring': [CLOUD_CONFIG_INPUTS['google-monitoring']],
+  sentry: [CLOUD_CONFIG_INPUTS.sentry],
+  newrelic: [CLOUD_CONFIG_INPUTS.newrelic],
 };
 
 function inputFor(table: [string, ...[string, string][]], setting: string | undefined): string {
@@ -456,7 +464,7 @@ export function openRouter(settings: CanarySettings): Router {
 export function openMetricSource(settings: CanarySettings): MetricSource {
   const { kind, settings: given } = settings.metrics;
   try {
-    return createMetricSource(kind, given as never);
+    return createMetricSource(kind, given as never, { onRetry: (message) => core.warning(message) });
   } catch (error) {
     const message = (error as Error).message;
     const name = inputFor(
