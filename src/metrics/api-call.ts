@@ -2,11 +2,12 @@
 // HTTP client, retried with exponential back-off and full jitter when the service is throttling (429, or a
 // throttling code in the body such as CloudWatch's `Throttling`), failing (5xx) or unreachable (refused,
 // reset, timeout), honouring retry-after. Anything else comes back to the source to explain.
-import { redactUrl } from '../http/safe-url.js';
+
 import { HttpClient } from '../http/client.js';
-import { type ProbeAnswer, type RequestSpec } from '../http/types.js';
 import { backoffMs, retryAfterMs } from '../http/retry.js';
+import { redactUrl } from '../http/safe-url.js';
 import { sleep as realSleep, type Sleep } from '../http/timing.js';
+import type { ProbeAnswer, RequestSpec } from '../http/types.js';
 import { type MetricSource, MetricSourceError } from './types.js';
 
 export interface ApiRetrySettings {

@@ -14,31 +14,22 @@ import { createSentryMetricSource, type SentryMetricsSettings } from './sentry.j
 import type { MetricSource } from './types.js';
 
 export {
-  type AwsCredentials,
   awsCredentialsFromEnv,
   type CloudWatchMetric,
   type CloudWatchMetricsSettings,
-  type CloudWatchQueries,
 } from './cloudwatch.js';
 export {
-  type GoogleCredentials,
-  type GoogleMonitoringQueries,
   type GoogleMonitoringSettings,
   googleCredentialsFromEnv,
 } from './google-monitoring.js';
 export type { HttpJsonFields, HttpJsonMetricsSettings } from './http-json.js';
-export { type NewRelicMetricsSettings, type NewRelicQueries, newRelicFromEnv } from './newrelic.js';
+export { type NewRelicMetricsSettings, newRelicFromEnv } from './newrelic.js';
 export type { ProbeMetricsSettings } from './probe.js';
 export type { PrometheusMetricsSettings, PrometheusQueries } from './prometheus.js';
 export { type SentryMetricsSettings, sentryFromEnv } from './sentry.js';
-export { TEMPLATE_NAMES } from './template.js';
 export {
-  type CollectRequest,
   type MetricSource,
   MetricSourceError,
-  type Observation,
-  type Side,
-  type SideObservation,
 } from './types.js';
 
 export type MetricSourceKind = MetricSource['kind'];

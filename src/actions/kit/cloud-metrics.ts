@@ -3,8 +3,8 @@
 // official auth actions leave them, masked the moment they are read. Errors name the input (or, for a
 // credential, the environment variable) and the expected form.
 import { parse } from 'yaml';
-import { describe, InputError, quote } from '../../common/input-error.js';
 import { parseDuration } from '../../common/durations.js';
+import { describe, InputError, quote } from '../../common/input-error.js';
 import {
   awsCredentialsFromEnv,
   type CloudWatchMetric,
