@@ -19,15 +19,11 @@ export {
   SequentialTest,
   withLinearStart,
 } from './sequential.js';
-export type { ResolvedSettings, StepAnalysisOptions } from './step-analysis.js';
-export {
-  combine,
-  createStepAnalysis,
-  DEFAULT_ERROR_RATE_SHARE,
-  DEFAULT_SPENDING,
-  LATENCY_FLOOR_MS,
-  resolveSettings,
-} from './step-analysis.js';
+export type { ResolvedSettings } from './settings.js';
+export { DEFAULT_ERROR_RATE_SHARE, DEFAULT_SPENDING, resolveSettings } from './settings.js';
+export { LATENCY_FLOOR_MS } from './side-data.js';
+export type { StepAnalysisOptions } from './step-analysis.js';
+export { combine, createStepAnalysis } from './step-analysis.js';
 export type { ThresholdCheck, ThresholdName } from './thresholds.js';
 export {
   checkErrorRateThreshold,
