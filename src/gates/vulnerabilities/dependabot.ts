@@ -3,7 +3,6 @@
 // The workflow's GITHUB_TOKEN cannot be granted Dependabot alerts (there is no such `permissions:` key, and
 // `security-events: read` covers code scanning only), so GitHub answers it 403; the error then says which
 // token can read them.
-import { composePaginateRest } from '@octokit/plugin-paginate-rest';
 import type { GitHubClient } from '../../github/client.js';
 import { toGitHubApiError } from '../../github/errors.js';
 import { advisoryIds, type Finding, SourceError, severityOfWord } from './findings.js';
@@ -39,6 +38,8 @@ export async function readDependabotAlerts(
   const where = `${target.owner}/${target.repo}`;
   let alerts: DependabotAlert[];
   try {
+    // Loaded here, with the client: only a gate that reads Dependabot alerts needs it (start-up, bundle size).
+    const { composePaginateRest } = await import('@octokit/plugin-paginate-rest');
     let pages = 0;
     alerts = (await composePaginateRest(
       client.octokit,

@@ -3,7 +3,6 @@
 // source, not a crash.
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import { type Finding, SourceError, type SourceReport } from './findings.js';
 
 /** Whether a pattern has glob characters (`*`, `?`, `[`). */
@@ -16,7 +15,9 @@ function isGlob(pattern: string): boolean {
  * within one, `[...]` is a class and `[!...]` its negation as in the shell (picomatch reads `[!x]` so only
  * with `posix`); dot files match too (a report may well be `.scan/trivy.sarif`).
  */
-export function globMatcher(pattern: string): (path: string) => boolean {
+export async function globMatcher(pattern: string): Promise<(path: string) => boolean> {
+  // Loaded only for a pattern that is a glob (start-up, bundle size).
+  const { default: picomatch } = await import('picomatch');
   return picomatch(pattern.replace(/^\.\//, ''), { dot: true, posix: true });
 }
 
@@ -37,7 +38,7 @@ export async function expandPattern(workspace: string, pattern: string): Promise
     if (isGlob(segment)) break;
     fixed.push(segment);
   }
-  const matches = globMatcher(relativePattern);
+  const matches = await globMatcher(relativePattern);
   const root = absolute ? '/' : resolve(workspace);
   const found: string[] = [];
   let walked = 0;
