@@ -12,7 +12,7 @@ export interface Comparison {
 }
 
 /** What the combination of a comparison and thresholds says for one metric. */
-export function withThresholds(comparison: Comparison, checks: ThresholdCheck[]): Comparison {
+function withThresholds(comparison: Comparison, checks: ThresholdCheck[]): Comparison {
   const breached = checks.filter((check) => check.breached);
   if (breached.length === 0) {
     const within = checks.map((check) => check.reason);

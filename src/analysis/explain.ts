@@ -6,19 +6,19 @@ import { formatMs, formatRate } from './thresholds.js';
 import type { MetricJudgment, Verdict } from './types.js';
 
 /** 1.1 → `1.10×`. */
-export function times(value: number): string {
+function times(value: number): string {
   if (!Number.isFinite(value)) return value > 0 ? '∞×' : '0×';
   return `${value.toFixed(2)}×`;
 }
 
-export function fixed(value: number, decimals: number): string {
+function fixed(value: number, decimals: number): string {
   if (Number.isNaN(value)) return 'n/a';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   return value.toFixed(decimals);
 }
 
 /** `99%`, `99.5%`. */
-export function level(confidence: number): string {
+function level(confidence: number): string {
   return `${Number((confidence * 100).toPrecision(4))}%`;
 }
 
@@ -29,7 +29,7 @@ function points(difference: number): string {
   return `${value >= 0 ? '+' : ''}${text}`;
 }
 
-export function plural(count: number, word: string): string {
+function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 

@@ -15,10 +15,10 @@ import type { RolloutReport, RolloutVerdict, StepReport } from './report.js';
 import type { RolloutState } from './state.js';
 import type { CanaryStep } from './steps.js';
 
-export type Resumed = NonNullable<RolloutReport['resumed']>;
+type Resumed = NonNullable<RolloutReport['resumed']>;
 
 /** Where a run begins, decided from the saved state; the rollout carries it out. */
-export interface ResumePlan {
+interface ResumePlan {
   /** The state this run starts from. */
   state: RolloutState;
   /** What was found, for the log and the report (none when nothing was saved). */

@@ -35,7 +35,7 @@ export type StepEnd =
   | { kind: 'abort'; verdict: RolloutVerdict; reason: string }
   | { kind: 'cancelled'; reason: string };
 
-export interface StepResult {
+interface StepResult {
   end: StepEnd;
   report: StepReport;
 }

@@ -9,7 +9,7 @@ import type { TrafficCheck } from './report.js';
 const RESTORE_ATTEMPTS = 3;
 const RESTORE_BACKOFF_MS = 1000;
 
-export interface CanaryTrafficSettings {
+interface CanaryTrafficSettings {
   baselineVersion: string;
   canaryVersion: string;
   dryRun: boolean;

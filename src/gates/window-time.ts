@@ -9,7 +9,7 @@ const WINDOW_TIME_EXPECTED =
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-export type WindowTime =
+type WindowTime =
   | { kind: 'weekly'; day: number; minutes: number }
   /** `YYYY-MM-DDTHH:MM`, a wall time in the window's zone. */
   | { kind: 'date'; wall: string };
