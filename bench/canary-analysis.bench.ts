@@ -12,12 +12,8 @@ import {
   SequentialTest,
   type SpendingFunction,
 } from '../src/analysis/sequential.js';
-import {
-  createStepAnalysis,
-  DEFAULT_ERROR_RATE_SHARE,
-  DEFAULT_SPENDING,
-  resolveSettings,
-} from '../src/analysis/step-analysis.js';
+import { DEFAULT_ERROR_RATE_SHARE, DEFAULT_SPENDING, resolveSettings } from '../src/analysis/settings.js';
+import { createStepAnalysis } from '../src/analysis/step-analysis.js';
 import { quantileSorted } from '../src/analysis/thresholds.js';
 import type { AnalysisSettings, Judgment, StepAnalysis } from '../src/analysis/types.js';
 import { runRollout } from '../src/canary/rollout.js';

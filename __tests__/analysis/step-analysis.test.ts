@@ -1,39 +1,12 @@
+// The step analysis as a whole: combining the metrics, a metric no side measures, hostile observations,
+// speed, and seeded simulations of its false aborts and power.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../bench/random.js';
-import { obrienFlemingSpending } from '../../src/analysis/sequential.js';
-import {
-  combine,
-  createStepAnalysis,
-  DEFAULT_ERROR_RATE_SHARE,
-  resolveSettings,
-} from '../../src/analysis/step-analysis.js';
-import type { AnalysisSettings, MetricJudgment, StepAnalysis } from '../../src/analysis/types.js';
-import type { Observation } from '../../src/metrics/types.js';
-
-const SETTINGS: AnalysisSettings = {
-  confidence: 0.99,
-  allowedIncrease: { latency: 0.1, errorRate: 0.1 },
-  thresholds: {},
-  minSamples: 20,
-  maxSamples: 200,
-};
-
-function observation(baseline: number[], canary: number[], errors: [number, number] = [0, 0]): Observation {
-  return {
-    baseline: { latencyMs: baseline, requests: baseline.length, errors: errors[0] },
-    canary: { latencyMs: canary, requests: canary.length, errors: errors[1] },
-    notes: [],
-  };
-}
-
-function lognormals(random: Random, count: number, median: number): number[] {
-  return Array.from({ length: count }, () => random.lognormal(median, 0.5));
-}
-
-function metric(analysis: StepAnalysis, name: MetricJudgment['metric']): MetricJudgment {
-  return analysis.judge().metrics.find((m) => m.metric === name)!;
-}
+import { resolveSettings } from '../../src/analysis/settings.js';
+import { combine, createStepAnalysis } from '../../src/analysis/step-analysis.js';
+import type { MetricJudgment } from '../../src/analysis/types.js';
+import { lognormals, metric, observation, SETTINGS } from './step-analysis-harness.js';
 
 describe('step analysis', () => {
   it('says no-data before anything arrives, and names the silent side', () => {
@@ -50,185 +23,6 @@ describe('step analysis', () => {
     );
     expect(metric(analysis, 'error-rate').reason).toBe(
       'no requests counted for the canary (the baseline has 3)',
-    );
-  });
-
-  it('leaves an infinite boundary and an unbounded interval out of the statistic, so the report is valid JSON', () => {
-    const random = new Random(9);
-    // O'Brien-Fleming-type spending spends nothing at all this early.
-    const analysis = createStepAnalysis(
-      { ...SETTINGS, minSamples: 2, maxSamples: 1000 },
-      { spending: { latency: obrienFlemingSpending } },
-    );
-    analysis.add(observation(lognormals(random, 3, 100), lognormals(random, 3, 100)));
-    const latency = metric(analysis, 'latency');
-    expect(latency.reason).toMatch(/99% CI unbounded/);
-    expect(latency.reason).toMatch(/boundary ∞ \(nothing spent yet\)/);
-    expect(latency.statistic).not.toHaveProperty('boundary');
-    expect(latency.statistic).not.toHaveProperty('interval');
-    expect(JSON.parse(JSON.stringify(analysis.judge()))).toEqual(analysis.judge());
-  });
-
-  it('a silent baseline does not hide a canary breaking an absolute threshold', () => {
-    const analysis = createStepAnalysis({
-      ...SETTINGS,
-      thresholds: { latencyP99Ms: 100, maxErrorRate: 0.05 },
-    });
-    const slow = Array.from({ length: 20 }, (_, i) => 150 + i);
-    analysis.add({
-      baseline: { latencyMs: [], requests: 0, errors: 0 },
-      canary: { latencyMs: slow, requests: 20, errors: 4 },
-      notes: [],
-    });
-    const judgment = analysis.judge();
-    expect(judgment.verdict).toBe('fail');
-    expect(metric(analysis, 'latency').reason).toBe(
-      'canary p99 169 ms > 100 ms (threshold); no latency observations from the baseline (the canary has 20)',
-    );
-    expect(metric(analysis, 'error-rate').reason).toBe(
-      'canary error rate 20.0% (4/20) > 5.0% (threshold); no requests counted for the baseline (the canary has 20)',
-    );
-  });
-
-  it('continues below min-samples, saying how many are needed', () => {
-    const analysis = createStepAnalysis(SETTINGS);
-    analysis.add(observation([100, 101, 102], [300, 301, 302]));
-    const latency = metric(analysis, 'latency');
-    expect(latency.verdict).toBe('continue');
-    expect(latency.reason).toMatch(/3 baseline and 3 canary samples, 20 per side needed before comparing/);
-  });
-
-  it('is inconclusive when one side reached max-samples and the other is still short of min-samples', () => {
-    const analysis = createStepAnalysis(SETTINGS);
-    const many = Array.from({ length: 200 }, (_, i) => 100 + (i % 17));
-    analysis.add(observation(many, many.slice(0, 12)));
-    const latency = metric(analysis, 'latency');
-    expect(latency.verdict).toBe('inconclusive');
-    expect(latency.reason).toMatch(
-      /200 baseline and 12 canary samples, 20 per side needed before comparing \(one side reached max-samples 200\)/,
-    );
-    expect(analysis.judge().verdict).toBe('inconclusive');
-  });
-
-  it('fails a clearly slower canary early with values, the ratio, its interval and the boundary in the reason', () => {
-    const random = new Random(1);
-    const analysis = createStepAnalysis(SETTINGS);
-    let looks = 0;
-    let verdict = 'continue';
-    while (verdict !== 'fail' && looks < 10) {
-      analysis.add(observation(lognormals(random, 20, 100), lognormals(random, 20, 200)));
-      verdict = analysis.judge().verdict;
-      looks++;
-    }
-    expect(verdict).toBe('fail');
-    expect(looks).toBeLessThanOrEqual(4);
-    const judgment = analysis.judge();
-    expect(judgment.reason).toMatch(/^latency fails — latency: canary p95 \d+ ms vs baseline \d+ ms/);
-    const latency = metric(analysis, 'latency');
-    expect(latency.reason).toMatch(
-      /Hodges-Lehmann ratio \d\.\d\d \(99% CI \d\.\d\d–\d\.\d\d\) > allowed 1\.10; z=\d+\.\d\d ≥ boundary \d\.\d\d at \d+ of 200 samples per side: the canary is slower/,
-    );
-    expect(latency.statistic).toMatchObject({ test: 'mann-whitney' });
-    expect(latency.statistic!.estimate!).toBeGreaterThan(1.5);
-    expect(latency.statistic!.value!).toBeGreaterThanOrEqual(latency.statistic!.boundary!);
-    expect(latency.threshold).toBe('≤ 1.10× baseline at 99%');
-  });
-
-  it('passes identical versions at max-samples without evidence, and keeps that decision', () => {
-    const random = new Random(2);
-    const analysis = createStepAnalysis({ ...SETTINGS, allowedIncrease: { latency: 0, errorRate: 0 } });
-    for (let n = 0; n < 200; n += 20)
-      analysis.add(observation(lognormals(random, 20, 100), lognormals(random, 20, 100)));
-    const latency = metric(analysis, 'latency');
-    expect(latency.verdict).toBe('pass');
-    expect(latency.reason).toMatch(
-      /final boundary \d\.\d\d at 200 of 200 samples per side \(max-samples\): no evidence the canary is slower/,
-    );
-    // The budget is spent: a much slower canary afterwards does not change the comparison.
-    analysis.add(observation(lognormals(random, 100, 100), lognormals(random, 100, 500)));
-    const after = metric(analysis, 'latency');
-    expect(after.verdict).toBe('pass');
-    expect(after.reason).toMatch(/decided at look \d+; later samples do not change it/);
-  });
-
-  it('passes early when the interval shows the canary is not slower beyond the allowance', () => {
-    const random = new Random(3);
-    const analysis = createStepAnalysis({
-      ...SETTINGS,
-      allowedIncrease: { latency: 0.5, errorRate: 0.1 },
-      maxSamples: 1000,
-    });
-    for (let n = 0; n < 200; n += 20)
-      analysis.add(observation(lognormals(random, 20, 100), lognormals(random, 20, 100)));
-    const latency = metric(analysis, 'latency');
-    expect(latency.verdict).toBe('pass');
-    expect(latency.reason).toMatch(/within allowed 1\.50; .*: not slower beyond the allowance/);
-  });
-
-  it('drops NaN, Infinity and negative latencies and says so; 0 ms is floored for the ratio', () => {
-    const analysis = createStepAnalysis(SETTINGS);
-    const base = Array.from({ length: 20 }, (_, i) => 100 + i);
-    analysis.add(observation([...base, Number.NaN, -5], [...base, Number.POSITIVE_INFINITY, 0]));
-    const latency = metric(analysis, 'latency');
-    expect(latency.samples).toEqual({ baseline: 20, canary: 21 });
-    expect(latency.reason).toMatch(/dropped 2 non-finite or negative latency values from the baseline/);
-    expect(latency.reason).toMatch(/dropped 1 non-finite or negative latency value from the canary/);
-    expect(latency.reason).toMatch(/1 latency of 0 ms from the canary counted as 0\.001 ms for the ratio/);
-  });
-
-  it('explains constant samples: every latency the same', () => {
-    const analysis = createStepAnalysis(SETTINGS);
-    analysis.add(observation(new Array(20).fill(5), new Array(20).fill(5)));
-    const latency = metric(analysis, 'latency');
-    expect(latency.reason).toMatch(/all 40 latencies are 5 ms: nothing differs/);
-    expect(latency.statistic).toMatchObject({ value: expect.any(Number), estimate: 1 });
-    expect(latency.verdict).not.toBe('fail');
-  });
-
-  it('fails on an absolute threshold and says it was the threshold', () => {
-    const analysis = createStepAnalysis({ ...SETTINGS, thresholds: { latencyP95Ms: 150 } });
-    const values = Array.from({ length: 20 }, (_, i) => 100 + i * 5); // p95 ≈ 190
-    analysis.add(observation(values, values));
-    const latency = metric(analysis, 'latency');
-    expect(latency.verdict).toBe('fail');
-    expect(latency.reason).toMatch(
-      /^canary p95 190 ms > 150 ms \(threshold\); canary p95 190 ms vs baseline 190 ms/,
-    );
-    expect(latency.statistic).toEqual({ test: 'threshold', value: expect.closeTo(190.25, 2), boundary: 150 });
-    expect(latency.threshold).toBe('≤ 1.10× baseline at 99%; p95 ≤ 150 ms');
-  });
-
-  it('fails a canary that errors far more often, explaining a zero baseline', () => {
-    const analysis = createStepAnalysis({ ...SETTINGS, maxRequests: 400 });
-    const values = Array.from({ length: 100 }, (_, i) => 100 + (i % 10));
-    for (let look = 0; look < 4; look++) analysis.add(observation(values, values, [0, 15]));
-    const errors = metric(analysis, 'error-rate');
-    expect(errors.verdict).toBe('fail');
-    expect(errors.reason).toMatch(
-      /^canary 15\.0% errors \(60\/400\) vs baseline 0% \(0\/400\); the baseline had no errors, so 1\.10× its rate allows none and each canary error counts; difference \+15\.0 pts \(99% CI \+\d+\.\d to \+\d+\.\d\) beyond allowed 1\.10× baseline; z=\d+\.\d\d ≥ (final )?boundary/,
-    );
-    expect(errors.statistic).toMatchObject({ test: 'two-proportion', estimate: 0.15 });
-    expect(analysis.judge().verdict).toBe('fail');
-  });
-
-  it('explains no errors on either side', () => {
-    const analysis = createStepAnalysis(SETTINGS);
-    const values = Array.from({ length: 30 }, (_, i) => 100 + i);
-    analysis.add(observation(values, values));
-    expect(metric(analysis, 'error-rate').reason).toMatch(/no errors on either side: nothing to compare; /);
-  });
-
-  it('drops invalid request counts and says so', () => {
-    const analysis = createStepAnalysis(SETTINGS);
-    analysis.add({
-      baseline: { latencyMs: [1], requests: 5, errors: 9 },
-      canary: { latencyMs: [1], requests: Number.NaN, errors: 0 },
-      notes: [],
-    });
-    const errors = metric(analysis, 'error-rate');
-    expect(errors.verdict).toBe('no-data');
-    expect(errors.reason).toMatch(
-      /dropped 1 window of invalid request counts from the baseline; dropped 1 window of invalid request counts from the canary/,
     );
   });
 
@@ -277,32 +71,6 @@ describe('step analysis', () => {
       combine([m('latency', 'pass'), m('error-rate', 'no-data')], { latency: true, 'error-rate': false })
         .verdict,
     ).toBe('pass');
-  });
-
-  it('rejects settings it cannot work with, naming the setting and the expected form', () => {
-    expect(() => resolveSettings({ ...SETTINGS, confidence: 99 })).toThrow(
-      'analysis setting confidence must be between 0.5 and 1 (e.g. 0.99), got 99',
-    );
-    expect(() => resolveSettings({ ...SETTINGS, maxSamples: 10 })).toThrow(
-      /maxSamples must be an integer ≥ minSamples \(20\)/,
-    );
-    expect(() => resolveSettings({ ...SETTINGS, allowedIncrease: { latency: -1, errorRate: 0 } })).toThrow(
-      /allowedIncrease.latency/,
-    );
-    expect(() => resolveSettings({ ...SETTINGS, errorRateShare: 1 })).toThrow(/errorRateShare/);
-    expect(() => createStepAnalysis({ ...SETTINGS, thresholds: { latencyP95Ms: Number.NaN } })).toThrow(
-      /thresholds.latencyP95Ms/,
-    );
-  });
-
-  it('splits 1 − confidence between the metrics, 60% to latency by default, and the shares add up to it', () => {
-    expect(DEFAULT_ERROR_RATE_SHARE).toBe(0.4);
-    const { alpha } = resolveSettings(SETTINGS);
-    expect(alpha.latency).toBeCloseTo(0.006, 12);
-    expect(alpha.errorRate).toBeCloseTo(0.004, 12);
-    const even = resolveSettings({ ...SETTINGS, confidence: 0.95, errorRateShare: 0.5 }).alpha;
-    expect(even.latency + even.errorRate).toBeCloseTo(0.05, 12);
-    expect(even.latency).toBeCloseTo(0.025, 12);
   });
 
   it('one judgment with 1000 samples per side takes well under 50 ms', () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/command/run.js';
 import { artifactKeyFor, type DeploySettings, deploy } from '../../src/deploy/deploy.js';
 import { currentHolder } from '../../src/deploy/lease.js';
-import { FileArtifactStore, FileLedger } from '../../src/ledger/file.js';
+import { FileLedger } from '../../src/ledger/file.js';
+import { FileArtifactStore } from '../../src/ledger/file-artifacts.js';
 
 const SHA_A = 'a'.repeat(40);
 const SHA_B = 'b'.repeat(40);

@@ -3,10 +3,10 @@ import {
   globToRegExp,
   judgeChecks,
   matchesCheck,
-  type ObservedCheck,
   PREFLIGHT_CHECK_NAME,
   runChecksGate,
 } from '../../src/gates/checks.js';
+import type { ObservedCheck } from '../../src/gates/checks-rollup.js';
 import { CHECKS_DEFAULTS } from '../../src/gates/config.js';
 import type { ChecksGateConfig, GateTarget } from '../../src/gates/types.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';

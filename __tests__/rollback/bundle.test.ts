@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileArtifactStore } from '../../src/ledger/file.js';
+import { FileArtifactStore } from '../../src/ledger/file-artifacts.js';
 import type { DeploymentEntry } from '../../src/ledger/types.js';
 import { recordedBundlePath, restoreBundle } from '../../src/rollback/bundle.js';
 

@@ -146,3 +146,26 @@ export class FileStateStore implements RolloutStateStore {
     return run;
   }
 }
+
+/** The state of a rollout that starts now, at its first step, with no traffic on the canary. */
+export function freshState(
+  settings: Pick<RolloutState, 'environment' | 'baselineVersion' | 'canaryVersion' | 'dryRun'>,
+  run: string,
+  now: string,
+): RolloutState {
+  const { environment, baselineVersion, canaryVersion, dryRun } = settings;
+  return {
+    schema: STATE_SCHEMA,
+    environment,
+    baselineVersion,
+    canaryVersion,
+    status: 'running',
+    step: 0,
+    weight: 0,
+    steps: [],
+    dryRun,
+    run,
+    startedAt: now,
+    updatedAt: now,
+  };
+}

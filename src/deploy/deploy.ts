@@ -154,24 +154,316 @@ export function commandEnvironment(
   };
 }
 
-export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = now();
-  const { ledger, log } = deps;
+/** The environment's history as the wait's last read saw it, and how long the wait took. */
+interface Turn {
+  seen: DeploymentEntry[];
+  waitedMs: number;
+}
 
-  const before = deps.history ?? (await ledger.history(settings.environment, { limit: 100 }));
-  // Recorded as what was live when the deploy was asked for; what it replaces is read again once its turn
-  // comes (`previous` below).
-  const requestedOver = before.find((entry) => entry.state === 'success');
-  const leaseTimeoutMs = settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
-  const artifactKey = settings.artifactPath
-    ? artifactKeyFor(settings.environment, settings.version, settings.sha)
-    : settings.existingArtifact?.key;
+/**
+ * A deploy in its phases, in order: create the deployment (with its lease), wait in turn, guard the turn
+ * (nothing left to do, a stale rollback), run the command, finish the record. Each phase that ends the
+ * deploy early closes the deployment through `close`, so no path leaves it open.
+ */
+export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
+  const run = await DeployRun.create(settings, deps);
+  const turn = await run.waitInTurn();
+  if ('result' in turn) return turn;
+  const refused = await run.guardTurn(turn);
+  if (refused) return refused;
+  const command = await run.runCommand();
+  return run.finish(command, turn);
+}
+
+class DeployRun {
+  private readonly abandoned: Abandoned[] = [];
+  /** What was live: when the deploy was asked for, then when its turn came. */
+  private previous: DeploymentEntry | undefined;
+
+  private constructor(
+    private readonly settings: DeploySettings,
+    private readonly deps: DeployDeps,
+    private readonly now: () => number,
+    private readonly started: number,
+    private readonly deployment: DeploymentEntry,
+    private readonly keeper: LeaseKeeper,
+    private readonly artifactKey: string | undefined,
+    private readonly leaseTimeoutMs: number,
+    requestedOver: DeploymentEntry | undefined,
+  ) {
+    this.previous = requestedOver;
+  }
+
+  /** Records the deployment (what it is, what was live, who holds it) and starts renewing its lease. */
+  static async create(settings: DeploySettings, deps: DeployDeps): Promise<DeployRun> {
+    const now = deps.now ?? Date.now;
+    const started = now();
+    const { ledger, log } = deps;
+    const before = deps.history ?? (await ledger.history(settings.environment, { limit: 100 }));
+    // Recorded as what was live when the deploy was asked for; what it replaces is read again once its turn
+    // comes (`previous`, set by waitInTurn).
+    const requestedOver = before.find((entry) => entry.state === 'success');
+    const leaseTimeoutMs = settings.onConcurrent.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
+    const artifactKey = settings.artifactPath
+      ? artifactKeyFor(settings.environment, settings.version, settings.sha)
+      : settings.existingArtifact?.key;
+    const deployment = await ledger.create({
+      environment: settings.environment,
+      sha: settings.sha,
+      ref: settings.ref,
+      task: settings.task,
+      description: settings.description ?? `deploy ${settings.version}`,
+      payload: settings.payload,
+      record: releaseRecord(settings, deps, artifactKey, requestedOver),
+      productionEnvironment: settings.productionEnvironment,
+      transientEnvironment: settings.transientEnvironment,
+      requiredContexts: settings.requiredContexts,
+      autoMerge: settings.autoMerge,
+    });
+    deps.onCreated?.(deployment);
+    // The lease: renewed from now until the closing status, so a crash anywhere in between is seen as one.
+    const keeper = new LeaseKeeper(
+      ledger,
+      deployment.id,
+      renewalInterval(leaseTimeoutMs),
+      `waiting to deploy ${settings.version}`,
+      (error) => log.warning(`could not renew the lease of deployment ${deployment.id}: ${error.message}`),
+    );
+    keeper.start();
+    return new DeployRun(
+      settings,
+      deps,
+      now,
+      started,
+      deployment,
+      keeper,
+      artifactKey,
+      leaseTimeoutMs,
+      requestedOver,
+    );
+  }
+
+  /** Stops the lease, sets the closing status and says how the deploy ended. */
+  private async close(
+    result: DeployResult,
+    state: 'success' | 'failure' | 'error' | 'inactive',
+    description: string,
+    extra: Partial<DeployOutcome> = {},
+  ): Promise<DeployOutcome> {
+    const { settings, deployment } = this;
+    await this.keeper.stop();
+    await this.deps.ledger.setStatus(deployment.id, {
+      state,
+      description: description.slice(0, 140),
+      ...(state === 'success' && settings.url ? { environmentUrl: settings.url } : {}),
+      logUrl: settings.run.url,
+    });
+    return {
+      deployment,
+      previous: this.previous,
+      lastLines: [],
+      deactivated: [],
+      artifactKey: this.artifactKey,
+      abandoned: this.abandoned,
+      ...extra,
+      result,
+      durationMs: this.now() - this.started,
+      waitedMs: extra.waitedMs ?? 0,
+    };
+  }
+
+  /**
+   * Takes the environment in turn: the deployment with the lowest id among the open ones goes first. Only
+   * deploy-kit's own deployments take part: GitHub opens one for every job that names an environment, and
+   * it stays open while that very job runs. Ends the deploy (blocked or cancelled) when it may not wait.
+   */
+  async waitInTurn(): Promise<Turn | DeployOutcome> {
+    const { settings, deps, deployment, now } = this;
+    const { ledger, log } = deps;
+    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const waitStarted = now();
+    let delay = POLL_START_MS;
+    // The read that let this deployment go: later deploy-kit deployments wait for it, so what it shows as live
+    // is what this one replaces (no second read after the deploy).
+    let seen: DeploymentEntry[];
+    for (;;) {
+      seen = await ledger.history(settings.environment, { limit: 100 });
+      const ahead = seen.filter(
+        (entry) =>
+          entry.record !== undefined &&
+          numericId(entry.id) < numericId(deployment.id) &&
+          OPEN_STATES.includes(entry.state),
+      );
+      // A lease whose holder is provably gone is closed, not waited for; a command group it left running on
+      // this host is waited for like the deploy it belongs to.
+      const cleared = await clearAbandoned(ahead, ledger, {
+        now: now(),
+        leaseTimeoutMs: this.leaseTimeoutMs,
+        runStatus: deps.runStatus,
+      });
+      for (const gone of cleared.abandoned) {
+        log.warning(
+          `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error, going on`,
+        );
+        this.abandoned.push(gone);
+      }
+      if (cleared.abandoned.length > 0) continue;
+      const blocker = ahead.at(-1);
+      if (!blocker) break;
+      const waited = now() - waitStarted;
+      const group = cleared.groups.get(blocker.id);
+      const who = `deployment ${blocker.id} (${versionOf(blocker)}, ${blocker.state})`;
+      const running =
+        group !== undefined ? `; its deploy command (process group ${group}) still runs on this host` : '';
+      const unlock = `; if its holder is gone for good, clear it with \`${unlockCommand(settings.environment, blocker.id, deps.ledgerFlag)}\``;
+      if (
+        settings.onConcurrent.mode === 'fail' ||
+        waited >= settings.onConcurrent.timeoutMs ||
+        deps.signal?.aborted
+      ) {
+        const why =
+          settings.onConcurrent.mode === 'fail'
+            ? `${who} is still in progress in ${settings.environment} (on-concurrent: fail)`
+            : deps.signal?.aborted
+              ? `cancelled while waiting for ${who}`
+              : `${who} was still in progress after waiting ${Math.round(waited / 1000)} s`;
+        return this.close(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, {
+          reason: deps.signal?.aborted ? why : why + running + unlock,
+          waitedMs: waited,
+        });
+      }
+      log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)${running}`);
+      await sleep(Math.min(delay, Math.max(0, settings.onConcurrent.timeoutMs - waited)));
+      delay = Math.min(delay * 2, POLL_MAX_MS);
+    }
+    // What this deploy replaces is what was live when its turn came, not when it was asked for.
+    this.previous = seen.find((entry) => entry.id !== deployment.id && entry.state === 'success');
+    return { seen, waitedMs: now() - waitStarted };
+  }
+
+  /**
+   * Once the environment is ours: the caller may find nothing left to do (skipped), and a rollback whose
+   * plan went stale while it waited is refused (blocked). Undefined when the deploy goes on.
+   */
+  async guardTurn({ seen, waitedMs }: Turn): Promise<DeployOutcome | undefined> {
+    const { settings, deployment } = this;
+    const nothingToDo = this.deps.afterTurn?.(seen.filter((entry) => entry.id !== deployment.id));
+    if (nothingToDo) return this.close('skipped', 'inactive', nothingToDo, { reason: nothingToDo, waitedMs });
+
+    // A rollback is planned from the history read before its turn came: if another deployment went live while
+    // it waited (two rollbacks pressed together), its plan is stale and redeploying would roll back twice.
+    const rollbackFrom = settings.rollback?.fromDeploymentId;
+    const movedOn = rollbackFrom
+      ? seen.find(
+          (entry) =>
+            entry.record !== undefined &&
+            numericId(entry.id) > numericId(rollbackFrom) &&
+            numericId(entry.id) < numericId(deployment.id) &&
+            entry.statuses.some((status) => status.state === 'success'),
+        )
+      : undefined;
+    if (movedOn) {
+      const why = `${settings.environment} moved on while this rollback waited: deployment ${movedOn.id} (${versionOf(movedOn)}) went live after the plan was made; nothing was redeployed (run the rollback again to plan from what is live now)`;
+      return this.close('blocked', 'error', why, { reason: why, waitedMs });
+    }
+    return undefined;
+  }
+
+  /** Marks the deployment working, saves the release bundle, and runs the deploy command when there is one. */
+  async runCommand(): Promise<CommandResult | undefined> {
+    const { settings, deps, deployment, keeper, artifactKey } = this;
+    const { log } = deps;
+    await keeper.working(`deploying ${settings.version}`, settings.run.url);
+
+    if (artifactKey && settings.artifactPath && deps.artifacts) {
+      try {
+        await deps.artifacts.save(artifactKey, settings.artifactPath);
+        log.info(`saved ${settings.artifactPath} as ${artifactKey} (${deps.artifacts.kind})`);
+      } catch (error) {
+        log.warning(
+          `could not save the release bundle ${settings.artifactPath}: ${(error as Error).message}`,
+        );
+      }
+    }
+
+    const extraEnv = (await deps.beforeCommand?.()) ?? {};
+    if (!settings.command) return undefined;
+    return log.group(`deploy ${settings.version} to ${settings.environment}`, () =>
+      deps.runCommand({
+        script: settings.command!,
+        cwd: settings.workingDirectory,
+        env: { ...commandEnvironment(settings, deployment, this.previous), ...extraEnv },
+        signal: deps.signal,
+        onLine: (line) => log.info(line),
+        onSpawn: (pgid) => {
+          deps.onGroup?.(pgid);
+          return keeper.group(pgid);
+        },
+      }),
+    );
+  }
+
+  /**
+   * Closes the deployment as the command ended (cancelled, failed or live); once live, what it replaced is
+   * marked inactive.
+   */
+  async finish(command: CommandResult | undefined, { seen, waitedMs }: Turn): Promise<DeployOutcome> {
+    const { settings, deps, deployment } = this;
+    if (command?.cancelled || deps.signal?.aborted) {
+      return this.close('cancelled', 'error', 'cancelled: the job was cancelled while deploying', {
+        reason: 'the job was cancelled while the deploy command ran',
+        lastLines: command?.lastLines ?? [],
+        exitCode: command?.exitCode,
+        waitedMs,
+      });
+    }
+    if (command && command.exitCode !== 0) {
+      const how = command.exitCode === null ? `killed by ${command.signal}` : `exit code ${command.exitCode}`;
+      return this.close('failure', 'failure', `deploy command failed (${how})`, {
+        reason: `the deploy command failed (${how})`,
+        lastLines: command.lastLines,
+        exitCode: command.exitCode,
+        waitedMs,
+      });
+    }
+
+    const outcome = await this.close('success', 'success', `${settings.version} is live`, {
+      lastLines: command?.lastLines ?? [],
+      exitCode: command?.exitCode ?? 0,
+      waitedMs,
+    });
+    // What this deployment replaced is no longer live: one write per deployment still active, and for a
+    // rollback the deployment rolled back from, whatever its state.
+    const rolledBackFrom = settings.rollback?.fromDeploymentId;
+    const stillActive = seen.filter(
+      (entry) =>
+        entry.id !== deployment.id &&
+        (entry.state === 'success' || (entry.id === rolledBackFrom && entry.state !== 'inactive')),
+    );
+    const description = settings.rollback
+      ? `rolled back to ${settings.version} (deployment ${deployment.id}): ${settings.rollback.reason}`
+      : `superseded by ${settings.version} (deployment ${deployment.id})`;
+    if (stillActive.length > 0) {
+      await deps.ledger.deactivate(
+        stillActive.map((entry) => entry.id),
+        description,
+      );
+    }
+    return { ...outcome, deactivated: stillActive.map((entry) => entry.id) };
+  }
+}
+
+/** The release record a deployment carries: what it deploys, what was live, which run holds it. */
+function releaseRecord(
+  settings: DeploySettings,
+  deps: DeployDeps,
+  artifactKey: string | undefined,
+  requestedOver: DeploymentEntry | undefined,
+): ReleaseRecord {
   const artifactPath = settings.artifactPath
     ? (settings.artifactPathAsGiven ?? settings.artifactPath)
     : settings.existingArtifact?.path;
-  const record: ReleaseRecord = {
+  return {
     version: settings.version,
     sha: settings.sha,
     ref: settings.ref,
@@ -195,206 +487,4 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     actor: settings.run.actor,
     holder: deps.holder ?? currentHolder(settings.baseEnv),
   };
-
-  const deployment = await ledger.create({
-    environment: settings.environment,
-    sha: settings.sha,
-    ref: settings.ref,
-    task: settings.task,
-    description: settings.description ?? `deploy ${settings.version}`,
-    payload: settings.payload,
-    record,
-    productionEnvironment: settings.productionEnvironment,
-    transientEnvironment: settings.transientEnvironment,
-    requiredContexts: settings.requiredContexts,
-    autoMerge: settings.autoMerge,
-  });
-  deps.onCreated?.(deployment);
-  // The lease: renewed from now until the closing status, so a crash anywhere in between is seen as one.
-  const keeper = new LeaseKeeper(
-    ledger,
-    deployment.id,
-    renewalInterval(leaseTimeoutMs),
-    `waiting to deploy ${settings.version}`,
-    (error) => log.warning(`could not renew the lease of deployment ${deployment.id}: ${error.message}`),
-  );
-  keeper.start();
-  const abandoned: Abandoned[] = [];
-  let previous: DeploymentEntry | undefined = requestedOver;
-  const base = () => ({
-    deployment,
-    previous,
-    lastLines: [] as string[],
-    deactivated: [] as string[],
-    artifactKey,
-    abandoned,
-  });
-  const finish = async (
-    result: DeployResult,
-    state: 'success' | 'failure' | 'error' | 'inactive',
-    description: string,
-    extra: Partial<DeployOutcome> = {},
-  ): Promise<DeployOutcome> => {
-    await keeper.stop();
-    await ledger.setStatus(deployment.id, {
-      state,
-      description: description.slice(0, 140),
-      ...(state === 'success' && settings.url ? { environmentUrl: settings.url } : {}),
-      logUrl: settings.run.url,
-    });
-    return { ...base(), ...extra, result, durationMs: now() - started, waitedMs: extra.waitedMs ?? 0 };
-  };
-
-  // Take the environment in turn: the deployment with the lowest id among the open ones goes first. Only
-  // deploy-kit's own deployments take part: GitHub opens one for every job that names an environment, and
-  // it stays open while that very job runs.
-  const waitStarted = now();
-  let delay = POLL_START_MS;
-  // The read that let this deployment go: later deploy-kit deployments wait for it, so what it shows as live
-  // is what this one replaces (no second read after the deploy).
-  let seen: DeploymentEntry[];
-  for (;;) {
-    seen = await ledger.history(settings.environment, { limit: 100 });
-    const ahead = seen.filter(
-      (entry) =>
-        entry.record !== undefined &&
-        numericId(entry.id) < numericId(deployment.id) &&
-        OPEN_STATES.includes(entry.state),
-    );
-    // A lease whose holder is provably gone is closed, not waited for; a command group it left running on
-    // this host is waited for like the deploy it belongs to.
-    const cleared = await clearAbandoned(ahead, ledger, {
-      now: now(),
-      leaseTimeoutMs,
-      runStatus: deps.runStatus,
-    });
-    for (const gone of cleared.abandoned) {
-      log.warning(
-        `deployment ${gone.id} (${gone.version}) was ${abandonedDescription(gone)} (${gone.how}); closed as error, going on`,
-      );
-      abandoned.push(gone);
-    }
-    if (cleared.abandoned.length > 0) continue;
-    const blocker = ahead.at(-1);
-    if (!blocker) break;
-    const waited = now() - waitStarted;
-    const group = cleared.groups.get(blocker.id);
-    const who = `deployment ${blocker.id} (${versionOf(blocker)}, ${blocker.state})`;
-    const running =
-      group !== undefined ? `; its deploy command (process group ${group}) still runs on this host` : '';
-    const unlock = `; if its holder is gone for good, clear it with \`${unlockCommand(settings.environment, blocker.id, deps.ledgerFlag)}\``;
-    if (
-      settings.onConcurrent.mode === 'fail' ||
-      waited >= settings.onConcurrent.timeoutMs ||
-      deps.signal?.aborted
-    ) {
-      const why =
-        settings.onConcurrent.mode === 'fail'
-          ? `${who} is still in progress in ${settings.environment} (on-concurrent: fail)`
-          : deps.signal?.aborted
-            ? `cancelled while waiting for ${who}`
-            : `${who} was still in progress after waiting ${Math.round(waited / 1000)} s`;
-      return finish(deps.signal?.aborted ? 'cancelled' : 'blocked', 'error', why, {
-        reason: deps.signal?.aborted ? why : why + running + unlock,
-        waitedMs: waited,
-      });
-    }
-    log.info(`waiting for ${who} to finish (${Math.round(waited / 1000)} s so far)${running}`);
-    await sleep(Math.min(delay, Math.max(0, settings.onConcurrent.timeoutMs - waited)));
-    delay = Math.min(delay * 2, POLL_MAX_MS);
-  }
-  const waitedMs = now() - waitStarted;
-  // What this deploy replaces is what was live when its turn came, not when it was asked for.
-  previous = seen.find((entry) => entry.id !== deployment.id && entry.state === 'success');
-
-  const nothingToDo = deps.afterTurn?.(seen.filter((entry) => entry.id !== deployment.id));
-  if (nothingToDo) return finish('skipped', 'inactive', nothingToDo, { reason: nothingToDo, waitedMs });
-
-  // A rollback is planned from the history read before its turn came: if another deployment went live while
-  // it waited (two rollbacks pressed together), its plan is stale and redeploying would roll back twice.
-  const rollbackFrom = settings.rollback?.fromDeploymentId;
-  const movedOn = rollbackFrom
-    ? seen.find(
-        (entry) =>
-          entry.record !== undefined &&
-          numericId(entry.id) > numericId(rollbackFrom) &&
-          numericId(entry.id) < numericId(deployment.id) &&
-          entry.statuses.some((status) => status.state === 'success'),
-      )
-    : undefined;
-  if (movedOn) {
-    const why = `${settings.environment} moved on while this rollback waited: deployment ${movedOn.id} (${versionOf(movedOn)}) went live after the plan was made; nothing was redeployed (run the rollback again to plan from what is live now)`;
-    return finish('blocked', 'error', why, { reason: why, waitedMs });
-  }
-
-  await keeper.working(`deploying ${settings.version}`, settings.run.url);
-
-  if (artifactKey && settings.artifactPath && deps.artifacts) {
-    try {
-      await deps.artifacts.save(artifactKey, settings.artifactPath);
-      log.info(`saved ${settings.artifactPath} as ${artifactKey} (${deps.artifacts.kind})`);
-    } catch (error) {
-      log.warning(`could not save the release bundle ${settings.artifactPath}: ${(error as Error).message}`);
-    }
-  }
-
-  const extraEnv = (await deps.beforeCommand?.()) ?? {};
-  let command: CommandResult | undefined;
-  if (settings.command) {
-    command = await log.group(`deploy ${settings.version} to ${settings.environment}`, () =>
-      deps.runCommand({
-        script: settings.command!,
-        cwd: settings.workingDirectory,
-        env: { ...commandEnvironment(settings, deployment, previous), ...extraEnv },
-        signal: deps.signal,
-        onLine: (line) => log.info(line),
-        onSpawn: (pgid) => {
-          deps.onGroup?.(pgid);
-          return keeper.group(pgid);
-        },
-      }),
-    );
-  }
-
-  if (command?.cancelled || deps.signal?.aborted) {
-    return finish('cancelled', 'error', 'cancelled: the job was cancelled while deploying', {
-      reason: 'the job was cancelled while the deploy command ran',
-      lastLines: command?.lastLines ?? [],
-      exitCode: command?.exitCode,
-      waitedMs,
-    });
-  }
-  if (command && command.exitCode !== 0) {
-    const how = command.exitCode === null ? `killed by ${command.signal}` : `exit code ${command.exitCode}`;
-    return finish('failure', 'failure', `deploy command failed (${how})`, {
-      reason: `the deploy command failed (${how})`,
-      lastLines: command.lastLines,
-      exitCode: command.exitCode,
-      waitedMs,
-    });
-  }
-
-  const outcome = await finish('success', 'success', `${settings.version} is live`, {
-    lastLines: command?.lastLines ?? [],
-    exitCode: command?.exitCode ?? 0,
-    waitedMs,
-  });
-  // What this deployment replaced is no longer live: one write per deployment still active, and for a
-  // rollback the deployment rolled back from, whatever its state.
-  const rolledBackFrom = settings.rollback?.fromDeploymentId;
-  const stillActive = seen.filter(
-    (entry) =>
-      entry.id !== deployment.id &&
-      (entry.state === 'success' || (entry.id === rolledBackFrom && entry.state !== 'inactive')),
-  );
-  const description = settings.rollback
-    ? `rolled back to ${settings.version} (deployment ${deployment.id}): ${settings.rollback.reason}`
-    : `superseded by ${settings.version} (deployment ${deployment.id})`;
-  if (stillActive.length > 0) {
-    await ledger.deactivate(
-      stillActive.map((entry) => entry.id),
-      description,
-    );
-  }
-  return { ...outcome, deactivated: stillActive.map((entry) => entry.id) };
 }

@@ -9,9 +9,9 @@ import type { AnalysisSettings, OutcomePolicies } from '../../analysis/types.js'
 import type { RolloutControl } from '../../canary/control.js';
 import { createFileControl } from '../../canary/control-file.js';
 import { createHttpControl, type HttpControlSettings } from '../../canary/control-http.js';
-import type { RolloutSettings } from '../../canary/rollout.js';
 import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
+import type { RolloutSettings } from '../../canary/types.js';
 import { DURATION_RANGES, formatDuration } from '../../common/durations.js';
 import { describe, InputError, quote } from '../../common/input-error.js';
 import { parseEnvironmentName } from '../../common/words.js';

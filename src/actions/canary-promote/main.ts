@@ -2,7 +2,8 @@
 // the rollout engine, then outputs, the job summary and, after an abort with `rollback: true`, the rollback
 // engine. `post` returns traffic to the baseline when main did not finish (a cancelled job, a killed step).
 import { createStepAnalysis } from '../../analysis/step-analysis.js';
-import { returnTrafficAfterCancel, runRollout } from '../../canary/rollout.js';
+import { returnTrafficAfterCancel } from '../../canary/cleanup.js';
+import { runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
 import { RollbackRefused } from '../../rollback/plan.js';
 import {

@@ -2,9 +2,10 @@
 // interval or p-value, threshold, verdict and reason), Mermaid charts of p95 latency and error rate across
 // the steps, and the rollback when one ran.
 import type { MetricJudgment, Statistic } from '../../analysis/types.js';
+import type { CleanupResult } from '../../canary/cleanup.js';
 import type { RolloutReport, StepReport } from '../../canary/report.js';
-import type { CleanupResult, RolloutSettings } from '../../canary/rollout.js';
 import { describeSteps } from '../../canary/steps.js';
+import type { RolloutSettings } from '../../canary/types.js';
 import { formatDuration } from '../../common/durations.js';
 import { footer, table } from '../kit/markdown.js';
 import type { RollbackSettings } from '../rollback/inputs.js';

@@ -63,7 +63,10 @@ export async function openLedger(
   options: { token?: string; owner: string; repo: string; workspace: string },
 ): Promise<OpenedLedger> {
   if (spec.kind === 'file') {
-    const { FileLedger, FileArtifactStore } = await import('../../ledger/file.js');
+    const [{ FileLedger }, { FileArtifactStore }] = await Promise.all([
+      import('../../ledger/file.js'),
+      import('../../ledger/file-artifacts.js'),
+    ]);
     const path = isAbsolute(spec.path) ? spec.path : resolve(options.workspace, spec.path);
     return {
       ledger: new FileLedger(path, { mustExist: spec.mustExist ?? false }),
