@@ -61,7 +61,7 @@ export function sortRecord(
         id: entry.id,
         fromDeploymentId: rollback.fromDeploymentId,
         reason: rollback.reason,
-        createdAt: entry.createdAt,
+        createdAt: canonical(entry.createdAt),
       });
     }
     const liveAt = firstSuccess(entry);
@@ -89,8 +89,8 @@ export function sortRecord(
       id: entry.id,
       version,
       sha: entry.sha,
-      createdAt: entry.createdAt,
-      liveAt,
+      createdAt: canonical(entry.createdAt),
+      liveAt: canonical(liveAt),
       kind,
       ...(rollback
         ? { rollback: { fromDeploymentId: rollback.fromDeploymentId, reason: rollback.reason } }
@@ -132,8 +132,13 @@ function failuresAfter(entry: DeploymentEntry, liveAt: string): Delivery['laterF
     )
     .map((s) => ({
       state: s.state,
-      at: s.createdAt,
+      at: canonical(s.createdAt),
       ...(s.description ? { description: s.description } : {}),
     }))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** Times as this machine writes them (`…T10:00:00.000Z`), whichever ledger wrote them. */
+function canonical(iso: string): string {
+  return new Date(iso).toISOString();
 }

@@ -244,6 +244,14 @@ export function commit(ctx: GraphqlContext, repo: RepoRecord, c: CommitRecord): 
         const parent = repo.commits.get(sha);
         return parent ? commit(ctx, repo, parent) : null;
       }),
+    history: (args: Args) => {
+      if (args.path !== undefined || args.author !== undefined) {
+        throw new Error(
+          'The fake GitHub does not implement Commit.history(path/author); add it in resolvers.ts',
+        );
+      }
+      return connection('history', commitHistory(repo, c, args), args, (item) => commit(ctx, repo, item));
+    },
     statusCheckRollup: () => rollup(ctx, repo, c),
     associatedPullRequests: (args: Args) =>
       connection(
@@ -253,6 +261,33 @@ export function commit(ctx: GraphqlContext, repo: RepoRecord, c: CommitRecord): 
         (p) => pullRequest(ctx, repo, p),
       ),
   };
+}
+
+/**
+ * `Commit.history`: the commit and its ancestors (all parents), newest commit date first as GitHub lists them,
+ * within `since` and `until` (both inclusive, GitTimestamp strings).
+ */
+function commitHistory(repo: RepoRecord, from: CommitRecord, args: Args): CommitRecord[] {
+  const since = typeof args.since === 'string' ? Date.parse(args.since) : Number.NEGATIVE_INFINITY;
+  const until = typeof args.until === 'string' ? Date.parse(args.until) : Number.POSITIVE_INFINITY;
+  const seen = new Set<string>();
+  const found: CommitRecord[] = [];
+  const stack = [from.sha];
+  while (stack.length > 0) {
+    const sha = stack.pop()!;
+    if (seen.has(sha)) continue;
+    seen.add(sha);
+    const record = repo.commits.get(sha);
+    if (!record) continue;
+    found.push(record);
+    stack.push(...record.parents);
+  }
+  return found
+    .filter((r) => {
+      const date = Date.parse(r.committer.date);
+      return date >= since && date <= until;
+    })
+    .sort((a, b) => Date.parse(b.committer.date) - Date.parse(a.committer.date) || (a.sha < b.sha ? -1 : 1));
 }
 
 type RollupItem = { kind: 'run'; run: CheckRunRecord } | { kind: 'status'; status: CommitStatusRecord };
