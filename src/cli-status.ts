@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { NAME_THE_REPOSITORY, RepositoryError, resolveRepository } from './cli-repository.js';
 import { InputError, parseEnvironmentName, parsePositiveInt, quote } from './common/units.js';
+import type { GitHubClient } from './github/client.js';
 import { FileLedger } from './ledger/file.js';
 import {
   DEFAULT_STATUS_LIMIT,
@@ -106,7 +107,13 @@ export async function openLedger(
   token: string | undefined,
   env: Record<string, string | undefined>,
   warn: (message: string) => void,
-): Promise<{ ledger: Ledger; source: Record<string, string>; describe: string }> {
+): Promise<{
+  ledger: Ledger;
+  source: Record<string, string>;
+  describe: string;
+  /** The GitHub ledger's client and repository, for reads beside the ledger (insights' commit history). */
+  github?: { client: GitHubClient; owner: string; repo: string };
+}> {
   if (spec.kind === 'file') {
     const path = resolve(cwd, spec.path);
     // Status reads history: a misspelt path must not pass for a ledger with no deployments.
@@ -128,6 +135,7 @@ export async function openLedger(
     ledger: new GitHubLedger({ client, owner, repo }),
     source: { kind: 'github', repository: spec.repository, api: client.apiUrl },
     describe: `GitHub Deployments of ${spec.repository}`,
+    github: { client, owner, repo },
   };
 }
 
