@@ -59,11 +59,11 @@ export function reportHtml(insights: Insights): string {
   const keys = keyLines(insights)
     .map(
       (line) => `<article class="key" data-key="${line.key}">
-  <h2>${escape(line.name)}</h2>
-  <p class="value">${escape(line.value)}</p>
-  <p><span class="band band-${line.band === 'n/a' ? 'na' : line.band}">${escape(line.band)}</span></p>
-  <p class="detail">${escape(line.detail)}</p>
-  <p class="why">${escape(line.why)}</p>
+  <h2>${escapeHtml(line.name)}</h2>
+  <p class="value">${escapeHtml(line.value)}</p>
+  <p><span class="band band-${line.band === 'n/a' ? 'na' : line.band}">${escapeHtml(line.band)}</span></p>
+  <p class="detail">${escapeHtml(line.detail)}</p>
+  <p class="why">${escapeHtml(line.why)}</p>
   <div class="chart" id="chart-${line.key}"></div>
 </article>`,
     )
@@ -75,7 +75,7 @@ export function reportHtml(insights: Insights): string {
 ${insights.failures
   .map(
     (f) =>
-      `<tr data-deployment="${escape(f.deploymentId)}"><td>${escape(f.version)} (${escape(f.deploymentId)})</td><td>${escape(shortTime(f.liveAt))}</td><td>${escape(f.why)}</td><td>${f.restoredBy ? `${escape(f.restoredBy.version)} (${escape(f.restoredBy.deploymentId)})` : 'not yet'}</td><td>${f.restoreMs === undefined ? '–' : escape(formatSpan(f.restoreMs))}</td></tr>`,
+      `<tr data-deployment="${escapeHtml(f.deploymentId)}"><td>${escapeHtml(f.version)} (${escapeHtml(f.deploymentId)})</td><td>${escapeHtml(shortTime(f.liveAt))}</td><td>${escapeHtml(f.why)}</td><td>${f.restoredBy ? `${escapeHtml(f.restoredBy.version)} (${escapeHtml(f.restoredBy.deploymentId)})` : 'not yet'}</td><td>${f.restoreMs === undefined ? '–' : escapeHtml(formatSpan(f.restoreMs))}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>`;
@@ -83,7 +83,7 @@ ${insights.failures
 ${insights.deployments
   .map(
     (d) =>
-      `<tr><td>${escape(d.id)}</td><td>${escape(d.version)}</td><td><code>${escape(d.sha.slice(0, 7))}</code></td><td>${escape(shortTime(d.liveAt))}</td><td>${escape(d.kind)}</td></tr>`,
+      `<tr><td>${escapeHtml(d.id)}</td><td>${escapeHtml(d.version)}</td><td><code>${escapeHtml(d.sha.slice(0, 7))}</code></td><td>${escapeHtml(shortTime(d.liveAt))}</td><td>${escapeHtml(d.kind)}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>`;
@@ -95,14 +95,14 @@ ${insights.deployments
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${library.style}</style>
 <style>${PAGE_STYLE}</style>
 </head>
 <body>
 <header>
-<h1>${escape(title)}</h1>
-<p class="meta">${escape(shortTime(insights.period.since))} to ${escape(shortTime(insights.period.until))} UTC (${Math.round(insights.days * 10) / 10} days). Bands by the ${escape(insights.report)}.</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">${escapeHtml(shortTime(insights.period.since))} to ${escapeHtml(shortTime(insights.period.until))} UTC (${Math.round(insights.days * 10) / 10} days). Bands by the ${escapeHtml(insights.report)}.</p>
 </header>
 <section class="keys">
 ${keys}
@@ -114,11 +114,11 @@ ${failures}
 <section>
 <h2>Deployments</h2>
 ${deployments}
-${notCounted ? `<p class="detail">${escape(notCounted)}</p>` : ''}
+${notCounted ? `<p class="detail">${escapeHtml(notCounted)}</p>` : ''}
 </section>
 <footer>
-<p>Read from the ${escape(insights.source.kind)} ledger (${insights.source.deploymentsRead} deployments read); ${escape(insights.source.commits)}.</p>
-<p>Charts drawn with uPlot ${escape(library.version)} (MIT), inlined in this page; the page fetches nothing.</p>
+<p>Read from the ${escapeHtml(insights.source.kind)} ledger (${insights.source.deploymentsRead} deployments read); ${escapeHtml(insights.source.commits)}.</p>
+<p>Charts drawn with uPlot ${escapeHtml(library.version)} (MIT), inlined in this page; the page fetches nothing.</p>
 </footer>
 <script type="application/json" id="insights-data">${json(insights)}</script>
 <script>${library.script.replace(/<\/script/gi, '<\\/script')}</script>
@@ -128,7 +128,7 @@ ${notCounted ? `<p class="detail">${escape(notCounted)}</p>` : ''}
 `;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
