@@ -1,8 +1,6 @@
 // `deploy-kit insights`: the four DORA keys of one environment over a period, from either ledger, as a table,
 // JSON (--json) or a self-contained page (--html FILE). The computing is src/insights/; this file turns flags
 // into a ledger and commit histories (the local clone first, GitHub's when it lacks the commits).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { openLedger, parseStatusOptions, UsageError } from './cli-status.js';
 import { InputError, parsePositiveInt } from './common/units.js';
 import { resolveInside } from './common/workspace-path.js';
@@ -11,9 +9,8 @@ import { GitHistory } from './insights/git-history.js';
 import { DEFAULT_LOOKBACK_DAYS, deliveryInsights } from './insights/insights.js';
 import { parsePeriod } from './insights/period.js';
 import { DEFAULT_READ_LIMIT } from './insights/record.js';
-import { reportHtml } from './insights/report-html.js';
+import { writeReportPage } from './insights/report-html.js';
 import { insightsTable } from './insights/table.js';
-import type { Insights } from './insights/types.js';
 
 export const DEFAULT_SINCE = '90d';
 
@@ -113,7 +110,7 @@ export async function runInsights(options: Record<string, string>, io: InsightsI
       lookbackDays: command.lookbackDays,
       limit: command.limit,
     });
-    if (command.html) writeReport(command.html, insights);
+    if (command.html) writeReportPage(command.html, insights);
     io.write(scrub(io.json ? `${JSON.stringify(insights, null, 2)}\n` : insightsTable(insights)));
     if (command.html && !io.json) io.write(`Report: ${command.html}\n`);
     return 0;
@@ -121,9 +118,4 @@ export async function runInsights(options: Record<string, string>, io: InsightsI
     if (error instanceof Error) error.message = scrub(error.message);
     throw error;
   }
-}
-
-export function writeReport(path: string, insights: Insights): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, reportHtml(insights));
 }

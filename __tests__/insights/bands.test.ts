@@ -51,6 +51,9 @@ describe('DORA bands', () => {
       'low',
     ]);
     expect(restoreBand(undefined, 0).band).toBeUndefined();
-    expect(restoreBand(undefined, 2).band).toBe('low');
+    expect(restoreBand(HOUR - 1, 2)).toEqual({
+      band: 'elite',
+      why: "median under one hour, counting 2 failure(s) not restored yet as lasting until the period's end",
+    });
   });
 });

@@ -1,5 +1,6 @@
 // The local git history: the commits the delivered ones reach and the excluded ones do not, with parents and
 // committer times; delivered commits the clone lacks are said missing.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,5 +54,13 @@ describe('GitHistory', () => {
     });
     expect([...graph.commits.keys()]).toEqual([sha('b')]);
     expect(graph.missing).toEqual([absent]);
+  });
+});
+
+describe('GitHistory.at on a shallow clone', () => {
+  it('is not used: a cut history would make lead times look shorter', () => {
+    const shallow = join(dir, 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${join(dir, 'repo')}`, shallow]);
+    expect(GitHistory.at(shallow)).toBeUndefined();
   });
 });

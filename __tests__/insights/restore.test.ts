@@ -29,7 +29,7 @@ describe('time to restore', () => {
     ]);
     expect(failures[0]?.restoredBy).toEqual({ deploymentId: '3', version: '1.0', at: at(5.5) });
     expect(failures[0]?.restoreMs).toBe(0.5 * HOUR);
-    expect(timeToRestore(failures)).toMatchObject({
+    expect(timeToRestore(failures, period.until)).toMatchObject({
       restored: 1,
       unrestored: 0,
       medianMs: 0.5 * HOUR,
@@ -66,10 +66,14 @@ describe('time to restore', () => {
       ['2', '5', 8 * HOUR],
       ['4', '5', 3 * HOUR],
     ]);
-    expect(timeToRestore(failures)).toMatchObject({ medianMs: 5.5 * HOUR, maxMs: 8 * HOUR, band: 'high' });
+    expect(timeToRestore(failures, period.until)).toMatchObject({
+      medianMs: 5.5 * HOUR,
+      maxMs: 8 * HOUR,
+      band: 'high',
+    });
   });
 
-  it('leaves a failure not yet restored out of the median, and says so in the band', () => {
+  it("counts a failure not yet restored as lasting until the period's end, and says so", () => {
     const failures = restores([
       deployment({ id: 1, version: '1.0', created: 1, statuses: [['success', 2]] }),
       deployment({
@@ -83,16 +87,22 @@ describe('time to restore', () => {
       }),
     ]);
     expect(failures[0]?.restoredBy).toBeUndefined();
-    expect(timeToRestore(failures)).toEqual({
+    expect(timeToRestore(failures, period.until)).toEqual({
       restored: 0,
       unrestored: 1,
+      medianMs: (24 * 30 - 5) * HOUR,
+      maxMs: (24 * 30 - 5) * HOUR,
       band: 'low',
-      why: '1 failure(s) not restored yet',
+      why: "median over one week, counting 1 failure(s) not restored yet as lasting until the period's end",
     });
+    // One restored in an hour beside it: the median is between the two, not the hour alone.
+    expect(timeToRestore([{ ...failures[0]!, restoreMs: HOUR }, failures[0]!], period.until).medianMs).toBe(
+      (HOUR + (24 * 30 - 5) * HOUR) / 2,
+    );
   });
 
   it('has no band without failures', () => {
-    expect(timeToRestore([])).toEqual({
+    expect(timeToRestore([], period.until)).toEqual({
       restored: 0,
       unrestored: 0,
       why: 'no failure to restore from in the period',

@@ -39,18 +39,21 @@ export function failureRateBand(rate: number | undefined): KeyBand {
   return { band: 'low', why: 'over 15%' };
 }
 
+/** `unrestored`: failures not restored by the period's end, counted in the median with their time so far. */
 export function restoreBand(medianMs: number | undefined, unrestored: number): KeyBand {
-  if (medianMs === undefined) {
-    return unrestored > 0
-      ? { band: 'low', why: `${unrestored} failure(s) not restored yet` }
-      : { why: 'no failure to restore from in the period' };
-  }
-  return byDuration(medianMs, [
+  if (medianMs === undefined) return { why: 'no failure to restore from in the period' };
+  const band = byDuration(medianMs, [
     [HOUR, 'elite', 'median under one hour'],
     [DAY, 'high', 'median under one day'],
     [7 * DAY, 'medium', 'median between one day and one week'],
     [Number.POSITIVE_INFINITY, 'low', 'median over one week'],
   ]);
+  return unrestored > 0
+    ? {
+        ...band,
+        why: `${band.why}, counting ${unrestored} failure(s) not restored yet as lasting until the period's end`,
+      }
+    : band;
 }
 
 function byDuration(ms: number, levels: [number, Band, string][]): KeyBand {

@@ -10,15 +10,20 @@ export class GitHistory implements CommitHistory {
 
   constructor(readonly cwd: string) {}
 
-  /** A history for `cwd` when it is inside a git work tree, else undefined. */
+  /**
+   * A history for `cwd` when it is inside a git work tree with its whole history, else undefined: a shallow
+   * clone (actions/checkout's default) cuts the history short, and would make lead times look shorter.
+   */
   static at(cwd: string): GitHistory | undefined {
     try {
-      const inside = execFileSync('git', ['rev-parse', '--is-inside-work-tree'], {
-        cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-      return inside === 'true' ? new GitHistory(cwd) : undefined;
+      const [inside, shallow] = execFileSync(
+        'git',
+        ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository'],
+        { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      )
+        .trim()
+        .split('\n');
+      return inside === 'true' && shallow === 'false' ? new GitHistory(cwd) : undefined;
     } catch {
       return undefined;
     }

@@ -84,7 +84,7 @@ export function computeInsights(record: DeliveryRecord, graph: CommitGraph): Ins
     frequency: deploymentFrequency(record),
     leadTime: leadTime(leads, graph),
     changeFailureRate: changeFailureRate(record, failures),
-    timeToRestore: timeToRestore(failures),
+    timeToRestore: timeToRestore(failures, record.period.until),
     failures,
     deployments: record.deliveries
       .filter((d) => inPeriod(record.period, d.liveAt))

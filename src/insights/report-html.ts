@@ -2,6 +2,8 @@
 // with uPlot (inlined, script and stylesheet), the failures with why they count and how they were restored,
 // and the deployments counted. A Content-Security-Policy forbids every fetch: the page works offline,
 // attached to a workflow run or mailed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { chartLibrary } from './assets.js';
 import { formatSpan, keyLines, notCountedLine, shortTime } from './format.js';
 import type { Insights } from './types.js';
@@ -126,6 +128,12 @@ ${notCounted ? `<p class="detail">${escapeHtml(notCounted)}</p>` : ''}
 </body>
 </html>
 `;
+}
+
+/** Writes the page to `path` (its folder made when missing). */
+export function writeReportPage(path: string, insights: Insights): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, reportHtml(insights));
 }
 
 function escapeHtml(text: string): string {

@@ -1,6 +1,7 @@
 // Time to restore: from when a change's failure was known to the next delivery, live after it, of another
 // version that did not itself fail (the rollback's redeploy, or a fix rolled forward). A failure with no such
-// delivery yet is unrestored: listed, left out of the median, and it keeps the band from reading better.
+// delivery by the period's end is unrestored: it counts with the time it has lasted so far (at least that
+// long), so a failure left broken never makes the median or the band read better than leaving it out would.
 import { restoreBand } from './bands.js';
 import { median } from './stats.js';
 import type { ChangeFailure, DeliveryRecord, Insights } from './types.js';
@@ -23,12 +24,12 @@ export function withRestores(record: DeliveryRecord, failures: ChangeFailure[]):
   });
 }
 
-export function timeToRestore(failures: ChangeFailure[]): Insights['timeToRestore'] {
-  const times = failures.flatMap((f) => (f.restoreMs === undefined ? [] : [f.restoreMs]));
-  const unrestored = failures.length - times.length;
+export function timeToRestore(failures: ChangeFailure[], until: string): Insights['timeToRestore'] {
+  const times = failures.map((f) => f.restoreMs ?? Math.max(0, Date.parse(until) - Date.parse(f.failedAt)));
+  const unrestored = failures.filter((f) => f.restoreMs === undefined).length;
   const medianMs = median(times);
   return {
-    restored: times.length,
+    restored: failures.length - unrestored,
     unrestored,
     ...(medianMs !== undefined ? { medianMs, maxMs: Math.max(...times) } : {}),
     ...restoreBand(medianMs, unrestored),
