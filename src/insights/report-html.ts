@@ -45,7 +45,7 @@ for (const [key, label, pick] of charts) {
       width: Math.max(320, element.clientWidth || 420),
       height: 170,
       legend: { show: true },
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max ?? 1) * 1.1] } },
       series: [{}, { label, stroke: '#0969da', fill: 'rgba(9,105,218,0.12)', width: 2, points: { show: true, size: 6 }, spanGaps: false }],
     },
     [xs, data.weeks.map(pick)],
