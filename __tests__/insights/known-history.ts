@@ -63,6 +63,11 @@ export function gitRepository(dir: string, commits: KnownCommit[]): Map<string, 
   return shas;
 }
 
+/** A commit time as git keeps it (whole seconds), in GitHub's form. */
+function commitDate(hours: number): string {
+  return new Date(Math.round(Date.parse(at(hours)) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 function recordOf(d: KnownDeployment, sha: string, rollbackFrom?: string): ReleaseRecord {
   return {
     version: d.version,
@@ -88,7 +93,7 @@ export function seedGitHub(
     store.addCommit(fullName, {
       sha: shas.get(commit.name)!,
       parents: parents.map((p) => shas.get(p)!),
-      date: at(commit.hours).replace('.000Z', 'Z'),
+      date: commitDate(commit.hours),
       message: commit.name,
     });
   });

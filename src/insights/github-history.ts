@@ -1,6 +1,6 @@
 // Commit times from GitHub when there is no local clone, in as few calls as the history allows. GitHub's
 // commit history has no page jumps, only `since`/`until` windows of time; so:
-//   1. one GraphQL call counts the commits in N equal windows of time (aliases `w0`…, `totalCount` only);
+//   1. one GraphQL call counts the commits in 256 equal windows of time (aliases `w0`…, `totalCount` only);
 //   2. windows are merged (or split) to about 100 commits each, and one call fetches them all at once
 //      (aliases again, 100 a connection, at most 100 connections a call);
 //   3. only a window that still holds more (a burst of commits in one second's range) is followed by cursor.
@@ -11,8 +11,8 @@ import type { GitHubClient } from '../github/client.js';
 import { toGitHubApiError } from '../github/errors.js';
 import type { CommitGraph, CommitHistory, CommitNode, HistoryRequest } from './commit-graph.js';
 
-/** Windows counted in the first call. */
-const COUNT_WINDOWS = 64;
+/** Windows counted in the first call: fine enough that merging them fills pages of 100 (a count is cheap). */
+const COUNT_WINDOWS = 256;
 /** GitHub's largest page of a connection. */
 const PAGE = 100;
 /** Connections fetched in one call (100 × 100 commits, each with its parents: well under GitHub's limits). */

@@ -28,6 +28,7 @@ export function commitLeads(record: DeliveryRecord, graph: CommitGraph): CommitL
   for (const [index, delivery] of record.deliveries.entries()) {
     if (delivery === record.baseline) continue;
     const counted = inPeriod(record.period, delivery.liveAt);
+    const liveAt = Date.parse(delivery.liveAt);
     const add = (sha: string) => {
       const node = graph.commits.get(sha);
       if (!counted || !node) return;
@@ -35,7 +36,7 @@ export function commitLeads(record: DeliveryRecord, graph: CommitGraph): CommitL
         sha,
         committedAt: node.committedAt,
         deploymentId: delivery.id,
-        leadMs: Math.max(0, Date.parse(delivery.liveAt) - Date.parse(node.committedAt)),
+        leadMs: Math.max(0, liveAt - Date.parse(node.committedAt)),
       });
     };
     if (!record.baseline && index === 0) {

@@ -52,7 +52,15 @@ export function periodDays(period: Period): number {
   return (Date.parse(period.until) - Date.parse(period.since)) / DAY_MS;
 }
 
+/** The period's ends in ms, parsed once per period (thousands of deliveries are tested against one). */
+const bounds = new WeakMap<Period, [number, number]>();
+
 export function inPeriod(period: Period, at: string): boolean {
+  let ends = bounds.get(period);
+  if (!ends) {
+    ends = [Date.parse(period.since), Date.parse(period.until)];
+    bounds.set(period, ends);
+  }
   const t = Date.parse(at);
-  return t >= Date.parse(period.since) && t < Date.parse(period.until);
+  return t >= ends[0] && t < ends[1];
 }

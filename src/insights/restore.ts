@@ -8,18 +8,22 @@ import type { ChangeFailure, DeliveryRecord, Insights } from './types.js';
 
 export function withRestores(record: DeliveryRecord, failures: ChangeFailure[]): ChangeFailure[] {
   const failed = new Set(failures.map((f) => f.deploymentId));
+  const live = record.deliveries.map((d) => ({ delivery: d, at: Date.parse(d.liveAt) }));
   return failures.map((failure) => {
-    const restoredBy = record.deliveries.find(
-      (d) =>
-        Date.parse(d.liveAt) >= Date.parse(failure.failedAt) &&
-        d.version !== failure.version &&
-        !failed.has(d.id),
+    const failedAt = Date.parse(failure.failedAt);
+    const restoredBy = live.find(
+      ({ delivery, at }) =>
+        at >= failedAt && delivery.version !== failure.version && !failed.has(delivery.id),
     );
     if (!restoredBy) return failure;
     return {
       ...failure,
-      restoredBy: { deploymentId: restoredBy.id, version: restoredBy.version, at: restoredBy.liveAt },
-      restoreMs: Date.parse(restoredBy.liveAt) - Date.parse(failure.failedAt),
+      restoredBy: {
+        deploymentId: restoredBy.delivery.id,
+        version: restoredBy.delivery.version,
+        at: restoredBy.delivery.liveAt,
+      },
+      restoreMs: restoredBy.at - failedAt,
     };
   });
 }

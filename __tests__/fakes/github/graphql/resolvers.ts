@@ -270,8 +270,43 @@ export function commit(ctx: GraphqlContext, repo: RepoRecord, c: CommitRecord): 
 function commitHistory(repo: RepoRecord, from: CommitRecord, args: Args): CommitRecord[] {
   const since = typeof args.since === 'string' ? Date.parse(args.since) : Number.NEGATIVE_INFINITY;
   const until = typeof args.until === 'string' ? Date.parse(args.until) : Number.POSITIVE_INFINITY;
+  const { list, times } = ancestors(repo, from);
+  // Newest first: the window is the run from the first time <= until to the last time >= since.
+  const first = firstIndex(times, (t) => t <= until);
+  const end = firstIndex(times, (t) => t < since);
+  return list.slice(first, Math.max(first, end));
+}
+
+/** The first index whose value passes `test`, in a list where passing values come after failing ones. */
+function firstIndex(values: number[], test: (value: number) => boolean): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (test(values[middle]!)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+interface AncestorList {
+  list: CommitRecord[];
+  times: number[];
+}
+
+/** A commit's ancestors newest first, kept while the repository gains no commit (one document asks many times). */
+const ancestorLists = new WeakMap<RepoRecord, { commits: number; lists: Map<string, AncestorList> }>();
+
+function ancestors(repo: RepoRecord, from: CommitRecord): AncestorList {
+  let cache = ancestorLists.get(repo);
+  if (!cache || cache.commits !== repo.commits.size) {
+    cache = { commits: repo.commits.size, lists: new Map() };
+    ancestorLists.set(repo, cache);
+  }
+  const known = cache.lists.get(from.sha);
+  if (known) return known;
   const seen = new Set<string>();
-  const found: CommitRecord[] = [];
+  const found: { record: CommitRecord; time: number }[] = [];
   const stack = [from.sha];
   while (stack.length > 0) {
     const sha = stack.pop()!;
@@ -279,15 +314,13 @@ function commitHistory(repo: RepoRecord, from: CommitRecord, args: Args): Commit
     seen.add(sha);
     const record = repo.commits.get(sha);
     if (!record) continue;
-    found.push(record);
+    found.push({ record, time: Date.parse(record.committer.date) });
     stack.push(...record.parents);
   }
-  return found
-    .filter((r) => {
-      const date = Date.parse(r.committer.date);
-      return date >= since && date <= until;
-    })
-    .sort((a, b) => Date.parse(b.committer.date) - Date.parse(a.committer.date) || (a.sha < b.sha ? -1 : 1));
+  found.sort((a, b) => b.time - a.time || (a.record.sha < b.record.sha ? -1 : 1));
+  const answer = { list: found.map((f) => f.record), times: found.map((f) => f.time) };
+  cache.lists.set(from.sha, answer);
+  return answer;
 }
 
 type RollupItem = { kind: 'run'; run: CheckRunRecord } | { kind: 'status'; status: CommitStatusRecord };
