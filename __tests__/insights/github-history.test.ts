@@ -102,6 +102,14 @@ describe('GitHubHistory', () => {
     expect(read.calls).toBe(3);
   });
 
+  it('names what it was reading when GitHub fails, and leaves nothing to clean up (it only reads)', async () => {
+    const shas = commits(3, 0, 60);
+    gh.faults.graphqlTimeout({ times: Number.POSITIVE_INFINITY });
+    await expect(
+      history().read({ heads: [shas.at(-1)!], exclude: [], notBefore: at(-1), until: at(24) }),
+    ).rejects.toThrow(/read the commit history of octo\/app/);
+  });
+
   it('stops at notBefore', async () => {
     const shas = commits(10, 0, 60);
     const graph = await history().read({
