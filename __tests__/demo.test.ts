@@ -67,6 +67,22 @@ describe('npm run demo', () => {
       'production serves v2, canary weight 0%; v2 promoted: true, v3 aborted: true',
     );
     expect(demo.stdout).toContain('refs/tags/v1.1.0');
+    // It ends with the insights of both environments: production had three changes (v1, v2, v3), one of
+    // them (v3) aborted as a canary and rolled back to v2.
+    expect(demo.stdout).toMatch(/^Delivery insights for staging: /m);
+    expect(demo.stdout).toMatch(/^Delivery insights for production: /m);
+    const production = demo.stdout.slice(demo.stdout.indexOf('Delivery insights for production'));
+    expect(production).toMatch(
+      /^Deployment frequency\s+21 a week\s+elite\s+3 deployments, [12] days? with one; 0 redeploy\(s\) and 1 rollback\(s\)/m,
+    );
+    expect(production).toMatch(/^Change failure rate\s+33\.3%\s+low\s+1 of 3 deployments failed/m);
+    expect(production).toMatch(/^Time to restore\s+\d+ min median\s+elite/m);
+    expect(production).toMatch(
+      /^ {2}v3 \(deployment \d+, live .*\): rolled back by deployment \d+: canary v3 aborted; restored by v2/m,
+    );
+    expect(production).toMatch(/local git history/);
+    const page = /Insights page: (\S+)/.exec(demo.stdout)?.[1];
+    expect(page && readFileSync(page, 'utf8')).toContain('Delivery insights: production');
 
     const reportPath = /Report: (\S+)/.exec(demo.stdout)?.[1];
     expect(reportPath && existsSync(reportPath)).toBe(true);

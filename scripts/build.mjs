@@ -3,7 +3,16 @@
 // chunk two or more bundles carry byte for byte, in <out>/chunks/.
 // Usage: node scripts/build.mjs [--out dist] [name...]
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { shareChunks } from './share-chunks.mjs';
@@ -96,7 +105,19 @@ function appendMissingLicenses(entry) {
   writeFileSync(file, text);
 }
 
+/** The chart library the insights report inlines, read at run time from dist/uplot/ (one copy for all). */
+const CHART_BUNDLES = ['cli', 'insights'];
+function copyChartLibrary() {
+  const from = join(root, 'node_modules/uplot');
+  const to = join(out, 'uplot');
+  mkdirSync(to, { recursive: true });
+  for (const file of ['dist/uPlot.iife.min.js', 'dist/uPlot.min.css', 'LICENSE']) {
+    copyFileSync(join(from, file), join(to, file.replace('dist/', '')));
+  }
+}
+
 const queue = entries().filter((e) => only.length === 0 || only.includes(e.name));
+const built = queue.map((entry) => entry.name);
 const started = Date.now();
 const workers = Array.from({ length: Math.max(1, Math.min(cpus().length, 4)) }, async () => {
   for (let entry = queue.shift(); entry; entry = queue.shift()) {
@@ -105,5 +126,6 @@ const workers = Array.from({ length: Math.max(1, Math.min(cpus().length, 4)) }, 
   }
 });
 await Promise.all(workers);
+if (built.some((name) => CHART_BUNDLES.includes(name))) copyChartLibrary();
 shareChunks(out);
 console.log(`built ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

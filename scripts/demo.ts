@@ -4,7 +4,8 @@
 //
 //   preflight-gates → deploy v2 to staging → smoke-test → deploy v2 to production as a canary →
 //   canary-promote to 100% → tag-release (a temporary git repository) → v3 as a canary: judged bad,
-//   aborted, and the rollback brings v2 back.
+//   aborted, and the rollback brings v2 back. Ends with the delivery insights (the four DORA keys) of the
+//   environments it deployed, read back from the same ledger and the repository's history.
 //
 // The "environments" are files in the demo's folder that the deploy, router and rollback commands write
 // (production.live, production.canary, production.weight), so every command really runs. tag-release
@@ -18,6 +19,11 @@ import { type FakeGitHub, startFakeGitHub } from '../__tests__/fakes/github/inde
 import { startTestApp, type TestApp } from '../__tests__/fakes/test-app.js';
 import { Repo } from '../__tests__/versioning/repo.js';
 import { formatStatus } from '../src/cli-status.js';
+import { GitHistory } from '../src/insights/git-history.js';
+import { deliveryInsights } from '../src/insights/insights.js';
+import { parsePeriod } from '../src/insights/period.js';
+import { writeReportPage } from '../src/insights/report-html.js';
+import { insightsTable } from '../src/insights/table.js';
 import { FileLedger } from '../src/ledger/file.js';
 import { readStatus } from '../src/ledger/status.js';
 import { type ActionRun, type RunActionOptions, runAction } from '../src/runner/runner.js';
@@ -256,6 +262,21 @@ try {
     '```',
     '',
   );
+  // The delivery insights of what was just deployed: the last day, from the ledger and the repository.
+  const period = parsePeriod('since', '1d', new Date());
+  for (const environment of ['staging', 'production']) {
+    const insights = await deliveryInsights(new FileLedger(ledgerPath), environment, period, {
+      histories: [new GitHistory(repo.dir)],
+    });
+    const text = insightsTable(insights);
+    console.log(`\n${text.trimEnd()}`);
+    report.push('', '```', text.trimEnd(), '```');
+    if (environment === 'production') {
+      const page = join(demoDir, 'insights-production.html');
+      writeReportPage(page, insights);
+      console.log(`Insights page: ${page}`);
+    }
+  }
   const reportPath = join(demoDir, 'demo-report.md');
   writeFileSync(reportPath, `${report.join('\n')}\n`);
   const ok =

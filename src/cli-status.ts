@@ -5,6 +5,7 @@ import { NAME_THE_REPOSITORY, RepositoryError, resolveRepository } from './cli-r
 import { InputError, quote } from './common/input-error.js';
 import { parsePositiveInt } from './common/numbers.js';
 import { parseEnvironmentName } from './common/words.js';
+import type { GitHubClient } from './github/client.js';
 import { FileLedger } from './ledger/file.js';
 import {
   DEFAULT_STATUS_LIMIT,
@@ -108,7 +109,13 @@ export async function openLedger(
   token: string | undefined,
   env: Record<string, string | undefined>,
   warn: (message: string) => void,
-): Promise<{ ledger: Ledger; source: Record<string, string>; describe: string }> {
+): Promise<{
+  ledger: Ledger;
+  source: Record<string, string>;
+  describe: string;
+  /** The GitHub ledger's client and repository, for reads beside the ledger (insights' commit history). */
+  github?: { client: GitHubClient; owner: string; repo: string };
+}> {
   if (spec.kind === 'file') {
     const path = resolve(cwd, spec.path);
     // Status reads history: a misspelt path must not pass for a ledger with no deployments.
@@ -130,6 +137,7 @@ export async function openLedger(
     ledger: new GitHubLedger({ client, owner, repo }),
     source: { kind: 'github', repository: spec.repository, api: client.apiUrl },
     describe: `GitHub Deployments of ${spec.repository}`,
+    github: { client, owner, repo },
   };
 }
 

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { insightsHelp, runInsights } from './cli-insights.js';
 import { type RepositoryChoice, RepositoryError, resolveRepository } from './cli-repository.js';
 import { runStatus, statusHelp, UsageError } from './cli-status.js';
 import { runUnlock, unlockHelp } from './cli-unlock.js';
@@ -115,6 +116,7 @@ function usage(root: string): string {
     'Usage: deploy-kit <action> [--<input> value]... [--repository owner/name] [--json] [--summary FILE]',
     '       deploy-kit status [--environment NAME] [--ledger github|file:<path>] [--json]',
     '       deploy-kit unlock --environment NAME --deployment ID [--ledger github|file:<path>]',
+    '       deploy-kit insights --environment NAME [--since 90d] [--json] [--html FILE]',
     '',
     `Actions: ${listActions(root).join(', ')}`,
     'Run deploy-kit <action> --help for its inputs, deploy-kit status --help for what is live where.',
@@ -177,6 +179,24 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     return runStatus(args.inputs, {
+      cwd: process.cwd(),
+      env: process.env,
+      json: args.json,
+      write: (text) => process.stdout.write(text),
+      warn: (text) => process.stderr.write(text),
+    });
+  }
+  if (args.action === 'insights') {
+    if (args.help) {
+      process.stdout.write(`${insightsHelp()}\n`);
+      return 0;
+    }
+    if (args.summaryFile !== undefined || args.quiet) {
+      throw new UsageError(
+        'insights: --summary and --quiet are for actions; insights takes --json and --html',
+      );
+    }
+    return runInsights(args.inputs, {
       cwd: process.cwd(),
       env: process.env,
       json: args.json,

@@ -244,6 +244,14 @@ export function commit(ctx: GraphqlContext, repo: RepoRecord, c: CommitRecord): 
         const parent = repo.commits.get(sha);
         return parent ? commit(ctx, repo, parent) : null;
       }),
+    history: (args: Args) => {
+      if (args.path !== undefined || args.author !== undefined) {
+        throw new Error(
+          'The fake GitHub does not implement Commit.history(path/author); add it in resolvers.ts',
+        );
+      }
+      return connection('history', commitHistory(repo, c, args), args, (item) => commit(ctx, repo, item));
+    },
     statusCheckRollup: () => rollup(ctx, repo, c),
     associatedPullRequests: (args: Args) =>
       connection(
@@ -253,6 +261,66 @@ export function commit(ctx: GraphqlContext, repo: RepoRecord, c: CommitRecord): 
         (p) => pullRequest(ctx, repo, p),
       ),
   };
+}
+
+/**
+ * `Commit.history`: the commit and its ancestors (all parents), newest commit date first as GitHub lists them,
+ * within `since` and `until` (both inclusive, GitTimestamp strings).
+ */
+function commitHistory(repo: RepoRecord, from: CommitRecord, args: Args): CommitRecord[] {
+  const since = typeof args.since === 'string' ? Date.parse(args.since) : Number.NEGATIVE_INFINITY;
+  const until = typeof args.until === 'string' ? Date.parse(args.until) : Number.POSITIVE_INFINITY;
+  const { list, times } = ancestors(repo, from);
+  // Newest first: the window is the run from the first time <= until to the last time >= since.
+  const first = firstIndex(times, (t) => t <= until);
+  const end = firstIndex(times, (t) => t < since);
+  return list.slice(first, Math.max(first, end));
+}
+
+/** The first index whose value passes `test`, in a list where passing values come after failing ones. */
+function firstIndex(values: number[], test: (value: number) => boolean): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (test(values[middle]!)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+interface AncestorList {
+  list: CommitRecord[];
+  times: number[];
+}
+
+/** A commit's ancestors newest first, kept while the repository gains no commit (one document asks many times). */
+const ancestorLists = new WeakMap<RepoRecord, { commits: number; lists: Map<string, AncestorList> }>();
+
+function ancestors(repo: RepoRecord, from: CommitRecord): AncestorList {
+  let cache = ancestorLists.get(repo);
+  if (!cache || cache.commits !== repo.commits.size) {
+    cache = { commits: repo.commits.size, lists: new Map() };
+    ancestorLists.set(repo, cache);
+  }
+  const known = cache.lists.get(from.sha);
+  if (known) return known;
+  const seen = new Set<string>();
+  const found: { record: CommitRecord; time: number }[] = [];
+  const stack = [from.sha];
+  while (stack.length > 0) {
+    const sha = stack.pop()!;
+    if (seen.has(sha)) continue;
+    seen.add(sha);
+    const record = repo.commits.get(sha);
+    if (!record) continue;
+    found.push({ record, time: Date.parse(record.committer.date) });
+    stack.push(...record.parents);
+  }
+  found.sort((a, b) => b.time - a.time || (a.record.sha < b.record.sha ? -1 : 1));
+  const answer = { list: found.map((f) => f.record), times: found.map((f) => f.time) };
+  cache.lists.set(from.sha, answer);
+  return answer;
 }
 
 type RollupItem = { kind: 'run'; run: CheckRunRecord } | { kind: 'status'; status: CommitStatusRecord };

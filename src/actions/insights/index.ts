@@ -1,0 +1,4 @@
+import { startAction } from '../kit/run.js';
+import { main } from './main.js';
+
+startAction({ name: 'insights', main });
