@@ -3,7 +3,6 @@
 // surface as errors naming the input at fault.
 
 import { isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { POLICIES } from '../../analysis/policy.js';
 import type { AnalysisSettings, OutcomePolicies } from '../../analysis/types.js';
 import type { RolloutControl } from '../../canary/control.js';
@@ -14,7 +13,6 @@ import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
 import {
   DURATION_RANGES,
-  describe,
   formatDuration,
   headersProblem,
   InputError,
@@ -24,15 +22,6 @@ import {
 } from '../../common/units.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import { DEFAULT_CONCURRENT_TIMEOUT_MS } from '../../deploy/deploy.js';
-import {
-  createMetricSource,
-  type HttpJsonFields,
-  METRIC_SOURCE_KINDS,
-  type MetricSource,
-  MetricSourceError,
-  type MetricSourceKind,
-  type PrometheusQueries,
-} from '../../metrics/index.js';
 import { httpUrlProblem } from '../../probe/http-client.js';
 import {
   createRouter,
@@ -45,17 +34,19 @@ import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { parseLedgerSpec } from '../kit/ledger.js';
+import {
+  inputFor,
+  type MetricsChoice,
+  readAnalysis,
+  readMetrics,
+  requiredFor,
+} from '../kit/metric-inputs.js';
 import type { RollbackSettings } from '../rollback/inputs.js';
 
 type RouterChoice =
   | { kind: 'nginx'; settings: Parameters<typeof createRouter<'nginx'>>[1] }
   | { kind: 'command'; settings: Parameters<typeof createRouter<'command'>>[1] }
   | { kind: 'http'; settings: Parameters<typeof createRouter<'http'>>[1] };
-
-type MetricsChoice =
-  | { kind: 'probe'; settings: Parameters<typeof createMetricSource<'probe'>>[1] }
-  | { kind: 'prometheus'; settings: Parameters<typeof createMetricSource<'prometheus'>>[1] }
-  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] };
 
 export interface CanarySettings {
   rollout: RolloutSettings;
@@ -104,61 +95,6 @@ function readControl(
   if (headerProblem) throw new InputError('control-headers', `'control-headers': ${headerProblem}`);
   const settings: HttpControlSettings = { url, headers };
   return { kind: 'url', settings };
-}
-
-/** `'router-command' is required with router: command (...)`. */
-function requiredFor(name: string, value: string | undefined, what: string, why: string): string {
-  if (value === undefined) throw new InputError(name, `'${name}' is required with ${what} (${why})`);
-  return value;
-}
-
-const FIELD_KEYS: Record<string, keyof HttpJsonFields> = {
-  latency: 'latency',
-  requests: 'requests',
-  errors: 'errors',
-  'error-rate': 'errorRate',
-};
-
-const QUERY_KEYS: Record<string, keyof PrometheusQueries> = {
-  'latency-histogram': 'latencyHistogram',
-  ...FIELD_KEYS,
-};
-
-/** A YAML mapping of the given keys (latency, requests, errors, error-rate…) to strings (PromQL or field paths). */
-function parseQueryMap<K extends string>(
-  name: string,
-  text: string,
-  what: string,
-  keys: Record<string, K>,
-): Partial<Record<K, string>> {
-  const form = `a YAML mapping of ${what} by ${Object.keys(keys).join(', ')}, like '${Object.keys(keys)[0]}: <${what}>'`;
-  let parsed: unknown;
-  try {
-    parsed = parse(text);
-  } catch (error) {
-    throw new InputError(
-      name,
-      describe(name, `must be ${form}; the YAML does not parse: ${(error as Error).message.split('\n')[0]}`),
-    );
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new InputError(name, describe(name, `must be ${form}, got ${quote(text)}`));
-  const queries: Partial<Record<K, string>> = {};
-  for (const [key, value] of Object.entries(parsed)) {
-    const field = keys[key];
-    if (!field)
-      throw new InputError(
-        name,
-        describe(name, `has '${key}'; the keys are ${Object.keys(keys).join(', ')}`),
-      );
-    if (typeof value !== 'string' || value.trim() === '')
-      throw new InputError(
-        name,
-        describe(name, `'${key}' must be a non-empty string, got ${quote(String(value))}`),
-      );
-    queries[field] = value.trim();
-  }
-  return queries;
 }
 
 function readRouter(
@@ -216,93 +152,11 @@ function readRouter(
   }
 }
 
-function readMetrics(input: InputReader, intervalMs: number): MetricsChoice {
-  const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
-  switch (kind) {
-    case 'probe': {
-      const why = 'the probe sends requests to each side';
-      const baselineUrl = parseUrl(
-        'baseline-url',
-        requiredFor('baseline-url', input.url('baseline-url'), 'metrics: probe', why),
-      );
-      const canaryUrl = parseUrl(
-        'canary-url',
-        requiredFor('canary-url', input.url('canary-url'), 'metrics: probe', why),
-      );
-      const requestsPerLook = input.integer('probe-requests', { min: 1, max: 10_000 }) ?? 50;
-      return { kind, settings: { baselineUrl, canaryUrl, requestsPerLook } };
-    }
-    case 'prometheus': {
-      const why = 'the PromQL queries for each side';
-      const url = parseUrl(
-        'prometheus-url',
-        requiredFor('prometheus-url', input.url('prometheus-url'), 'metrics: prometheus', why),
-      );
-      const queries = parseQueryMap(
-        'prometheus-queries',
-        requiredFor('prometheus-queries', input.string('prometheus-queries'), 'metrics: prometheus', why),
-        'PromQL',
-        QUERY_KEYS,
-      );
-      const mode = input.choice('prometheus-mode', ['instant', 'range'] as const) ?? 'instant';
-      // A range query's points: one per look interval unless told, so a look brings one point.
-      const stepMs = input.duration('prometheus-step', { min: 1000, max: 24 * 3_600_000 }) ?? intervalMs;
-      return {
-        kind,
-        settings: { url, queries, mode, stepMs, headers: input.headers('metrics-headers') },
-      };
-    }
-    case 'http-json': {
-      const why = 'the JSON each side is read from';
-      const url = requiredFor('json-url', input.url('json-url'), 'metrics: http-json', why);
-      const fields = parseQueryMap(
-        'json-fields',
-        requiredFor('json-fields', input.string('json-fields'), 'metrics: http-json', why),
-        'field paths',
-        FIELD_KEYS,
-      );
-      return {
-        kind,
-        settings: { baselineUrl: url, canaryUrl: url, fields, headers: input.headers('metrics-headers') },
-      };
-    }
-  }
-}
-
 function readPolicies(input: InputReader): OutcomePolicies {
   return {
     onNoData: input.choice('on-no-data', POLICIES) ?? 'hold',
     onInconclusive: input.choice('on-inconclusive', POLICIES) ?? 'extend',
     onError: input.choice('on-error', POLICIES) ?? 'hold',
-  };
-}
-
-function readAnalysis(input: InputReader, minSamples: number): AnalysisSettings {
-  const confidence = input.fraction('confidence') ?? 0.99;
-  if (!(confidence > 0.5 && confidence < 1))
-    throw new InputError(
-      'confidence',
-      `'confidence' must be a percentage above 50% and below 100% like 99%, got ${confidence * 100}%`,
-    );
-  const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;
-  if (maxSamples < minSamples)
-    throw new InputError(
-      'max-samples',
-      `'max-samples' must be at least min-samples (${minSamples}), got ${maxSamples}`,
-    );
-  return {
-    confidence,
-    allowedIncrease: {
-      latency: input.fraction('max-latency-increase') ?? 0.1,
-      errorRate: input.fraction('max-error-rate-increase') ?? 0.5,
-    },
-    thresholds: {
-      latencyP95Ms: input.duration('latency-p95', DURATION_RANGES.request),
-      latencyP99Ms: input.duration('latency-p99', DURATION_RANGES.request),
-      maxErrorRate: input.fraction('max-error-rate'),
-    },
-    minSamples,
-    maxSamples,
   };
 }
 
@@ -345,7 +199,13 @@ export function readSettings(
   const metrics = readMetrics(input, intervalMs);
   const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
-  const analysis = readAnalysis(input, minSamples);
+  const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;
+  if (maxSamples < minSamples)
+    throw new InputError(
+      'max-samples',
+      `'max-samples' must be at least min-samples (${minSamples}), got ${maxSamples}`,
+    );
+  const analysis = readAnalysis(input, minSamples, maxSamples);
   const dryRun = input.boolean('dry-run') ?? false;
   const stateFile = resolveInside(
     { input: 'state-file' },
@@ -423,29 +283,6 @@ const ROUTER_INPUTS: Record<RouterKind, [string, ...[setting: string, input: str
   ],
 };
 
-/** Per metric source, the input behind each of its settings, as for routers. */
-const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, input: string][]]> = {
-  probe: [
-    'baseline-url',
-    ['canaryUrl', 'canary-url'],
-    ['requestsPerLook', 'probe-requests'],
-    ['headers', 'metrics-headers'],
-  ],
-  prometheus: [
-    'prometheus-url',
-    ['queries', 'prometheus-queries'],
-    ['mode', 'prometheus-mode'],
-    ['stepMs', 'prometheus-step'],
-    ['headers', 'metrics-headers'],
-  ],
-  'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
-};
-
-function inputFor(table: [string, ...[string, string][]], setting: string | undefined): string {
-  const [fallback, ...pairs] = table;
-  return pairs.find(([name]) => name === setting)?.[1] ?? fallback;
-}
-
 /** The router the settings name; its own checks become errors naming the input. */
 export function openRouter(settings: CanarySettings): Router {
   const { kind, settings: given } = settings.router;
@@ -455,23 +292,5 @@ export function openRouter(settings: CanarySettings): Router {
     const message = (error as Error).message;
     const name = inputFor(ROUTER_INPUTS[kind], error instanceof RouterError ? error.setting : undefined);
     throw new InputError(name, `'${name}' (router: ${kind}): ${message.replace(/^[a-z]+ router: /, '')}`);
-  }
-}
-
-/** The metric source the settings name; its own checks become errors naming the input. */
-export function openMetricSource(settings: CanarySettings): MetricSource {
-  const { kind, settings: given } = settings.metrics;
-  try {
-    return createMetricSource(kind, given as never);
-  } catch (error) {
-    const message = (error as Error).message;
-    const name = inputFor(
-      METRICS_INPUTS[kind],
-      error instanceof MetricSourceError ? error.setting : undefined,
-    );
-    throw new InputError(
-      name,
-      `'${name}' (metrics: ${kind}): ${message.replace(/^[a-z-]+( metrics)?: /, '')}`,
-    );
   }
 }

@@ -14,9 +14,10 @@ import {
 import * as core from '../kit/core.js';
 import { closeLeftOpen } from '../kit/deployment-post.js';
 import { openLedger } from '../kit/ledger.js';
+import { openMetricSource } from '../kit/metric-inputs.js';
 import type { StepContext } from '../kit/run.js';
 import { type RollbackRun, rollBack } from '../rollback/main.js';
-import { type CanarySettings, openControl, openMetricSource, openRouter, readSettings } from './inputs.js';
+import { type CanarySettings, openControl, openRouter, readSettings } from './inputs.js';
 import { abortMessage, cleanupSummary, rolloutSummary } from './summary.js';
 
 /** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
@@ -32,7 +33,7 @@ function stateCache(settings: CanarySettings): StateCacheOptions | undefined {
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
   const router = openRouter(settings);
-  const source = openMetricSource(settings);
+  const source = openMetricSource(settings.metrics);
   const control = openControl(settings);
   const rollbackLedger = settings.rollback
     ? await openLedger(settings.rollback.ledger, settings.rollback)
