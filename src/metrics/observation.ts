@@ -12,3 +12,24 @@ export function capErrorsAtRequests(side: Side, observation: SideObservation, no
   );
   observation.errors = observation.requests;
 }
+
+/** Requests counted per latency bin: `upperMs` is the bin's upper bound (Infinity for the last, open one). */
+export interface LatencyBin {
+  upperMs: number;
+  count: number;
+}
+
+/**
+ * A binned distribution as samples: each request at its bin's upper bound, the open last bin at twice the
+ * last finite bound (only the order matters to the rank test, which takes the ties with its correction).
+ */
+export function binnedLatencies(bins: readonly LatencyBin[]): number[] {
+  const sorted = [...bins].sort((a, b) => a.upperMs - b.upperMs);
+  const lastFinite = sorted.filter((bin) => Number.isFinite(bin.upperMs)).at(-1)?.upperMs ?? 1;
+  const samples: number[] = [];
+  for (const { upperMs, count } of sorted) {
+    const value = Number.isFinite(upperMs) ? upperMs : 2 * lastFinite;
+    for (let i = 0; i < Math.max(0, Math.round(count)); i++) samples.push(value);
+  }
+  return samples;
+}

@@ -1,4 +1,5 @@
-// Metric sources for canary analysis: one file per source (`probe`, `prometheus`, `http-json`), chosen by
+// Metric sources for canary analysis: one file per source (`probe`, `prometheus`, `http-json`,
+// `cloudwatch`, `google-monitoring`, `sentry`, `newrelic`), chosen by
 // the `metrics` input. Pure of @actions/*. A source answers "what did each side do since the last look?".
 
 export type Side = 'baseline' | 'canary';
@@ -46,7 +47,14 @@ export interface CollectRequest {
 }
 
 export interface MetricSource {
-  readonly kind: 'probe' | 'prometheus' | 'http-json';
+  readonly kind:
+    | 'probe'
+    | 'prometheus'
+    | 'http-json'
+    | 'cloudwatch'
+    | 'google-monitoring'
+    | 'sentry'
+    | 'newrelic';
   /** Collect what happened since the last call. Throws MetricSourceError when the source cannot answer. */
   collect(request: CollectRequest): Promise<Observation>;
   /** Release sockets and timers. */

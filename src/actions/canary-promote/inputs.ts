@@ -196,7 +196,7 @@ export function readSettings(
   const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
-  const metrics = readMetrics(input, intervalMs);
+  const metrics = readMetrics(input, intervalMs, env);
   const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;

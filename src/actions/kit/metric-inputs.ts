@@ -13,12 +13,15 @@ import {
   type MetricSourceKind,
   type PrometheusQueries,
 } from '../../metrics/index.js';
+import { CLOUD_CONFIG_INPUTS, type CloudMetricsChoice, readCloudMetrics } from './cloud-metrics.js';
+import * as core from './core.js';
 import type { InputReader } from './inputs.js';
 
 export type MetricsChoice =
   | { kind: 'probe'; settings: Parameters<typeof createMetricSource<'probe'>>[1] }
   | { kind: 'prometheus'; settings: Parameters<typeof createMetricSource<'prometheus'>>[1] }
-  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] };
+  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] }
+  | CloudMetricsChoice;
 
 /** `'router-command' is required with router: command (...)`. */
 export function requiredFor(name: string, value: string | undefined, what: string, why: string): string {
@@ -84,6 +87,7 @@ function parseQueryMap<K extends string>(
 export function readMetrics(
   input: InputReader,
   intervalMs: number,
+  env: NodeJS.ProcessEnv,
   options: { baselineUrl: 'required' | 'defaults-to-canary' } = { baselineUrl: 'required' },
 ): MetricsChoice {
   const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
@@ -137,6 +141,8 @@ export function readMetrics(
         settings: { baselineUrl: url, canaryUrl: url, fields, headers: input.headers('metrics-headers') },
       };
     }
+    default:
+      return readCloudMetrics(kind, input, env);
   }
 }
 
@@ -180,13 +186,17 @@ const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, inp
     ['headers', 'metrics-headers'],
   ],
   'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
+  cloudwatch: [CLOUD_CONFIG_INPUTS.cloudwatch],
+  'google-monitoring': [CLOUD_CONFIG_INPUTS['google-monitoring']],
+  sentry: [CLOUD_CONFIG_INPUTS.sentry],
+  newrelic: [CLOUD_CONFIG_INPUTS.newrelic],
 };
 
 /** The metric source the settings name; its own checks become errors naming the input. */
 export function openMetricSource(metrics: MetricsChoice): MetricSource {
   const { kind, settings: given } = metrics;
   try {
-    return createMetricSource(kind, given as never);
+    return createMetricSource(kind, given as never, { onRetry: (message) => core.warning(message) });
   } catch (error) {
     const message = (error as Error).message;
     const name = inputFor(
