@@ -200,6 +200,14 @@ describe('watch', () => {
     const report = await watch(limits, limited.given);
     expect(report.status).toBe('rolled-back');
     expect(report.judgment?.reason).toBe('canary error rate 6.0% (300/5000) > 1.0%');
-    expect(limited.metrics.requests[0]).toMatchObject({ baselineVersion: 'v1', canaryVersion: 'v1' });
+    // Limits look at the release's time live only (30 minutes), not as long again before it.
+    expect(limited.metrics.requests[0]).toMatchObject({
+      baselineVersion: 'v1',
+      canaryVersion: 'v1',
+      windowMs: HOUR,
+    });
+    const withPrevious = deps(released, bad, T0 + 30 * 60_000);
+    await watch(limits, withPrevious.given);
+    expect(withPrevious.metrics.requests[0]).toMatchObject({ canaryVersion: 'v3', windowMs: 30 * 60_000 });
   });
 });

@@ -112,6 +112,7 @@ describe('windowOf', () => {
       endMs: T0 + 24 * HOUR,
       elapsedMs: 2 * HOUR,
       inside: true,
+      liveMs: 2 * HOUR,
       lookbackMs: 4 * HOUR,
     });
     const outside = windowOf(at(0), 24 * HOUR, T0 + 24 * HOUR, at(-10 * HOUR));

@@ -114,7 +114,9 @@ export async function watch(settings: WatchSettings, deps: WatchDeps): Promise<W
       weight: 100,
       baselineVersion: previousVersion,
       canaryVersion: version,
-      windowMs: window.lookbackMs,
+      // Limits judge the live release alone: only its time live, which a source without versions (a load
+      // balancer's counts) would otherwise mix with the previous release's.
+      windowMs: settings.compare === 'limits' ? window.liveMs : window.lookbackMs,
       signal: deps.signal,
     });
   } catch (error) {

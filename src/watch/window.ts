@@ -54,6 +54,8 @@ export interface WatchWindow {
   endMs: number;
   elapsedMs: number;
   inside: boolean;
+  /** The release's time live within its window (at least a second). */
+  liveMs: number;
   /**
    * How far back the metric sources look (their `{{window}}`): the release's time live and as long before it
    * (no further back than the previous release went live), so a query by version sees each release over
@@ -78,6 +80,7 @@ export function windowOf(
     endMs,
     elapsedMs,
     inside: nowMs < endMs,
+    liveMs: Math.max(1000, live),
     lookbackMs: Math.max(1000, live + Math.min(live, before)),
   };
 }
