@@ -23,7 +23,6 @@ import {
   quote,
 } from '../../common/units.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
-import { DEFAULT_CONCURRENT_TIMEOUT_MS } from '../../deploy/deploy.js';
 import {
   createMetricSource,
   type HttpJsonFields,
@@ -34,6 +33,7 @@ import {
   type PrometheusQueries,
 } from '../../metrics/index.js';
 import { httpUrlProblem } from '../../probe/http-client.js';
+import { rollbackSettings } from '../../rollback/run.js';
 import {
   createRouter,
   ROUTER_KINDS,
@@ -45,7 +45,7 @@ import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { parseLedgerSpec } from '../kit/ledger.js';
-import type { RollbackSettings } from '../rollback/inputs.js';
+import type { RollbackOnLedger } from '../kit/rollback.js';
 
 type RouterChoice =
   | { kind: 'nginx'; settings: Parameters<typeof createRouter<'nginx'>>[1] }
@@ -70,8 +70,8 @@ export interface CanarySettings {
   run: string;
   /** Where the workspace is and which attempt of which run this is (for the state kept in the Actions cache). */
   job: { workspace: string; runId: string; attempt: number };
-  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version. */
-  rollback?: RollbackSettings;
+  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version, and its ledger. */
+  rollback?: RollbackOnLedger;
   /** Where commands at run time come from (control-file or control-url), when either is given. */
   control?: ControlChoice;
 }
@@ -357,22 +357,24 @@ export function readSettings(
   const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
   const run = runInfo(context);
-  const rollback: RollbackSettings | undefined = wantsRollback
+  const rollback: RollbackOnLedger | undefined = wantsRollback
     ? {
-        environment,
-        to: baselineVersion,
-        reason: `canary ${canaryVersion} aborted`,
-        dryRun,
-        command: rollbackCommand,
-        workingDirectory,
-        onConcurrent: { mode: 'wait', timeoutMs: DEFAULT_CONCURRENT_TIMEOUT_MS },
+        rollback: rollbackSettings({
+          environment,
+          to: baselineVersion,
+          reason: `canary ${canaryVersion} aborted`,
+          dryRun,
+          command: rollbackCommand,
+          workingDirectory,
+          workspace: context.workspace,
+          run,
+          baseEnv,
+        }),
         ledger,
         token,
         owner: context.owner,
         repo: context.repo,
         workspace: context.workspace,
-        run,
-        baseEnv,
       }
     : undefined;
   return {
