@@ -2,7 +2,8 @@
 // reading is src/ledger/status.ts; this file turns flags into a ledger and the answer into a table or JSON.
 import { resolve } from 'node:path';
 import { NAME_THE_REPOSITORY, RepositoryError, resolveRepository } from './cli-repository.js';
-import { InputError, parseEnvironmentName, parsePositiveInt, quote } from './common/units.js';
+import { InputError, parseEnvironmentName, parsePositiveInt } from './common/units.js';
+import { chooseLedger, DEFAULT_FILE_LEDGER } from './ledger/choice.js';
 import { FileLedger } from './ledger/file.js';
 import {
   DEFAULT_STATUS_LIMIT,
@@ -16,7 +17,6 @@ import type { Ledger } from './ledger/types.js';
 /** A mistake on the command line: exit code 2, and the message names the flag and the expected form. */
 export class UsageError extends Error {}
 
-export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
 const MAX_LIMIT = 1000;
 const OPTIONS = ['environment', 'ledger', 'repository', 'limit', 'token'] as const;
 
@@ -72,9 +72,10 @@ export function parseStatusOptions(
         ? []
         : options.environment.split('\n').map((name) => parseEnvironmentName('--environment', name));
     const token = options.token ?? env.GITHUB_TOKEN;
-    const ledgerText = options.ledger;
+    const choice = chooseLedger('--ledger', options.ledger, Boolean(token));
     let ledger: StatusLedgerSpec;
-    if (ledgerText === 'github' || (ledgerText === undefined && token)) {
+    if (choice.kind === 'file') ledger = choice;
+    else {
       const { repository } = resolveRepository(options.repository, env, cwd);
       if (repository === undefined) {
         throw new InputError(
@@ -83,12 +84,6 @@ export function parseStatusOptions(
         );
       }
       ledger = { kind: 'github', repository };
-    } else if (ledgerText === undefined) {
-      ledger = { kind: 'file', path: DEFAULT_FILE_LEDGER };
-    } else if (ledgerText.startsWith('file:') && ledgerText.length > 'file:'.length) {
-      ledger = { kind: 'file', path: ledgerText.slice('file:'.length) };
-    } else {
-      throw new InputError('--ledger', `'--ledger' must be github or file:<path>, got ${quote(ledgerText)}`);
     }
     return { ledger, environments, limit };
   } catch (error) {

@@ -21,8 +21,8 @@ import {
   quote,
 } from '../../common/units.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
-import { DEFAULT_CONCURRENT_TIMEOUT_MS } from '../../deploy/deploy.js';
 import { httpUrlProblem } from '../../probe/http-client.js';
+import { rollbackSettings } from '../../rollback/run.js';
 import {
   createRouter,
   ROUTER_KINDS,
@@ -41,7 +41,7 @@ import {
   readMetrics,
   requiredFor,
 } from '../kit/metric-inputs.js';
-import type { RollbackSettings } from '../rollback/inputs.js';
+import type { RollbackOnLedger } from '../kit/rollback.js';
 
 type RouterChoice =
   | { kind: 'nginx'; settings: Parameters<typeof createRouter<'nginx'>>[1] }
@@ -61,8 +61,8 @@ export interface CanarySettings {
   run: string;
   /** Where the workspace is and which attempt of which run this is (for the state kept in the Actions cache). */
   job: { workspace: string; runId: string; attempt: number };
-  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version. */
-  rollback?: RollbackSettings;
+  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version, and its ledger. */
+  rollback?: RollbackOnLedger;
   /** Where commands at run time come from (control-file or control-url), when either is given. */
   control?: ControlChoice;
 }
@@ -217,22 +217,24 @@ export function readSettings(
   const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
   const run = runInfo(context);
-  const rollback: RollbackSettings | undefined = wantsRollback
+  const rollback: RollbackOnLedger | undefined = wantsRollback
     ? {
-        environment,
-        to: baselineVersion,
-        reason: `canary ${canaryVersion} aborted`,
-        dryRun,
-        command: rollbackCommand,
-        workingDirectory,
-        onConcurrent: { mode: 'wait', timeoutMs: DEFAULT_CONCURRENT_TIMEOUT_MS },
+        rollback: rollbackSettings({
+          environment,
+          to: baselineVersion,
+          reason: `canary ${canaryVersion} aborted`,
+          dryRun,
+          command: rollbackCommand,
+          workingDirectory,
+          workspace: context.workspace,
+          run,
+          baseEnv,
+        }),
         ledger,
         token,
         owner: context.owner,
         repo: context.repo,
         workspace: context.workspace,
-        run,
-        baseEnv,
       }
     : undefined;
   return {

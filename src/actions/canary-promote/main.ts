@@ -4,7 +4,7 @@
 import { createStepAnalysis } from '../../analysis/index.js';
 import { returnTrafficAfterCancel, runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
-import { RollbackRefused } from '../../rollback/plan.js';
+import { whyNoRollback } from '../../rollback/run.js';
 import {
   restoreStateFile,
   type StateCacheOptions,
@@ -13,12 +13,12 @@ import {
 } from '../kit/cache-state.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen } from '../kit/deployment-post.js';
-import { openLedger } from '../kit/ledger.js';
+import { type OpenedLedger, openLedger } from '../kit/ledger.js';
 import { openMetricSource } from '../kit/metric-inputs.js';
+import { rollBack } from '../kit/rollback.js';
 import type { StepContext } from '../kit/run.js';
-import { type RollbackRun, rollBack } from '../rollback/main.js';
 import { type CanarySettings, openControl, openRouter, readSettings } from './inputs.js';
-import { abortMessage, cleanupSummary, rolloutSummary } from './summary.js';
+import { abortMessage, type CanaryRollback, cleanupSummary, rolloutSummary } from './summary.js';
 
 /** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
 const STATE_STARTED = 'canary-started';
@@ -63,30 +63,40 @@ export async function main({ signal }: StepContext): Promise<void> {
   core.setOutput('verdict', report.verdict);
   core.setOutput('report', JSON.stringify(report));
 
-  let rollback: RollbackRun | { refused: string } | undefined;
-  if (report.status === 'aborted' && settings.rollback && rollbackLedger) {
-    const rollbackSettings = settings.rollback;
-    rollback = await core.group(`Rollback of ${settings.rollout.environment}`, () =>
-      rollBack(rollbackSettings, rollbackLedger, signal).catch((error: unknown) => {
-        // Refused (nothing to go back to) is a warning; anything else fails the step, after the summary.
-        const message = (error as Error).message;
-        if (error instanceof RollbackRefused) core.warning(`canary-promote: no rollback: ${message}`);
-        else
-          core.setFailed(
-            `canary-promote: the rollback to ${settings.rollout.baselineVersion} failed: ${message}`,
-          );
-        return { refused: message };
-      }),
-    );
-  }
+  const rollback =
+    report.status === 'aborted' && settings.rollback && rollbackLedger
+      ? await rollBackToBaseline(settings, rollbackLedger, signal)
+      : undefined;
 
   const facts = [store.describe, router.kind, source.kind, rollbackLedger?.describe ?? ''];
-  await core.summary.addRaw(rolloutSummary(report, rollback, settings.rollback, facts)).write();
+  await core.summary.addRaw(rolloutSummary(report, rollback, settings.rollback?.rollback, facts)).write();
   if (report.status !== 'promoted') core.setFailed(abortMessage(report));
-  if (rollback && 'outcome' in rollback && rollback.outcome && rollback.outcome.result !== 'success')
+  if (rollback?.kind === 'ran' && rollback.redeploy.result !== 'success')
     core.setFailed(
-      `canary-promote: the rollback to ${settings.rollout.baselineVersion} ended ${rollback.outcome.result}: ${rollback.outcome.reason}`,
+      `canary-promote: the rollback to ${settings.rollout.baselineVersion} ended ${rollback.redeploy.result}: ${rollback.redeploy.reason}`,
     );
+}
+
+/** After an abort: the rollback engine. Refused (nothing to go back to) is a warning; a crash fails the step
+ * after the summary. */
+async function rollBackToBaseline(
+  settings: CanarySettings,
+  opened: OpenedLedger,
+  signal: AbortSignal,
+): Promise<CanaryRollback> {
+  const rollbackSettings = settings.rollback!.rollback;
+  return core.group(`Rollback of ${settings.rollout.environment}`, async () => {
+    try {
+      const outcome = await rollBack(rollbackSettings, opened, signal);
+      if (outcome.kind === 'refused' || outcome.kind === 'no-op')
+        core.warning(`canary-promote: no rollback: ${whyNoRollback(outcome)}`);
+      return outcome;
+    } catch (error) {
+      const reason = (error as Error).message;
+      core.setFailed(`canary-promote: the rollback to ${settings.rollout.baselineVersion} failed: ${reason}`);
+      return { kind: 'failed', reason };
+    }
+  });
 }
 
 /**

@@ -6,10 +6,9 @@ import type { RolloutReport, StepReport } from '../../canary/report.js';
 import type { CleanupResult, RolloutSettings } from '../../canary/rollout.js';
 import { describeSteps } from '../../canary/steps.js';
 import { formatDuration } from '../../common/units.js';
+import { type RollbackOutcome, type RollbackSettings, whyNoRollback } from '../../rollback/run.js';
 import { footer, table } from '../kit/markdown.js';
-import type { RollbackSettings } from '../rollback/inputs.js';
-import type { RollbackRun } from '../rollback/main.js';
-import { dryRunSummary, outcomeSummary } from '../rollback/summary.js';
+import { dryRunSummary, outcomeSummary } from '../kit/rollback-summary.js';
 
 const HEADING: Record<RolloutReport['status'], string> = {
   promoted: '✅ Canary promoted',
@@ -191,21 +190,35 @@ function notesOf(steps: StepReport[]): string[] {
   return lines;
 }
 
-function rollbackSection(
-  run: RollbackRun | { refused: string } | undefined,
-  settings: RollbackSettings | undefined,
-): string {
+/** The rollback after an abort: the engine's outcome, or how it crashed. */
+export type CanaryRollback = RollbackOutcome | { kind: 'failed'; reason: string };
+
+function rollbackSection(run: CanaryRollback | undefined, settings: RollbackSettings | undefined): string {
   if (!run || !settings) return '';
-  if ('refused' in run) return `#### Rollback\n\nNo rollback: ${run.refused}\n`;
   const who = settings.run.actor;
-  return run.outcome
-    ? outcomeSummary(settings.environment, run.plan, run.history, run.outcome, who, settings.reason, [])
-    : dryRunSummary(settings.environment, run.plan, run.history, who, settings.reason, []);
+  switch (run.kind) {
+    case 'planned':
+      return dryRunSummary(settings.environment, run.plan, run.history, who, settings.reason, []);
+    case 'ran':
+      return outcomeSummary(
+        settings.environment,
+        run.plan,
+        run.history,
+        run.redeploy,
+        who,
+        settings.reason,
+        [],
+      );
+    case 'failed':
+      return `#### Rollback\n\nNo rollback: ${run.reason}\n`;
+    default:
+      return `#### Rollback\n\nNo rollback: ${whyNoRollback(run)}\n`;
+  }
 }
 
 export function rolloutSummary(
   report: RolloutReport,
-  rollback: RollbackRun | { refused: string } | undefined,
+  rollback: CanaryRollback | undefined,
   rollbackSettings: RollbackSettings | undefined,
   facts: string[],
 ): string {

@@ -6,6 +6,7 @@ import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { RunAttemptStatus } from '../../deploy/lease.js';
 import type { GitHubClient } from '../../github/client.js';
 import { readRunAttempt } from '../../github/workflow-runs.js';
+import { chooseLedger } from '../../ledger/choice.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import { NAME_THE_REPOSITORY } from './context.js';
 import * as core from './core.js';
@@ -13,8 +14,6 @@ import { githubClient } from './github.js';
 
 /** `mustExist`: a reader that needs history (rollback) refuses a missing ledger file instead of reading none. */
 export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string; mustExist?: boolean };
-
-export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
 
 /** The state in which main leaves, for post, the time until which an unanswered GitHub write may still land. */
 export const LATE_WRITES_STATE = 'github-late-writes-until';
@@ -29,14 +28,9 @@ export function parseLedgerSpec(
   token: string | undefined,
   roots: PathRoots,
 ): LedgerSpec {
-  const file = (path: string): LedgerSpec => ({
-    kind: 'file',
-    path: resolveInside({ input: label }, path, roots),
-  });
-  if (text === undefined) return token ? { kind: 'github' } : file(DEFAULT_FILE_LEDGER);
-  if (text === 'github') return { kind: 'github' };
-  if (text.startsWith('file:') && text.length > 'file:'.length) return file(text.slice(5));
-  throw new InputError(label, `'${label}' must be github or file:<path>, got '${text}'`);
+  const choice = chooseLedger(label, text, Boolean(token));
+  if (choice.kind === 'github') return choice;
+  return { kind: 'file', path: resolveInside({ input: label }, choice.path, roots) };
 }
 
 /** The spec for a reader that needs history (rollback): a missing ledger file is an error, not no history. */
@@ -58,10 +52,15 @@ export interface OpenedLedger {
   flag?: string;
 }
 
-export async function openLedger(
-  spec: LedgerSpec,
-  options: { token?: string; owner: string; repo: string; workspace: string },
-): Promise<OpenedLedger> {
+/** What opening a ledger needs besides its spec: the token and repository (GitHub), the workspace (a file). */
+export interface LedgerAccess {
+  token?: string;
+  owner: string;
+  repo: string;
+  workspace: string;
+}
+
+export async function openLedger(spec: LedgerSpec, options: LedgerAccess): Promise<OpenedLedger> {
   if (spec.kind === 'file') {
     const { FileLedger, FileArtifactStore } = await import('../../ledger/file.js');
     const path = isAbsolute(spec.path) ? spec.path : resolve(options.workspace, spec.path);

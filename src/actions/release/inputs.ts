@@ -8,6 +8,7 @@ import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
+import { type RollbackSettings, rollbackSettings } from '../../rollback/run.js';
 import { readOnConcurrent } from '../kit/concurrency.js';
 import { type RunContext, runContext, runInfo } from '../kit/context.js';
 import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
@@ -18,7 +19,8 @@ import { maskUrlCredentials } from '../kit/secrets.js';
 
 export interface ReleaseSettings {
   deploy: DeploySettings;
-  rollbackCommand: string;
+  /** The automatic rollback's settings; its reason and the deployment it undoes are known once it runs. */
+  rollback: RollbackSettings;
   autoRollback: boolean;
   smoke?: SmokeSettings;
   gates?: { config: GatesConfig; target: GateTarget; overrideReason?: string };
@@ -111,29 +113,37 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const smoke = await readSmoke(input, context.roots);
   const gates = await readGates(input, context, commit, environment, env, token);
   const baseEnv = withoutInputs(env);
-
+  const deploy: DeploySettings = {
+    environment,
+    sha: commit.sha,
+    ref: commit.ref,
+    version: input.label('version') ?? commit.sha.slice(0, 7),
+    command,
+    workingDirectory,
+    url,
+    payload: readPayload(input),
+    productionEnvironment: input.boolean('production-environment'),
+    autoMerge: false,
+    // The gates have judged the commit's checks already, when configured; GitHub's default otherwise.
+    requiredContexts: gates ? [] : undefined,
+    artifactPath: artifact.resolved,
+    artifactPathAsGiven: artifact.asGiven,
+    onConcurrent: readOnConcurrent(input),
+    task: 'deploy',
+    run: runInfo(context),
+    baseEnv,
+  };
   return {
-    deploy: {
+    deploy,
+    rollback: rollbackSettings({
       environment,
-      sha: commit.sha,
-      ref: commit.ref,
-      version: input.label('version') ?? commit.sha.slice(0, 7),
-      command,
+      command: input.string('rollback-command') ?? command,
       workingDirectory,
-      url,
-      payload: readPayload(input),
-      productionEnvironment: input.boolean('production-environment'),
-      autoMerge: false,
-      // The gates have judged the commit's checks already, when configured; GitHub's default otherwise.
-      requiredContexts: gates ? [] : undefined,
-      artifactPath: artifact.resolved,
-      artifactPathAsGiven: artifact.asGiven,
-      onConcurrent: readOnConcurrent(input),
-      task: 'deploy',
-      run: runInfo(context),
+      onConcurrent: deploy.onConcurrent,
+      workspace,
+      run: deploy.run,
       baseEnv,
-    },
-    rollbackCommand: input.string('rollback-command') ?? command,
+    }),
     autoRollback: input.boolean('auto-rollback') ?? true,
     ...(smoke ? { smoke } : {}),
     ...(gates ? { gates } : {}),

@@ -6,6 +6,7 @@ import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';
+import type { RollbackOutcome } from '../../rollback/run.js';
 import * as core from '../kit/core.js';
 import {
   closeLeftOpen,
@@ -15,7 +16,6 @@ import {
 } from '../kit/deployment-post.js';
 import { type OpenedLedger, openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
-import type { RollbackRun } from '../rollback/main.js';
 import { type ReleaseSettings, readSettings } from './inputs.js';
 import { rollBackTo, rollbackResult, runGates, smokeStage, timed } from './stages.js';
 import { type ReleaseResult, type ReleaseStep, releaseSummary } from './summary.js';
@@ -92,7 +92,7 @@ async function finish(
     deploy?: DeployOutcome;
     smoke?: SmokeReport;
     why?: string;
-    rollback?: RollbackRun | { refused: string };
+    rollback?: RollbackOutcome;
     facts?: () => string[];
   },
 ): Promise<void> {

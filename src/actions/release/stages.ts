@@ -5,13 +5,12 @@ import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import { runSmoke } from '../../probe/smoke.js';
 import type { SmokeReport } from '../../probe/types.js';
-import { RollbackRefused } from '../../rollback/plan.js';
+import { type RollbackOutcome, whyNoRollback } from '../../rollback/run.js';
 import * as core from '../kit/core.js';
-import { rememberFinished, rememberUnfinished } from '../kit/deployment-post.js';
 import { gatesReadGitHub } from '../kit/gates.js';
 import { githubClient } from '../kit/github.js';
 import type { OpenedLedger } from '../kit/ledger.js';
-import { type RollbackRun, rollBack } from '../rollback/main.js';
+import { rollBack } from '../kit/rollback.js';
 import type { ReleaseSettings } from './inputs.js';
 import type { ReleaseResult, ReleaseStep } from './summary.js';
 
@@ -89,16 +88,13 @@ export async function smokeStage(
 }
 
 /** What the rollback leaves: outputs, its row, and the release's result. */
-export function rollbackResult(
-  rollback: RollbackRun | { refused: string },
-  step: ReleaseStep,
-): ReleaseResult {
-  if (!('plan' in rollback)) {
+export function rollbackResult(rollback: RollbackOutcome, step: ReleaseStep): ReleaseResult {
+  if (rollback.kind === 'refused' || rollback.kind === 'no-op') {
     step.result = 'failure';
-    step.detail = rollback.refused;
+    step.detail = `no rollback: ${whyNoRollback(rollback)}`;
     return 'failed';
   }
-  const redeploy = rollback.outcome;
+  const redeploy = rollback.kind === 'ran' ? rollback.redeploy : undefined;
   const target = versionOf(rollback.plan.target);
   step.result = redeploy?.result ?? 'failure';
   step.detail =
@@ -113,40 +109,14 @@ export function rollbackResult(
   return redeploy?.result === 'cancelled' ? 'cancelled' : 'failed';
 }
 
-/** The rollback action's engine run, on the ledger this step already opened; a refusal is an answer, not a crash. */
-export async function rollBackTo(
+/** The rollback engine on the ledger this step already opened, undoing the release's own deployment. */
+export function rollBackTo(
   settings: ReleaseSettings,
   opened: OpenedLedger,
   signal: AbortSignal,
   reason: string,
   /** The release's own deployment, the one rolled back. */
   deploymentId: string,
-): Promise<RollbackRun | { refused: string }> {
-  rememberUnfinished();
-  try {
-    return await rollBack(
-      {
-        environment: settings.deploy.environment,
-        reason,
-        rollbackOf: deploymentId,
-        dryRun: false,
-        command: settings.rollbackCommand,
-        workingDirectory: settings.deploy.workingDirectory,
-        onConcurrent: settings.deploy.onConcurrent,
-        ledger: settings.ledger,
-        ...(settings.token ? { token: settings.token } : {}),
-        owner: settings.owner,
-        repo: settings.repo,
-        workspace: settings.workspace,
-        run: settings.deploy.run,
-        baseEnv: settings.deploy.baseEnv,
-      },
-      opened,
-      signal,
-    );
-  } catch (error) {
-    if (!(error instanceof RollbackRefused)) throw error;
-    rememberFinished();
-    return { refused: `no rollback: ${error.message}` };
-  }
+): Promise<RollbackOutcome> {
+  return rollBack({ ...settings.rollback, reason, rollbackOf: deploymentId }, opened, signal);
 }
