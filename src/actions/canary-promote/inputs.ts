@@ -65,6 +65,8 @@ export interface CanarySettings {
   rollback?: RollbackOnLedger;
   /** Where commands at run time come from (control-file or control-url), when either is given. */
   control?: ControlChoice;
+  /** `strategy: blue-green`: the idle colour's own address and the front door, smoke-tested around the switch. */
+  blueGreen?: { idleUrl: string; frontUrl?: string };
 }
 
 export type ControlChoice =
@@ -196,7 +198,14 @@ export function readSettings(
   const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
-  const metrics = readMetrics(input, intervalMs, env);
+  const blueGreen = readBlueGreen(input);
+  const metrics = readMetrics(
+    input,
+    intervalMs,
+    env,
+    // Blue-green judges no metrics: the idle colour's address is all the probe needs.
+    blueGreen ? { baselineUrl: 'defaults-to-canary' } : undefined,
+  );
   const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
   const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;
@@ -258,7 +267,32 @@ export function readSettings(
     job: { workspace: context.workspace, runId: run.id, attempt: Number(run.attempt) || 1 },
     ...(rollback ? { rollback } : {}),
     ...(control ? { control } : {}),
+    ...(blueGreen ? { blueGreen } : {}),
   };
+}
+
+/** strategy: canary (default) or blue-green, which needs the idle colour's own address (canary-url). */
+function readBlueGreen(input: InputReader): CanarySettings['blueGreen'] {
+  const strategy = input.choice('strategy', ['canary', 'blue-green'] as const) ?? 'canary';
+  const frontUrl = input.url('smoke-url');
+  if (strategy === 'canary') {
+    if (frontUrl !== undefined)
+      throw new InputError(
+        'smoke-url',
+        "'smoke-url' is for strategy: blue-green (the front door after the switch)",
+      );
+    return undefined;
+  }
+  const idleUrl = parseUrl(
+    'canary-url',
+    requiredFor(
+      'canary-url',
+      input.url('canary-url'),
+      'strategy: blue-green',
+      'the idle colour is smoke-tested there before the switch',
+    ),
+  );
+  return { idleUrl, ...(frontUrl !== undefined ? { frontUrl: parseUrl('smoke-url', frontUrl) } : {}) };
 }
 
 /** The control the settings name, if any. */

@@ -2,9 +2,11 @@
 // the rollout engine, then outputs, the job summary and, after an abort with `rollback: true`, the rollback
 // engine. `post` returns traffic to the baseline when main did not finish (a cancelled job, a killed step).
 import { createStepAnalysis } from '../../analysis/index.js';
+import { runBlueGreen, urlSmoke } from '../../canary/blue-green.js';
 import { returnTrafficAfterCancel, runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
 import { whyNoRollback } from '../../rollback/run.js';
+import type { Router } from '../../traffic/types.js';
 import {
   restoreStateFile,
   type StateCacheOptions,
@@ -18,7 +20,13 @@ import { openMetricSource } from '../kit/metric-inputs.js';
 import { rollBack } from '../kit/rollback.js';
 import type { StepContext } from '../kit/run.js';
 import { type CanarySettings, openControl, openRouter, readSettings } from './inputs.js';
-import { abortMessage, type CanaryRollback, cleanupSummary, rolloutSummary } from './summary.js';
+import {
+  abortMessage,
+  blueGreenSummary,
+  type CanaryRollback,
+  cleanupSummary,
+  rolloutSummary,
+} from './summary.js';
 
 /** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
 const STATE_STARTED = 'canary-started';
@@ -42,6 +50,10 @@ export async function main({ signal }: StepContext): Promise<void> {
   if (cache) await restoreStateFile(cache);
   const store = new FileStateStore(settings.stateFile);
   core.saveState(STATE_STARTED, 'true');
+  if (settings.blueGreen) {
+    await source.close();
+    return switchColours(settings, router, rollbackLedger, signal);
+  }
 
   const report = await runRollout(settings.rollout, {
     router,
@@ -97,6 +109,49 @@ async function rollBackToBaseline(
       return { kind: 'failed', reason };
     }
   });
+}
+
+/** strategy: blue-green: all traffic at once after the idle colour's smoke test; back at once on failure. */
+async function switchColours(
+  settings: CanarySettings,
+  router: Router,
+  rollbackLedger: OpenedLedger | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const { idleUrl, frontUrl } = settings.blueGreen!;
+  const { environment, baselineVersion, canaryVersion } = settings.rollout;
+  const report = await runBlueGreen(
+    { environment, liveVersion: baselineVersion, idleVersion: canaryVersion },
+    {
+      router,
+      smoke: {
+        idle: urlSmoke(idleUrl, {}, core),
+        ...(frontUrl ? { front: urlSmoke(frontUrl, {}, core) } : {}),
+      },
+      signal,
+      log: core,
+    },
+  );
+  // Traffic is where it belongs unless even the switch back failed: then post tries weight 0 once more.
+  if (report.status !== 'stuck') core.saveState(STATE_FINISHED, 'true');
+  core.setOutput('promoted', String(report.status === 'switched'));
+  core.setOutput('aborted', String(report.status !== 'switched'));
+  core.setOutput('final-weight', report.finalWeight === null ? '' : String(report.finalWeight));
+  core.setOutput('verdict', report.status === 'switched' ? 'pass' : 'fail');
+  core.setOutput('report', JSON.stringify(report));
+  const rollback =
+    report.status !== 'switched' && settings.rollback && rollbackLedger
+      ? await rollBackToBaseline(settings, rollbackLedger, signal)
+      : undefined;
+  await core.summary
+    .addRaw(
+      blueGreenSummary(report, rollback, settings.rollback?.rollback, [
+        router.kind,
+        rollbackLedger?.describe ?? '',
+      ]),
+    )
+    .write();
+  if (report.status !== 'switched') core.setFailed(`canary-promote: blue-green: ${report.reason}`);
 }
 
 /**

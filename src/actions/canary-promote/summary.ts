@@ -2,6 +2,7 @@
 // interval or p-value, threshold, verdict and reason), Mermaid charts of p95 latency and error rate across
 // the steps, and the rollback when one ran.
 import type { MetricJudgment, Statistic } from '../../analysis/types.js';
+import type { BlueGreenReport } from '../../canary/blue-green.js';
 import type { RolloutReport, StepReport } from '../../canary/report.js';
 import type { CleanupResult, RolloutSettings } from '../../canary/rollout.js';
 import { describeSteps } from '../../canary/steps.js';
@@ -296,6 +297,58 @@ export function cleanupSummary(
     `### ⏹️ Canary ${settings.canaryVersion} in ${settings.environment}: cleaned up after the step did not finish`,
     '',
     `${where}; ${outcome}.`,
+    '',
+  ].join('\n');
+}
+
+const BLUE_GREEN_HEADING: Record<BlueGreenReport['status'], string> = {
+  switched: '✅ Blue-green: switched',
+  'not-switched': '❌ Blue-green: not switched',
+  'switched-back': '↩️ Blue-green: switched back',
+  stuck: '⚠️ Blue-green: the switch back failed',
+};
+
+/** strategy: blue-green: which colour serves, the smoke tests around the switch, and the rollback if any. */
+export function blueGreenSummary(
+  report: BlueGreenReport,
+  rollback: CanaryRollback | undefined,
+  rollbackSettings: RollbackSettings | undefined,
+  facts: string[],
+): string {
+  const smoke = (verdict: BlueGreenReport['idleSmoke'] | undefined) =>
+    verdict ? `${verdict.passed ? '✅' : '❌'} ${verdict.reason}` : '– (no smoke-url)';
+  const serving =
+    report.finalWeight === 100
+      ? `${report.idleVersion} (${report.liveVersion} on standby)`
+      : report.finalWeight === 0
+        ? report.liveVersion
+        : 'unknown: look at the router';
+  return [
+    `### ${BLUE_GREEN_HEADING[report.status]}: ${report.idleVersion}`,
+    '',
+    report.reason,
+    '',
+    table(
+      ['', ''],
+      [
+        ['Serving now', serving],
+        ['Idle colour smoke test (before the switch)', smoke(report.idleSmoke)],
+        ['Front door smoke test (after the switch)', smoke(report.frontSmoke)],
+        ...(report.switchedForMs !== undefined
+          ? [['Traffic on the release before the switch back', formatDuration(report.switchedForMs)]]
+          : []),
+      ],
+    ),
+    '',
+    '```mermaid',
+    'flowchart LR',
+    `  I[smoke ${report.idleVersion}] --> S{switch 100%}`,
+    `  S --> F[smoke front door] --> D((${report.status}))`,
+    `  S -. failure .-> B[back to ${report.liveVersion}]`,
+    '```',
+    '',
+    rollbackSection(rollback, rollbackSettings),
+    footer('canary-promote', facts.filter(Boolean)),
     '',
   ].join('\n');
 }
