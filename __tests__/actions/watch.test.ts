@@ -154,14 +154,22 @@ describe('watch (built bundle, file ledger, http-json)', () => {
       expect(run.conclusion, run.main.stdout).toBe('success');
       expect(run.outputs.status).toBe('rolled-back');
     }
-    expect(rollbacks()).toHaveLength(1);
-    expect(rollbacks().map(stateOf)).toEqual(['success']);
-    // One redeployed; the other found the rollback from the same release and stood down.
+    // One rollback went live; the run that lost the race stood down once its turn came (a deployment it
+    // had already opened is closed inactive, never live).
+    const live = rollbacks().filter((d) =>
+      (d.statuses as { state: string }[]).some((s) => s.state === 'success'),
+    );
+    expect(live).toHaveLength(1);
+    for (const d of rollbacks()) expect(['success', 'inactive']).toContain(stateOf(d));
+    // One redeployed; the other found the rollback from the same release and said so.
     const redeployed = [a, b].filter((run) => run.main.stdout.includes('redeploying v1'));
     expect(redeployed).toHaveLength(1);
     expect(new Set([a.outputs['rollback-deployment-id'], b.outputs['rollback-deployment-id']])).toEqual(
-      new Set([rollbacks()[0]!.id]),
+      new Set([live[0]!.id]),
     );
+    const standDown = [a, b].find((run) => !run.main.stdout.includes('redeploying v1'))!;
+    expect(standDown.outputs.reason).toContain('was already rolled back from v2');
+    expect(stateOf(deployments().at(-1)!)).not.toBe('in_progress');
     expect(deployments().filter((d) => ['in_progress', 'queued', 'pending'].includes(stateOf(d)!))).toEqual(
       [],
     );
