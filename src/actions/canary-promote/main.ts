@@ -126,7 +126,8 @@ async function switchColours(
       router,
       smoke: {
         idle: urlSmoke(idleUrl, {}, core),
-        ...(frontUrl ? { front: urlSmoke(frontUrl, {}, core) } : {}),
+        // Traffic is on the release while the front door is checked: a short wait, not a start-up's.
+        ...(frontUrl ? { front: urlSmoke(frontUrl, { waitTimeoutMs: 10_000 }, core) } : {}),
       },
       signal,
       log: core,
