@@ -6,9 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeploymentEntry } from '../../src/ledger/types.js';
 import { type ActionRun, type RunActionOptions, runAction } from '../../src/runner/runner.js';
+import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 
 const node = nodeBinaries().at(-1)!.path;
@@ -210,5 +211,84 @@ describe('watch (built bundle, file ledger, http-json)', () => {
     expect(every.annotations.at(-1)?.message).toContain(
       "'every' (15 m) must not be longer than 'window' (10 m)",
     );
+  });
+});
+
+describe('watch on GitHub Deployments (fake GitHub)', () => {
+  let gh: FakeGitHub;
+  let workspace: string;
+  const shas: Record<string, string> = {};
+  const github = (runId: string) => ({
+    token: gh.token,
+    repository: 'octo/app',
+    sha: shas.v2!,
+    ref: 'refs/heads/main',
+    runId,
+    actor: 'scheduler',
+  });
+
+  beforeEach(async () => {
+    gh = await startFakeGitHub();
+    gh.store.addRepo({ owner: 'octo', name: 'app' });
+    for (const version of ['v1', 'v2'])
+      shas[version] = gh.store.addCommit('octo/app', { branch: 'main', message: `feat: ${version}` });
+    workspace = mkdtempSync(join(tmpdir(), 'watch-gh-'));
+    counts.clear();
+    counts.set('v1', { requests: 5000, errors: 10 });
+    for (const version of ['v1', 'v2']) {
+      const deployed = await runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        env: gh.env(),
+        inputs: { environment: 'production', version, ref: shas[version]!, command: 'true' },
+        github: github('1'),
+      });
+      expect(deployed.conclusion).toBe('success');
+    }
+  });
+  afterEach(async () => {
+    assertConformance(gh.requests);
+    await gh.close();
+  });
+
+  const watch = (runId: number) => {
+    gh.store.addWorkflowRun('octo/app', { id: runId });
+    return runAction({
+      action: join(repoRoot, 'watch'),
+      node,
+      workspace,
+      env: gh.env(),
+      inputs: {
+        environment: 'production',
+        metrics: 'http-json',
+        'json-url': statsUrl,
+        'json-fields': 'requests: requests\nerrors: errors',
+        'rollback-command': 'echo "redeploying $DEPLOY_KIT_VERSION"; sleep 2',
+        'concurrent-timeout': '60s',
+      },
+      github: github(String(runId)),
+    });
+  };
+
+  it('rolls a breaching release back once, with two scheduled runs overlapping, and records why', async () => {
+    counts.set('v2', { requests: 5000, errors: 300 });
+    const [a, b] = await Promise.all([watch(901), watch(902)]);
+    for (const run of [a, b]) {
+      expect(run.conclusion, run.main.stdout).toBe('success');
+      expect(run.outputs.status).toBe('rolled-back');
+    }
+    const deployments = gh.store.repo('octo/app').deployments;
+    const rollbacks = deployments.filter((d) => d.task === 'deploy:rollback');
+    const live = rollbacks.filter((d) => d.statuses.some((s) => s.state === 'success'));
+    expect(live).toHaveLength(1);
+    for (const d of rollbacks) expect(['success', 'inactive']).toContain(d.statuses.at(-1)?.state);
+    expect([a, b].filter((run) => run.main.stdout.includes('redeploying v1'))).toHaveLength(1);
+    const v2 = deployments[1]!;
+    expect(v2.statuses.at(-1)).toMatchObject({ state: 'inactive' });
+    expect(v2.statuses.at(-1)?.description).toContain('watch: v2 breached inside its window');
+
+    const healthyNow = await watch(903);
+    expect(healthyNow.outputs.status).toBe('nothing-to-watch');
   });
 });
