@@ -891,7 +891,8 @@ describe.skipIf(!nginxPresent)('canary-promote strategy: blue-green behind a rea
   });
 
   it('never moves traffic when the idle colour fails its smoke test', async () => {
-    canary.set({ failRate: 1 });
+    // Up, but half its answers are 500s: ready at once, then failing samples.
+    canary.set({ failRate: 0.5 });
     const result = await run();
     expect(result.conclusion).toBe('failure');
     expect(result.outputs).toMatchObject({ promoted: 'false', aborted: 'true', 'final-weight': '0' });
