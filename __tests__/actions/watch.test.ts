@@ -2,7 +2,7 @@
 // made, reading each release's request and error counts as JSON from a server on loopback (metrics:
 // http-json, templated by version), and rolling back through the rollback engine with a real command.
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { DeploymentEntry } from '../../src/ledger/types.js';
 import { type ActionRun, type RunActionOptions, runAction } from '../../src/runner/runner.js';
 import { assertConformance, type FakeGitHub, startFakeGitHub } from '../fakes/github/index.js';
+import { startTestApp, type TestApp } from '../fakes/test-app.js';
+import {
+  PROMETHEUS_MISSING,
+  prometheusAvailable,
+  type RunningPrometheus,
+  startPrometheus,
+} from '../helpers/prometheus.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 
 const node = nodeBinaries().at(-1)!.path;
@@ -291,4 +298,86 @@ describe('watch on GitHub Deployments (fake GitHub)', () => {
     const healthyNow = await watch(903);
     expect(healthyNow.outputs.status).toBe('nothing-to-watch');
   });
+});
+
+const prometheusPresent = prometheusAvailable();
+if (!prometheusPresent) console.warn(`skipping the watch test judged by Prometheus: ${PROMETHEUS_MISSING}`);
+
+/** Sends GETs to `url` (4 at a time) for `ms`. */
+async function loadFor(url: string, ms: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const until = Date.now() + ms;
+  let sent = 0;
+  const worker = async () => {
+    while (Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const req = request(`${url}/`, { agent }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', () => resolve());
+        req.end();
+      });
+      sent += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  agent.destroy();
+  return sent;
+}
+
+describe.skipIf(!prometheusPresent)('watch judged by a real Prometheus scraping both releases', () => {
+  let v1: TestApp;
+  let v2: TestApp;
+  let prometheus: RunningPrometheus;
+  beforeAll(async () => {
+    v1 = await startTestApp({ version: 'v1' });
+    v2 = await startTestApp({ version: 'v2', failRate: 0.2 });
+    prometheus = await startPrometheus({ targets: [v1.url, v2.url] });
+  });
+  afterAll(async () => {
+    await prometheus?.close();
+    await Promise.all([v1?.close(), v2?.close()]);
+  });
+
+  it('sees the new release fail more often than the one before it did while live, and rolls it back', async () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'watch-prometheus-')));
+    const deploy = (version: string) =>
+      runAction({
+        action: join(repoRoot, 'deploy-env'),
+        node,
+        workspace,
+        inputs: { environment: 'production', version, ledger: 'file:ledger.json', command: 'true' },
+        github: { sha: SHA, repository: 'octo/app' },
+      });
+    // v1 serves for a while, then v2 replaces it and serves as long.
+    expect((await deploy('v1')).conclusion).toBe('success');
+    expect(await loadFor(v1.url, 4000)).toBeGreaterThan(100);
+    expect((await deploy('v2')).conclusion).toBe('success');
+    expect(await loadFor(v2.url, 4000)).toBeGreaterThan(100);
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // two scrapes past the last request
+    const run = await runAction({
+      action: join(repoRoot, 'watch'),
+      node,
+      workspace,
+      inputs: {
+        environment: 'production',
+        ledger: 'file:ledger.json',
+        metrics: 'prometheus',
+        'prometheus-url': prometheus.url,
+        'prometheus-queries': [
+          'requests: sum(increase(http_requests_total{version="{{version}}"}[{{window}}]))',
+          'errors: sum(increase(http_requests_total{version="{{version}}",code=~"5.."}[{{window}}]))',
+        ].join('\n'),
+        window: '1h',
+        every: '5m',
+        'rollback-command': 'echo "redeploying $DEPLOY_KIT_VERSION"',
+      },
+      github: { sha: SHA, repository: 'octo/app' },
+    });
+    expect(run.main.stderr).toBe('');
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', verdict: 'fail', 'previous-version': 'v1' });
+    expect(run.outputs.reason).toContain('error rate fails');
+    expect(run.main.stdout).toContain('redeploying v1');
+  }, 60_000);
 });
