@@ -54,13 +54,13 @@ export class ApiCaller {
 
   constructor(
     private readonly source: MetricSource['kind'],
-    settings: ApiRetrySettings & { timeoutMs?: number; insecureTls?: boolean },
+    settings: { timeoutMs?: number; retry?: ApiRetrySettings },
     private readonly deps: ApiCallDeps = {},
   ) {
     this.retry = {
-      retries: settings.retries ?? 4,
-      initialDelayMs: settings.initialDelayMs ?? 500,
-      maxDelayMs: settings.maxDelayMs ?? 8000,
+      retries: settings.retry?.retries ?? 4,
+      initialDelayMs: settings.retry?.initialDelayMs ?? 500,
+      maxDelayMs: settings.retry?.maxDelayMs ?? 8000,
       factor: 2,
     };
     this.timeoutMs = settings.timeoutMs ?? 15_000;
@@ -99,7 +99,7 @@ export class ApiCaller {
         this.fail(`${request.what} was cancelled`);
       const answer = result.answer;
       const healable = result.error
-        ? ['refused', 'reset', 'timeout', 'network'].includes(result.error.kind)
+        ? ['refused', 'reset', 'timeout'].includes(result.error.kind)
         : answer!.status >= 500 || isThrottled(answer!);
       if (!healable) {
         if (result.error)

@@ -61,6 +61,11 @@ export interface CloudWatchMetricsSettings {
   latencyUnit?: 's' | 'ms';
   /** Seconds per period (default 60; 1, 5, 10, 30 for high-resolution metrics, else a multiple of 60). */
   periodS?: number;
+  /**
+   * How far behind now each window ends (default 120 s: CloudWatch publishes a period's datapoints a minute or two after it ends), so a look does not read a
+   * window the service has not finished ingesting (and the next look, starting where it ended, never reads it).
+   */
+  delayMs?: number;
   /** Another endpoint than https://monitoring.<region>.amazonaws.com (a VPC endpoint; tests). */
   endpoint?: string;
   timeoutMs?: number;
@@ -224,6 +229,9 @@ export function createCloudWatchMetricSource(
     fail(`the period must be 1, 5, 10, 30 or a multiple of 60 seconds, got ${periodS}`, 'periodS');
   const unitMs = (settings.latencyUnit ?? 's') === 's' ? 1000 : 1;
   const now = deps.now ?? Date.now;
+  const delayMs = settings.delayMs ?? 120_000;
+  if (!(delayMs >= 0 && delayMs <= 3_600_000))
+    fail(`the delay must be a duration from 0 s to 1 h, got ${delayMs} ms`, 'delayMs');
   const caller = new ApiCaller('cloudwatch', settings, deps);
   const url = new URL(endpoint);
   let lastEnd: number | undefined;
@@ -384,7 +392,7 @@ export function createCloudWatchMetricSource(
       const periodMs = periodS * 1000;
       // Whole periods only, each counted once: from the last look's end (or one window back) to the last
       // period boundary.
-      const end = Math.floor(now() / periodMs) * periodMs;
+      const end = Math.floor((now() - delayMs) / periodMs) * periodMs;
       const windowMs = Math.max(periodMs, Math.ceil(request.windowMs / periodMs) * periodMs);
       const start = lastEnd !== undefined && lastEnd > end - windowMs ? lastEnd : end - windowMs;
       const kind = queries.latencyHistogram

@@ -13,7 +13,7 @@
 // file (GOOGLE_APPLICATION_CREDENTIALS: workload identity federation or a service-account key), which
 // google-auth-library turns into a token.
 import { readFileSync } from 'node:fs';
-import { GoogleAuth } from 'google-auth-library';
+import type { GoogleAuth } from 'google-auth-library';
 import { httpUrlProblem } from '../probe/http-client.js';
 import { type ApiCallDeps, ApiCaller, type ApiRetrySettings, snippet } from './api-call.js';
 import { binnedLatencies, capErrorsAtRequests, type LatencyBin } from './observation.js';
@@ -46,6 +46,11 @@ export interface GoogleMonitoringSettings {
   latencyAligner?: 'ALIGN_PERCENTILE_50' | 'ALIGN_PERCENTILE_95' | 'ALIGN_PERCENTILE_99' | 'ALIGN_MEAN';
   /** The latency metric's unit (default `ms`, as the load balancers' latencies). */
   latencyUnit?: 'ms' | 's';
+  /**
+   * How far behind now each window ends (default 240 s: load balancer metrics become visible up to 210 s after they are sampled), so a look does not read a
+   * window the service has not finished ingesting (and the next look, starting where it ended, never reads it).
+   */
+  delayMs?: number;
   /** Another endpoint than https://monitoring.googleapis.com (a private one; tests). */
   endpoint?: string;
   timeoutMs?: number;
@@ -191,16 +196,23 @@ export function createGoogleMonitoringMetricSource(
   }
   const unitMs = (settings.latencyUnit ?? 'ms') === 's' ? 1000 : 1;
   const now = deps.now ?? Date.now;
+  const delayMs = settings.delayMs ?? 240_000;
+  if (!(delayMs >= 0 && delayMs <= 3_600_000))
+    fail(`the delay must be a duration from 0 s to 1 h, got ${delayMs} ms`, 'delayMs');
   const caller = new ApiCaller('google-monitoring', settings, deps);
   const credentials = settings.credentials;
-  const auth = credentials.kind === 'file' ? new GoogleAuth({ keyFilename: credentials.path }) : undefined;
+  // google-auth-library is loaded only for a credentials file: the other sources start without it.
+  let auth: Promise<GoogleAuth> | undefined;
   let lastEnd: number | undefined;
   let closed = false;
 
   const authorization = async (url: string): Promise<string> => {
     if (credentials.kind === 'token') return `Bearer ${credentials.token}`;
     try {
-      const client = await auth!.getClient();
+      auth ??= import('google-auth-library').then(
+        ({ GoogleAuth }) => new GoogleAuth({ keyFilename: credentials.path }),
+      );
+      const client = await (await auth).getClient();
       const headers = (await client.getRequestHeaders(url)) as unknown as Headers | Record<string, string>;
       const value =
         typeof (headers as Headers).get === 'function'
@@ -341,7 +353,7 @@ export function createGoogleMonitoringMetricSource(
       if (closed) fail('the source is closed');
       const notes: string[] = [];
       const minute = 60_000;
-      const end = Math.floor(now() / minute) * minute;
+      const end = Math.floor((now() - delayMs) / minute) * minute;
       const windowMs = Math.max(minute, Math.ceil(request.windowMs / minute) * minute);
       const start = lastEnd !== undefined && lastEnd > end - windowMs ? lastEnd : end - windowMs;
       notes.push(

@@ -36,6 +36,11 @@ export interface NewRelicMetricsSettings {
   region?: 'US' | 'EU';
   /** The latency attribute's unit (default `s`, as Transaction's duration). */
   latencyUnit?: 's' | 'ms';
+  /**
+   * How far behind now each window ends (default 60 s: APM transactions are queryable within about a minute), so a look does not read a
+   * window the service has not finished ingesting (and the next look, starting where it ended, never reads it).
+   */
+  delayMs?: number;
   /** Another endpoint (tests). */
   endpoint?: string;
   timeoutMs?: number;
@@ -155,6 +160,9 @@ export function createNewRelicMetricSource(
   }
   const unitMs = (settings.latencyUnit ?? 's') === 's' ? 1000 : 1;
   const now = deps.now ?? Date.now;
+  const delayMs = settings.delayMs ?? 60_000;
+  if (!(delayMs >= 0 && delayMs <= 3_600_000))
+    fail(`the delay must be a duration from 0 s to 1 h, got ${delayMs} ms`, 'delayMs');
   const caller = new ApiCaller('newrelic', settings, deps);
   let lastEnd: number | undefined;
   let closed = false;
@@ -202,7 +210,7 @@ export function createNewRelicMetricSource(
       const notes: string[] = [
         `newrelic: ${queries.latencyHistogram ? 'latency as histogram() buckets (a distribution of transactions)' : queries.latency ? 'latency as one NRQL value (an aggregate)' : 'counts only'}`,
       ];
-      const end = now();
+      const end = now() - delayMs;
       const start = lastEnd !== undefined && lastEnd < end ? lastEnd : end - request.windowMs;
       const fields = (['baseline', 'canary'] as const).flatMap((side) =>
         given.map((name) => ({

@@ -37,6 +37,11 @@ export interface SentryMetricsSettings {
   latencyBucketsMs?: number[];
   /** Or one percentile (default p95 when no buckets are given). */
   latencyPercentile?: 'p50' | 'p75' | 'p90' | 'p95' | 'p99';
+  /**
+   * How far behind now each window ends (default 60 s: transactions reach Sentry's queries some seconds after they end), so a look does not read a
+   * window the service has not finished ingesting (and the next look, starting where it ended, never reads it).
+   */
+  delayMs?: number;
   /** Another Sentry than https://sentry.io (self-hosted, a region like https://de.sentry.io; tests). */
   url?: string;
   timeoutMs?: number;
@@ -117,6 +122,9 @@ export function createSentryMetricSource(
       : [`${percentile}(span.duration)`]),
   ];
   const now = deps.now ?? Date.now;
+  const delayMs = settings.delayMs ?? 60_000;
+  if (!(delayMs >= 0 && delayMs <= 3_600_000))
+    fail(`the delay must be a duration from 0 s to 1 h, got ${delayMs} ms`, 'delayMs');
   const caller = new ApiCaller('sentry', settings, deps);
   let lastEnd: number | undefined;
   let closed = false;
@@ -207,7 +215,7 @@ export function createSentryMetricSource(
       const notes: string[] = [
         `sentry: ${buckets.length > 0 ? 'latency as counts per bucket (a distribution of transactions)' : `latency as ${percentile}(span.duration) (an aggregate)`}`,
       ];
-      const end = now();
+      const end = now() - delayMs;
       const start = lastEnd !== undefined && lastEnd < end ? lastEnd : end - request.windowMs;
       const [baseline, canary] = await Promise.all([
         fetchSide('baseline', request, start, end, notes),

@@ -110,6 +110,22 @@ function stringMap(name: string, value: unknown, where: string): Record<string, 
   return out;
 }
 
+/** A duration at `where` in the input; the error names the input and the key. */
+function duration(name: string, where: string, text: string): number {
+  try {
+    return parseDuration(`${name}: ${where}`, text);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(name, error.message);
+    throw error;
+  }
+}
+
+/** The optional `delay` key: how far behind now each window ends. */
+function delay(name: string, config: Config): { delayMs?: number } {
+  const value = text(name, config, 'delay', 'a duration like 2m');
+  return value === undefined ? {} : { delayMs: duration(name, 'delay', value) };
+}
+
 /** Durations (`50ms`, `1s`) or plain numbers in the given unit, ascending. */
 function bounds(name: string, value: unknown, where: string, unitMs: number): number[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -118,7 +134,7 @@ function bounds(name: string, value: unknown, where: string, unitMs: number): nu
     if (typeof item === 'number') return item;
     const trimmed = String(item).trim();
     if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-    return parseDuration(`${name}: ${where}`, trimmed) / unitMs;
+    return duration(name, where, trimmed) / unitMs;
   });
 }
 
@@ -145,10 +161,23 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
   const config = readConfig(
     name,
     input.string('cloudwatch-config'),
-    ['region', 'period', 'latency-unit', 'endpoint', 'requests', 'errors', 'latency', 'latency-histogram'],
+    [
+      'region',
+      'period',
+      'delay',
+      'latency-unit',
+      'endpoint',
+      'requests',
+      'errors',
+      'latency',
+      'latency-histogram',
+    ],
     '  requests: {namespace: AWS/ApplicationELB, metric: RequestCount, baseline-dimensions: {TargetGroup: targetgroup/blue/0123}, canary-dimensions: {TargetGroup: targetgroup/green/4567}}',
   );
   const { credentials, region } = fromEnv(name, () => awsCredentialsFromEnv(env, mask));
+  const latencyUnit = choice(name, config, 'latency-unit', ['s', 'ms'] as const);
+  // Bucket bounds are in the metric's unit; a duration (50ms) is converted to it.
+  const unitMs = (latencyUnit ?? 's') === 's' ? 1000 : 1;
   const metric = (key: string): CloudWatchMetric | undefined => {
     const value = config[key];
     if (value === undefined || value === null) return undefined;
@@ -183,7 +212,7 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
       baselineDimensions: stringMap(name, spec['baseline-dimensions'], `${key}.baseline-dimensions`),
       canaryDimensions: stringMap(name, spec['canary-dimensions'], `${key}.canary-dimensions`),
       stat: text(name, spec, 'stat', 'a statistic like p95'),
-      buckets: bounds(name, spec.buckets, `${key}.buckets`, 1),
+      buckets: bounds(name, spec.buckets, `${key}.buckets`, unitMs),
     };
   };
   const period = text(name, config, 'period', 'a duration like 60s');
@@ -196,9 +225,10 @@ function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetri
       latency: metric('latency'),
       latencyHistogram: metric('latency-histogram'),
     },
-    latencyUnit: choice(name, config, 'latency-unit', ['s', 'ms'] as const),
-    ...(period ? { periodS: parseDuration(`${name}: period`, period) / 1000 } : {}),
+    latencyUnit,
+    ...(period ? { periodS: duration(name, 'period', period) / 1000 } : {}),
     endpoint: endpoint(name, config),
+    ...delay(name, config),
   };
 }
 
@@ -209,6 +239,7 @@ function googleMonitoring(input: InputReader, env: NodeJS.ProcessEnv): GoogleMon
     input.string('google-monitoring-config'),
     [
       'project',
+      'delay',
       'latency-aligner',
       'latency-unit',
       'endpoint',
@@ -237,6 +268,7 @@ function googleMonitoring(input: InputReader, env: NodeJS.ProcessEnv): GoogleMon
     ] as const),
     latencyUnit: choice(name, config, 'latency-unit', ['ms', 's'] as const),
     endpoint: endpoint(name, config),
+    ...delay(name, config),
   };
 }
 
@@ -253,6 +285,7 @@ function sentry(input: InputReader, env: NodeJS.ProcessEnv): SentryMetricsSettin
       'query',
       'latency-buckets',
       'latency-percentile',
+      'delay',
       'url',
     ],
     '  organization: my-org\n  release: my-app@{{version}}\n  latency-buckets: 50ms, 100ms, 250ms, 500ms, 1s',
@@ -275,6 +308,7 @@ function sentry(input: InputReader, env: NodeJS.ProcessEnv): SentryMetricsSettin
       'p99',
     ] as const),
     url: text(name, config, 'url', 'an http(s) URL') ?? fromEnvironment.url,
+    ...delay(name, config),
   };
 }
 
@@ -283,7 +317,17 @@ function newRelic(input: InputReader, env: NodeJS.ProcessEnv): NewRelicMetricsSe
   const config = readConfig(
     name,
     input.string('newrelic-config'),
-    ['account', 'region', 'latency-unit', 'endpoint', 'requests', 'errors', 'latency', 'latency-histogram'],
+    [
+      'account',
+      'region',
+      'delay',
+      'latency-unit',
+      'endpoint',
+      'requests',
+      'errors',
+      'latency',
+      'latency-histogram',
+    ],
     "  requests: SELECT count(*) FROM Transaction WHERE appName = 'shop' AND tags.version = '{{version}}'",
   );
   const fromEnvironment = fromEnv(name, () => newRelicFromEnv(env, mask));
@@ -308,6 +352,7 @@ function newRelic(input: InputReader, env: NodeJS.ProcessEnv): NewRelicMetricsSe
     ...(region ? { region } : {}),
     latencyUnit: choice(name, config, 'latency-unit', ['s', 'ms'] as const),
     endpoint: endpoint(name, config),
+    ...delay(name, config),
   };
 }
 
