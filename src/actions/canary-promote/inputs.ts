@@ -222,9 +222,11 @@ export function readSettings(
     context.roots,
   );
   // A missing ledger is no history here: the aborted canary's rollback warns there is nothing to go back to.
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
-  const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots, {
+    used: wantsRollback,
+  });
+  const rollbackCommand = input.string('rollback-command');
   const run = runInfo(context);
   const rollback: RollbackOnLedger | undefined = wantsRollback
     ? {

@@ -18,17 +18,22 @@ export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string; must
 /** The state in which main leaves, for post, the time until which an unanswered GitHub write may still land. */
 export const LATE_WRITES_STATE = 'github-late-writes-until';
 
+const TOKEN_NEEDED = "'token' is needed for ledger: github (or use ledger: file:<path>)";
+
 /**
  * `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. A file's path is
- * resolved, and must lead inside the workspace or RUNNER_TEMP.
+ * resolved, and must lead inside the workspace or RUNNER_TEMP. GitHub without a token is refused here, with
+ * the other inputs (unless `used: false`: an action that opens the ledger only on some paths).
  */
 export function parseLedgerSpec(
   label: string,
   text: string | undefined,
   token: string | undefined,
   roots: PathRoots,
+  { used = true }: { used?: boolean } = {},
 ): LedgerSpec {
   const choice = chooseLedger(label, text, Boolean(token));
+  if (choice.kind === 'github' && used && !token) throw new InputError('token', TOKEN_NEEDED);
   if (choice.kind === 'github') return choice;
   return { kind: 'file', path: resolveInside({ input: label }, choice.path, roots) };
 }
@@ -73,7 +78,7 @@ export async function openLedger(spec: LedgerSpec, options: LedgerAccess): Promi
     };
   }
   if (!options.token) {
-    throw new InputError('token', "'token' is needed for ledger: github (or use ledger: file:<path>)");
+    throw new InputError('token', TOKEN_NEEDED);
   }
   if (!options.owner || !options.repo) {
     throw new InputError(

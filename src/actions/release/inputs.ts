@@ -4,7 +4,6 @@
 import { DURATION_RANGES, parseEnvironmentName, parseUrl } from '../../common/units.js';
 import type { PathRoots } from '../../common/workspace-path.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
-import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
@@ -16,6 +15,7 @@ import { gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 import { maskUrlCredentials } from '../kit/secrets.js';
+import { type GatesStageSettings, gatesClock } from '../kit/stages/gates.js';
 
 export interface ReleaseSettings {
   deploy: DeploySettings;
@@ -23,14 +23,12 @@ export interface ReleaseSettings {
   rollback: RollbackSettings;
   autoRollback: boolean;
   smoke?: SmokeSettings;
-  gates?: { config: GatesConfig; target: GateTarget; overrideReason?: string };
+  gates?: GatesStageSettings;
   ledger: LedgerSpec;
   token?: string;
   owner: string;
   repo: string;
   workspace: string;
-  /** The step's environment without our inputs: what commands and the env gate see. */
-  env: Record<string, string | undefined>;
 }
 
 async function readSmoke(input: InputReader, roots: PathRoots): Promise<SmokeSettings | undefined> {
@@ -95,7 +93,14 @@ async function readGates(
     ref: context.ref || `refs/heads/${commit.ref}`,
     environment,
   });
-  return { config, target, ...(overrideReason !== undefined ? { overrideReason } : {}) };
+  return {
+    config,
+    target,
+    ...(overrideReason !== undefined ? { overrideReason } : {}),
+    env: withoutInputs(env),
+    workspace: context.workspace,
+    now: gatesClock(env),
+  };
 }
 
 export async function readSettings(input = new InputReader(), env = process.env): Promise<ReleaseSettings> {
@@ -152,6 +157,5 @@ export async function readSettings(input = new InputReader(), env = process.env)
     owner: context.owner,
     repo: context.repo,
     workspace,
-    env: baseEnv,
   };
 }

@@ -28,7 +28,10 @@ export async function main({ signal }: StepContext): Promise<void> {
   core.setOutput('sha', settings.deploy.sha);
   core.setOutput('url', settings.deploy.url ?? '');
 
-  const gates = settings.gates ? await timed(steps, 'gates', () => runGates(settings, signal)) : undefined;
+  const gatesSettings = settings.gates;
+  const gates = gatesSettings
+    ? await timed(steps, 'gates', () => runGates(gatesSettings, settings.token, signal), { group: false })
+    : undefined;
   if (gates && !gates.value.passed) {
     gates.step.result = 'failure';
     return finish(settings, steps, 'gates-failed', { gates: gates.value });

@@ -6,8 +6,8 @@ import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';
 import { type RollbackOutcome, whyNoRollback } from '../../rollback/run.js';
+import { gatesTable } from '../kit/gates-table.js';
 import { abandonedTable, escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
-import { gatesTable } from '../preflight-gates/summary.js';
 
 export type ReleaseResult = 'released' | 'rolled-back' | 'failed' | 'gates-failed' | 'blocked' | 'cancelled';
 
