@@ -159,6 +159,63 @@ describe('deploy-kit (the bin)', () => {
     expect(status.stdout).toMatch(/^staging\n {2}live: v7 \(aaaaaaa\)/m);
   });
 
+  it('runs `deploy-kit watch`: the live release probed against limits, healthy, nothing changed', async () => {
+    const help = await cli(['watch', '--help']);
+    expect(help.stdout).toContain('--window <value> (default: 24h)');
+    const workspace = mkdtempSync(join(tmpdir(), 'cli-watch-'));
+    const ledger = `file:${join(workspace, 'ledger.json')}`;
+    for (const version of ['v6', 'v7']) {
+      const deployed = await cli(
+        [
+          'deploy-env',
+          '--environment',
+          'production',
+          '--version',
+          version,
+          '--ref',
+          'a'.repeat(40),
+          '--command',
+          'true',
+          '--ledger',
+          ledger,
+        ],
+        workspace,
+      );
+      expect(deployed.code).toBe(0);
+    }
+    const before = readFileSync(join(workspace, 'ledger.json'), 'utf8');
+    const watched = await cli(
+      [
+        'watch',
+        '--environment',
+        'production',
+        '--ledger',
+        ledger,
+        '--metrics',
+        'probe',
+        '--canary-url',
+        `${app.url}/health`,
+        '--compare',
+        'limits',
+        '--max-error-rate',
+        '1%',
+        '--latency-p95',
+        '2s',
+        '--json',
+      ],
+      workspace,
+    );
+    expect(watched.code).toBe(0);
+    expect(JSON.parse(watched.stdout).outputs).toMatchObject({
+      status: 'healthy',
+      verdict: 'pass',
+      version: 'v7',
+      'previous-version': 'v6',
+      'rolled-back': 'false',
+    });
+    expect(readFileSync(join(workspace, 'ledger.json'), 'utf8')).toBe(before);
+  });
+
   it('cancels on Ctrl-C as GitHub cancels a job: the canary goes back to 0 and the rollout is recorded cancelled', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'cli-cancel-'));
     const weightsFile = join(workspace, 'weights.txt');

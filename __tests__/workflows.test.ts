@@ -150,7 +150,7 @@ describe('deploy-kit steps in every workflow', () => {
           const dir = step.uses ? deployKitAction(step.uses) : undefined;
           return (
             dir !== undefined &&
-            ['', 'deploy-env', 'rollback', 'canary-promote'].includes(relative(repoRoot, dir))
+            ['', 'deploy-env', 'rollback', 'canary-promote', 'watch'].includes(relative(repoRoot, dir))
           );
         });
         if (deploys) {

@@ -6,6 +6,7 @@ import { InputError, quote } from './common/input-error.js';
 import { parsePositiveInt } from './common/numbers.js';
 import { parseEnvironmentName } from './common/words.js';
 import type { GitHubClient } from './github/client.js';
+import { chooseLedger, DEFAULT_FILE_LEDGER } from './ledger/choice.js';
 import { FileLedger } from './ledger/file.js';
 import {
   DEFAULT_STATUS_LIMIT,
@@ -19,7 +20,6 @@ import type { Ledger } from './ledger/types.js';
 /** A mistake on the command line: exit code 2, and the message names the flag and the expected form. */
 export class UsageError extends Error {}
 
-export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
 const MAX_LIMIT = 1000;
 const OPTIONS = ['environment', 'ledger', 'repository', 'limit', 'token'] as const;
 
@@ -75,9 +75,10 @@ export function parseStatusOptions(
         ? []
         : options.environment.split('\n').map((name) => parseEnvironmentName('--environment', name));
     const token = options.token ?? env.GITHUB_TOKEN;
-    const ledgerText = options.ledger;
+    const choice = chooseLedger('--ledger', options.ledger, Boolean(token));
     let ledger: StatusLedgerSpec;
-    if (ledgerText === 'github' || (ledgerText === undefined && token)) {
+    if (choice.kind === 'file') ledger = choice;
+    else {
       const { repository } = resolveRepository(options.repository, env, cwd);
       if (repository === undefined) {
         throw new InputError(
@@ -86,12 +87,6 @@ export function parseStatusOptions(
         );
       }
       ledger = { kind: 'github', repository };
-    } else if (ledgerText === undefined) {
-      ledger = { kind: 'file', path: DEFAULT_FILE_LEDGER };
-    } else if (ledgerText.startsWith('file:') && ledgerText.length > 'file:'.length) {
-      ledger = { kind: 'file', path: ledgerText.slice('file:'.length) };
-    } else {
-      throw new InputError('--ledger', `'--ledger' must be github or file:<path>, got ${quote(ledgerText)}`);
     }
     return { ledger, environments, limit };
   } catch (error) {

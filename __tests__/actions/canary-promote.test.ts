@@ -832,3 +832,103 @@ describe('canary-promote rollback on GitHub Deployments', () => {
     expect(deployments[1]!.statuses.at(-1)?.state).toBe('inactive');
   });
 });
+
+describe.skipIf(!nginxPresent)('canary-promote strategy: blue-green behind a real nginx', () => {
+  let nginx: RunningNginx;
+  let workspace: string;
+  const run = (inputs: Record<string, string> = {}, extra: Partial<RunActionOptions> = {}) =>
+    runAction({
+      action,
+      node,
+      workspace,
+      inputs: {
+        environment: 'production',
+        'baseline-version': 'v1',
+        'canary-version': 'v2',
+        strategy: 'blue-green',
+        router: 'nginx',
+        'nginx-config': nginx.upstreamFile,
+        'nginx-upstream': nginx.upstreamName,
+        'nginx-baseline': hostOf(baseline),
+        'nginx-canary': hostOf(canary),
+        'nginx-args': nginx.nginxArgs.join(' '),
+        'nginx-pid-file': nginx.pidFile,
+        'canary-url': canary.url,
+        'smoke-url': nginx.url,
+        ...inputs,
+      },
+      ...extra,
+    });
+
+  beforeEach(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'blue-green-'));
+    nginx = await startNginx({ servers: [baseline.url] });
+  });
+  afterEach(async () => {
+    await nginx.close();
+  });
+
+  it('switches all traffic at once after the idle colour passes, the old colour on standby', async () => {
+    const result = await run();
+    expect(result.main.stderr).toBe('');
+    expect(result.conclusion).toBe('success');
+    expect(result.outputs).toMatchObject({
+      promoted: 'true',
+      aborted: 'false',
+      'final-weight': '100',
+      verdict: 'pass',
+    });
+    expect(JSON.parse(result.outputs.report!)).toMatchObject({
+      strategy: 'blue-green',
+      status: 'switched',
+      standby: 'v1',
+    });
+    expect(await served(nginx.url, 20)).toEqual(new Map([['v2', 20]]));
+    expect(await served(baseline.url, 3)).toEqual(new Map([['v1', 3]]));
+    expect(result.summary).toContain('Blue-green: switched: v2');
+    expect(result.summary).toContain('v2 (v1 on standby)');
+    expect(result.post?.summary ?? '').not.toContain('cleaned up');
+  });
+
+  it('never moves traffic when the idle colour fails its smoke test', async () => {
+    // Up, but half its answers are 500s: ready at once, then failing samples.
+    canary.set({ failRate: 0.5 });
+    const result = await run();
+    expect(result.conclusion).toBe('failure');
+    expect(result.outputs).toMatchObject({ promoted: 'false', aborted: 'true', 'final-weight': '0' });
+    expect(result.annotations.at(-1)?.message).toMatch(
+      /^canary-promote: blue-green: v2 failed its smoke test before the switch, so traffic stayed on v1/,
+    );
+    expect(await served(nginx.url, 10)).toEqual(new Map([['v1', 10]]));
+  });
+
+  it('switches straight back when the front door fails after the switch', async () => {
+    // nginx is pointed at a port nothing listens on for the new colour: the switch lands, the front door fails.
+    const result = await run({ 'nginx-canary': '127.0.0.1:9' });
+    expect(result.conclusion).toBe('failure');
+    expect(JSON.parse(result.outputs.report!)).toMatchObject({ status: 'switched-back', finalWeight: 0 });
+    expect(result.summary).toContain('Blue-green: switched back');
+    expect(await served(nginx.url, 10)).toEqual(new Map([['v1', 10]]));
+  });
+
+  it('goes back to the old colour when killed right after the switch (post)', async () => {
+    const result = await run(
+      { 'nginx-canary': '127.0.0.1:9' },
+      { cancel: { when: (out) => out.includes('all traffic of production on v2'), kill: true } },
+    );
+    expect(result.conclusion).not.toBe('success');
+    expect(result.post?.summary).toContain('cleaned up after the step did not finish');
+    expect(await served(nginx.url, 10)).toEqual(new Map([['v1', 10]]));
+  });
+
+  it('needs canary-url, and smoke-url only with blue-green', async () => {
+    const missing = await run({ 'canary-url': '' });
+    expect(missing.annotations.at(-1)?.message).toBe(
+      "canary-promote: 'canary-url' is required with strategy: blue-green (the idle colour is smoke-tested there before the switch)",
+    );
+    const stray = await run({ strategy: 'canary', 'baseline-url': baseline.url });
+    expect(stray.annotations.at(-1)?.message).toBe(
+      "canary-promote: 'smoke-url' is for strategy: blue-green (the front door after the switch)",
+    );
+  });
+});

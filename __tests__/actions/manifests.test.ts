@@ -10,7 +10,8 @@ import { actionNames, repoRoot } from '../helpers/repo.js';
 
 /**
  * Input names read through the InputReader (`input.duration('wait-timeout')`) in an action's code, and in the
- * shared kit modules it imports (`kit/deploy-inputs.ts` reads what every deploying action reads alike).
+ * shared kit modules it imports, directly or through another kit module (`kit/deploy-inputs.ts` reads what every
+ * deploying action reads alike).
  */
 function inputsReadBy(action: string): Set<string> {
   const dir = join(repoRoot, 'src/actions', action);
@@ -24,7 +25,12 @@ function inputsReadBy(action: string): Set<string> {
     readsOf(source);
     for (const match of source.matchAll(/'\.\.\/kit\/([\w-]+)\.js'/g)) kitFiles.add(match[1]!);
   }
-  for (const kit of kitFiles) readsOf(readFileSync(join(repoRoot, 'src/actions/kit', `${kit}.ts`), 'utf8'));
+  // A kit module's own kit imports (`./cloud-metrics.js` from kit/metric-inputs.ts) are read too.
+  for (const kit of kitFiles) {
+    const source = readFileSync(join(repoRoot, 'src/actions/kit', `${kit}.ts`), 'utf8');
+    readsOf(source);
+    for (const match of source.matchAll(/'\.\/([\w-]+)\.js'/g)) kitFiles.add(match[1]!);
+  }
   return names;
 }
 

@@ -290,6 +290,11 @@ describe('the root action on a file ledger', () => {
       [{ 'auto-rollback': 'maybe' }, /'auto-rollback' must be/],
       [{ gates: 'nonsense: 1' }, /gates/],
       [{ command: '' }, /'command' is required/],
+      // The token is checked with the inputs, before a gate runs a command.
+      [
+        { ledger: 'github', gates: 'command: [{ name: touch, run: touch gate-ran }]' },
+        /'token' is needed for ledger: github/,
+      ],
     ];
     for (const [inputs, message] of cases) {
       const result = await release('v1', inputs);
@@ -299,6 +304,7 @@ describe('the root action on a file ledger', () => {
     }
     expect(existsSync(ledgerPath)).toBe(false);
     expect(existsSync(router.liveFile)).toBe(false);
+    expect(existsSync(join(workspace, 'gate-ran'))).toBe(false);
   });
 });
 

@@ -148,6 +148,18 @@ describe('tag-release', () => {
     expect(gh.requests).toHaveLength(0);
   });
 
+  it('refuses to publish without a token before reading the history or setting an output', async () => {
+    const sha = repo.commit('feat: first');
+    const result = await run(sha, { token: '' });
+    expect(result.conclusion).toBe('failure');
+    expect(result.annotations.at(-1)?.message).toBe(
+      "tag-release: 'token' is needed to publish (or set dry-run: true)",
+    );
+    expect(result.outputs).toEqual({});
+    expect(result.summary).toBe('');
+    expect(gh.requests).toHaveLength(0);
+  });
+
   it('rejects bad input before reading anything', async () => {
     const sha = repo.commit('feat: first');
     const result = await run(sha, { 'release-rules': '[{type: docs, release: huge}]' });

@@ -3,7 +3,6 @@
 // surface as errors naming the input at fault.
 
 import { isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { POLICIES } from '../../analysis/policy.js';
 import type { AnalysisSettings, OutcomePolicies } from '../../analysis/types.js';
 import type { RolloutControl } from '../../canary/control.js';
@@ -13,21 +12,12 @@ import { stateKey } from '../../canary/state.js';
 import { leastDuration, parseSteps } from '../../canary/steps.js';
 import type { RolloutSettings } from '../../canary/types.js';
 import { DURATION_RANGES, formatDuration } from '../../common/durations.js';
-import { describe, InputError, quote } from '../../common/input-error.js';
+import { InputError, quote } from '../../common/input-error.js';
 import { parseEnvironmentName } from '../../common/words.js';
 import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
-import { DEFAULT_CONCURRENT_TIMEOUT_MS } from '../../deploy/deploy.js';
 import { headersProblem } from '../../http/headers.js';
 import { httpUrlProblem, parseUrl } from '../../http/url.js';
-import {
-  createMetricSource,
-  type HttpJsonFields,
-  METRIC_SOURCE_KINDS,
-  type MetricSource,
-  MetricSourceError,
-  type MetricSourceKind,
-  type PrometheusQueries,
-} from '../../metrics/index.js';
+import { rollbackSettings } from '../../rollback/run.js';
 import {
   createRouter,
   ROUTER_KINDS,
@@ -35,23 +25,23 @@ import {
   RouterError,
   type RouterKind,
 } from '../../traffic/index.js';
-import { CLOUD_CONFIG_INPUTS, type CloudMetricsChoice, readCloudMetrics } from '../kit/cloud-metrics.js';
 import { runContext, runInfo } from '../kit/context.js';
 import * as core from '../kit/core.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { parseLedgerSpec } from '../kit/ledger.js';
-import type { RollbackSettings } from '../rollback/inputs.js';
+import {
+  inputFor,
+  type MetricsChoice,
+  readAnalysis,
+  readMetrics,
+  requiredFor,
+} from '../kit/metric-inputs.js';
+import type { RollbackOnLedger } from '../kit/rollback.js';
 
 type RouterChoice =
   | { kind: 'nginx'; settings: Parameters<typeof createRouter<'nginx'>>[1] }
   | { kind: 'command'; settings: Parameters<typeof createRouter<'command'>>[1] }
   | { kind: 'http'; settings: Parameters<typeof createRouter<'http'>>[1] };
-
-type MetricsChoice =
-  | { kind: 'probe'; settings: Parameters<typeof createMetricSource<'probe'>>[1] }
-  | { kind: 'prometheus'; settings: Parameters<typeof createMetricSource<'prometheus'>>[1] }
-  | { kind: 'http-json'; settings: Parameters<typeof createMetricSource<'http-json'>>[1] }
-  | CloudMetricsChoice;
 
 export interface CanarySettings {
   rollout: RolloutSettings;
@@ -66,10 +56,12 @@ export interface CanarySettings {
   run: string;
   /** Where the workspace is and which attempt of which run this is (for the state kept in the Actions cache). */
   job: { workspace: string; runId: string; attempt: number };
-  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version. */
-  rollback?: RollbackSettings;
+  /** Set when `rollback: true`: the rollback engine's settings, aimed at the baseline version, and its ledger. */
+  rollback?: RollbackOnLedger;
   /** Where commands at run time come from (control-file or control-url), when either is given. */
   control?: ControlChoice;
+  /** `strategy: blue-green`: the idle colour's own address and the front door, smoke-tested around the switch. */
+  blueGreen?: { idleUrl: string; frontUrl?: string };
 }
 
 export type ControlChoice =
@@ -100,61 +92,6 @@ function readControl(
   if (headerProblem) throw new InputError('control-headers', `'control-headers': ${headerProblem}`);
   const settings: HttpControlSettings = { url, headers };
   return { kind: 'url', settings };
-}
-
-/** `'router-command' is required with router: command (...)`. */
-function requiredFor(name: string, value: string | undefined, what: string, why: string): string {
-  if (value === undefined) throw new InputError(name, `'${name}' is required with ${what} (${why})`);
-  return value;
-}
-
-const FIELD_KEYS: Record<string, keyof HttpJsonFields> = {
-  latency: 'latency',
-  requests: 'requests',
-  errors: 'errors',
-  'error-rate': 'errorRate',
-};
-
-const QUERY_KEYS: Record<string, keyof PrometheusQueries> = {
-  'latency-histogram': 'latencyHistogram',
-  ...FIELD_KEYS,
-};
-
-/** A YAML mapping of the given keys (latency, requests, errors, error-rate…) to strings (PromQL or field paths). */
-function parseQueryMap<K extends string>(
-  name: string,
-  text: string,
-  what: string,
-  keys: Record<string, K>,
-): Partial<Record<K, string>> {
-  const form = `a YAML mapping of ${what} by ${Object.keys(keys).join(', ')}, like '${Object.keys(keys)[0]}: <${what}>'`;
-  let parsed: unknown;
-  try {
-    parsed = parse(text);
-  } catch (error) {
-    throw new InputError(
-      name,
-      describe(name, `must be ${form}; the YAML does not parse: ${(error as Error).message.split('\n')[0]}`),
-    );
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new InputError(name, describe(name, `must be ${form}, got ${quote(text)}`));
-  const queries: Partial<Record<K, string>> = {};
-  for (const [key, value] of Object.entries(parsed)) {
-    const field = keys[key];
-    if (!field)
-      throw new InputError(
-        name,
-        describe(name, `has '${key}'; the keys are ${Object.keys(keys).join(', ')}`),
-      );
-    if (typeof value !== 'string' || value.trim() === '')
-      throw new InputError(
-        name,
-        describe(name, `'${key}' must be a non-empty string, got ${quote(String(value))}`),
-      );
-    queries[field] = value.trim();
-  }
-  return queries;
 }
 
 function readRouter(
@@ -212,95 +149,11 @@ function readRouter(
   }
 }
 
-function readMetrics(input: InputReader, intervalMs: number, env: NodeJS.ProcessEnv): MetricsChoice {
-  const kind = input.choice('metrics', METRIC_SOURCE_KINDS) ?? 'probe';
-  switch (kind) {
-    case 'probe': {
-      const why = 'the probe sends requests to each side';
-      const baselineUrl = parseUrl(
-        'baseline-url',
-        requiredFor('baseline-url', input.url('baseline-url'), 'metrics: probe', why),
-      );
-      const canaryUrl = parseUrl(
-        'canary-url',
-        requiredFor('canary-url', input.url('canary-url'), 'metrics: probe', why),
-      );
-      const requestsPerLook = input.integer('probe-requests', { min: 1, max: 10_000 }) ?? 50;
-      return { kind, settings: { baselineUrl, canaryUrl, requestsPerLook } };
-    }
-    case 'prometheus': {
-      const why = 'the PromQL queries for each side';
-      const url = parseUrl(
-        'prometheus-url',
-        requiredFor('prometheus-url', input.url('prometheus-url'), 'metrics: prometheus', why),
-      );
-      const queries = parseQueryMap(
-        'prometheus-queries',
-        requiredFor('prometheus-queries', input.string('prometheus-queries'), 'metrics: prometheus', why),
-        'PromQL',
-        QUERY_KEYS,
-      );
-      const mode = input.choice('prometheus-mode', ['instant', 'range'] as const) ?? 'instant';
-      // A range query's points: one per look interval unless told, so a look brings one point.
-      const stepMs = input.duration('prometheus-step', { min: 1000, max: 24 * 3_600_000 }) ?? intervalMs;
-      return {
-        kind,
-        settings: { url, queries, mode, stepMs, headers: input.headers('metrics-headers') },
-      };
-    }
-    case 'http-json': {
-      const why = 'the JSON each side is read from';
-      const url = requiredFor('json-url', input.url('json-url'), 'metrics: http-json', why);
-      const fields = parseQueryMap(
-        'json-fields',
-        requiredFor('json-fields', input.string('json-fields'), 'metrics: http-json', why),
-        'field paths',
-        FIELD_KEYS,
-      );
-      return {
-        kind,
-        settings: { baselineUrl: url, canaryUrl: url, fields, headers: input.headers('metrics-headers') },
-      };
-    }
-    default:
-      return readCloudMetrics(kind, input, env);
-  }
-}
-
 function readPolicies(input: InputReader): OutcomePolicies {
   return {
     onNoData: input.choice('on-no-data', POLICIES) ?? 'hold',
     onInconclusive: input.choice('on-inconclusive', POLICIES) ?? 'extend',
     onError: input.choice('on-error', POLICIES) ?? 'hold',
-  };
-}
-
-function readAnalysis(input: InputReader, minSamples: number): AnalysisSettings {
-  const confidence = input.fraction('confidence') ?? 0.99;
-  if (!(confidence > 0.5 && confidence < 1))
-    throw new InputError(
-      'confidence',
-      `'confidence' must be a percentage above 50% and below 100% like 99%, got ${confidence * 100}%`,
-    );
-  const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;
-  if (maxSamples < minSamples)
-    throw new InputError(
-      'max-samples',
-      `'max-samples' must be at least min-samples (${minSamples}), got ${maxSamples}`,
-    );
-  return {
-    confidence,
-    allowedIncrease: {
-      latency: input.fraction('max-latency-increase') ?? 0.1,
-      errorRate: input.fraction('max-error-rate-increase') ?? 0.5,
-    },
-    thresholds: {
-      latencyP95Ms: input.duration('latency-p95', DURATION_RANGES.request),
-      latencyP99Ms: input.duration('latency-p99', DURATION_RANGES.request),
-      maxErrorRate: input.fraction('max-error-rate'),
-    },
-    minSamples,
-    maxSamples,
   };
 }
 
@@ -340,10 +193,23 @@ export function readSettings(
   const workingDirectory = input.folder('working-directory', context.roots);
   const baseEnv = withoutInputs(env);
   const router = readRouter(input, workingDirectory, baseEnv);
-  const metrics = readMetrics(input, intervalMs, env);
+  const blueGreen = readBlueGreen(input);
+  const metrics = readMetrics(
+    input,
+    intervalMs,
+    env,
+    // Blue-green judges no metrics: the idle colour's address is all the probe needs.
+    blueGreen ? { baselineUrl: 'defaults-to-canary' } : undefined,
+  );
   const control = readControl(input, workingDirectory, context.roots);
   const minSamples = input.integer('min-samples', { min: 2, max: 1_000_000 }) ?? 20;
-  const analysis = readAnalysis(input, minSamples);
+  const maxSamples = input.integer('max-samples', { min: 2, max: 1_000_000 }) ?? 500;
+  if (maxSamples < minSamples)
+    throw new InputError(
+      'max-samples',
+      `'max-samples' must be at least min-samples (${minSamples}), got ${maxSamples}`,
+    );
+  const analysis = readAnalysis(input, minSamples, maxSamples);
   const dryRun = input.boolean('dry-run') ?? false;
   const stateFile = resolveInside(
     { input: 'state-file' },
@@ -351,26 +217,30 @@ export function readSettings(
     context.roots,
   );
   // A missing ledger is no history here: the aborted canary's rollback warns there is nothing to go back to.
-  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots);
-  const rollbackCommand = input.string('rollback-command');
   const wantsRollback = input.boolean('rollback') ?? false;
+  const ledger = parseLedgerSpec('ledger', input.string('ledger'), token, context.roots, {
+    used: wantsRollback,
+  });
+  const rollbackCommand = input.string('rollback-command');
   const run = runInfo(context);
-  const rollback: RollbackSettings | undefined = wantsRollback
+  const rollback: RollbackOnLedger | undefined = wantsRollback
     ? {
-        environment,
-        to: baselineVersion,
-        reason: `canary ${canaryVersion} aborted`,
-        dryRun,
-        command: rollbackCommand,
-        workingDirectory,
-        onConcurrent: { mode: 'wait', timeoutMs: DEFAULT_CONCURRENT_TIMEOUT_MS },
+        rollback: rollbackSettings({
+          environment,
+          to: baselineVersion,
+          reason: `canary ${canaryVersion} aborted`,
+          dryRun,
+          command: rollbackCommand,
+          workingDirectory,
+          workspace: context.workspace,
+          run,
+          baseEnv,
+        }),
         ledger,
         token,
         owner: context.owner,
         repo: context.repo,
         workspace: context.workspace,
-        run,
-        baseEnv,
       }
     : undefined;
   return {
@@ -394,7 +264,32 @@ export function readSettings(
     job: { workspace: context.workspace, runId: run.id, attempt: Number(run.attempt) || 1 },
     ...(rollback ? { rollback } : {}),
     ...(control ? { control } : {}),
+    ...(blueGreen ? { blueGreen } : {}),
   };
+}
+
+/** strategy: canary (default) or blue-green, which needs the idle colour's own address (canary-url). */
+function readBlueGreen(input: InputReader): CanarySettings['blueGreen'] {
+  const strategy = input.choice('strategy', ['canary', 'blue-green'] as const) ?? 'canary';
+  const frontUrl = input.url('smoke-url');
+  if (strategy === 'canary') {
+    if (frontUrl !== undefined)
+      throw new InputError(
+        'smoke-url',
+        "'smoke-url' is for strategy: blue-green (the front door after the switch)",
+      );
+    return undefined;
+  }
+  const idleUrl = parseUrl(
+    'canary-url',
+    requiredFor(
+      'canary-url',
+      input.url('canary-url'),
+      'strategy: blue-green',
+      'the idle colour is smoke-tested there before the switch',
+    ),
+  );
+  return { idleUrl, ...(frontUrl !== undefined ? { frontUrl: parseUrl('smoke-url', frontUrl) } : {}) };
 }
 
 /** The control the settings name, if any. */
@@ -421,33 +316,6 @@ const ROUTER_INPUTS: Record<RouterKind, [string, ...[setting: string, input: str
   ],
 };
 
-/** Per metric source, the input behind each of its settings, as for routers. */
-const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, input: string][]]> = {
-  probe: [
-    'baseline-url',
-    ['canaryUrl', 'canary-url'],
-    ['requestsPerLook', 'probe-requests'],
-    ['headers', 'metrics-headers'],
-  ],
-  prometheus: [
-    'prometheus-url',
-    ['queries', 'prometheus-queries'],
-    ['mode', 'prometheus-mode'],
-    ['stepMs', 'prometheus-step'],
-    ['headers', 'metrics-headers'],
-  ],
-  'http-json': ['json-url', ['fields', 'json-fields'], ['headers', 'metrics-headers']],
-  cloudwatch: [CLOUD_CONFIG_INPUTS.cloudwatch],
-  'google-monitoring': [CLOUD_CONFIG_INPUTS['google-monitoring']],
-  sentry: [CLOUD_CONFIG_INPUTS.sentry],
-  newrelic: [CLOUD_CONFIG_INPUTS.newrelic],
-};
-
-function inputFor(table: [string, ...[string, string][]], setting: string | undefined): string {
-  const [fallback, ...pairs] = table;
-  return pairs.find(([name]) => name === setting)?.[1] ?? fallback;
-}
-
 /** The router the settings name; its own checks become errors naming the input. */
 export function openRouter(settings: CanarySettings): Router {
   const { kind, settings: given } = settings.router;
@@ -457,23 +325,5 @@ export function openRouter(settings: CanarySettings): Router {
     const message = (error as Error).message;
     const name = inputFor(ROUTER_INPUTS[kind], error instanceof RouterError ? error.setting : undefined);
     throw new InputError(name, `'${name}' (router: ${kind}): ${message.replace(/^[a-z]+ router: /, '')}`);
-  }
-}
-
-/** The metric source the settings name; its own checks become errors naming the input. */
-export function openMetricSource(settings: CanarySettings): MetricSource {
-  const { kind, settings: given } = settings.metrics;
-  try {
-    return createMetricSource(kind, given as never, { onRetry: (message) => core.warning(message) });
-  } catch (error) {
-    const message = (error as Error).message;
-    const name = inputFor(
-      METRICS_INPUTS[kind],
-      error instanceof MetricSourceError ? error.setting : undefined,
-    );
-    throw new InputError(
-      name,
-      `'${name}' (metrics: ${kind}): ${message.replace(/^[a-z-]+( metrics)?: /, '')}`,
-    );
   }
 }

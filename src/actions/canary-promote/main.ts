@@ -2,10 +2,12 @@
 // the rollout engine, then outputs, the job summary and, after an abort with `rollback: true`, the rollback
 // engine. `post` returns traffic to the baseline when main did not finish (a cancelled job, a killed step).
 import { createStepAnalysis } from '../../analysis/step-analysis.js';
+import { runBlueGreen, urlSmoke } from '../../canary/blue-green.js';
 import { returnTrafficAfterCancel } from '../../canary/cleanup.js';
 import { runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
-import { RollbackRefused } from '../../rollback/plan.js';
+import { whyNoRollback } from '../../rollback/run.js';
+import type { Router } from '../../traffic/types.js';
 import {
   restoreStateFile,
   type StateCacheOptions,
@@ -14,11 +16,18 @@ import {
 } from '../kit/cache-state.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen } from '../kit/deployment-post.js';
-import { openLedger } from '../kit/ledger.js';
+import { type OpenedLedger, openLedger } from '../kit/ledger.js';
+import { openMetricSource } from '../kit/metric-inputs.js';
+import { rollBack } from '../kit/rollback.js';
 import type { StepContext } from '../kit/run.js';
-import { type RollbackRun, rollBack } from '../rollback/main.js';
-import { type CanarySettings, openControl, openMetricSource, openRouter, readSettings } from './inputs.js';
-import { abortMessage, cleanupSummary, rolloutSummary } from './summary.js';
+import { type CanarySettings, openControl, openRouter, readSettings } from './inputs.js';
+import {
+  abortMessage,
+  blueGreenSummary,
+  type CanaryRollback,
+  cleanupSummary,
+  rolloutSummary,
+} from './summary.js';
 
 /** Saved for post: the rollout began (traffic may have moved), and it ended with traffic where it belongs. */
 const STATE_STARTED = 'canary-started';
@@ -33,7 +42,7 @@ function stateCache(settings: CanarySettings): StateCacheOptions | undefined {
 export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
   const router = openRouter(settings);
-  const source = openMetricSource(settings);
+  const source = openMetricSource(settings.metrics);
   const control = openControl(settings);
   const rollbackLedger = settings.rollback
     ? await openLedger(settings.rollback.ledger, settings.rollback)
@@ -42,6 +51,10 @@ export async function main({ signal }: StepContext): Promise<void> {
   if (cache) await restoreStateFile(cache);
   const store = new FileStateStore(settings.stateFile);
   core.saveState(STATE_STARTED, 'true');
+  if (settings.blueGreen) {
+    await source.close();
+    return switchColours(settings, router, rollbackLedger, signal);
+  }
 
   const report = await runRollout(settings.rollout, {
     router,
@@ -63,30 +76,84 @@ export async function main({ signal }: StepContext): Promise<void> {
   core.setOutput('verdict', report.verdict);
   core.setOutput('report', JSON.stringify(report));
 
-  let rollback: RollbackRun | { refused: string } | undefined;
-  if (report.status === 'aborted' && settings.rollback && rollbackLedger) {
-    const rollbackSettings = settings.rollback;
-    rollback = await core.group(`Rollback of ${settings.rollout.environment}`, () =>
-      rollBack(rollbackSettings, rollbackLedger, signal).catch((error: unknown) => {
-        // Refused (nothing to go back to) is a warning; anything else fails the step, after the summary.
-        const message = (error as Error).message;
-        if (error instanceof RollbackRefused) core.warning(`canary-promote: no rollback: ${message}`);
-        else
-          core.setFailed(
-            `canary-promote: the rollback to ${settings.rollout.baselineVersion} failed: ${message}`,
-          );
-        return { refused: message };
-      }),
-    );
-  }
+  const rollback =
+    report.status === 'aborted' && settings.rollback && rollbackLedger
+      ? await rollBackToBaseline(settings, rollbackLedger, signal)
+      : undefined;
 
   const facts = [store.describe, router.kind, source.kind, rollbackLedger?.describe ?? ''];
-  await core.summary.addRaw(rolloutSummary(report, rollback, settings.rollback, facts)).write();
+  await core.summary.addRaw(rolloutSummary(report, rollback, settings.rollback?.rollback, facts)).write();
   if (report.status !== 'promoted') core.setFailed(abortMessage(report));
-  if (rollback && 'outcome' in rollback && rollback.outcome && rollback.outcome.result !== 'success')
+  if (rollback?.kind === 'ran' && rollback.redeploy.result !== 'success')
     core.setFailed(
-      `canary-promote: the rollback to ${settings.rollout.baselineVersion} ended ${rollback.outcome.result}: ${rollback.outcome.reason}`,
+      `canary-promote: the rollback to ${settings.rollout.baselineVersion} ended ${rollback.redeploy.result}: ${rollback.redeploy.reason}`,
     );
+}
+
+/** After an abort: the rollback engine. Refused (nothing to go back to) is a warning; a crash fails the step
+ * after the summary. */
+async function rollBackToBaseline(
+  settings: CanarySettings,
+  opened: OpenedLedger,
+  signal: AbortSignal,
+): Promise<CanaryRollback> {
+  const rollbackSettings = settings.rollback!.rollback;
+  return core.group(`Rollback of ${settings.rollout.environment}`, async () => {
+    try {
+      const outcome = await rollBack(rollbackSettings, opened, signal);
+      if (outcome.kind === 'refused' || outcome.kind === 'no-op')
+        core.warning(`canary-promote: no rollback: ${whyNoRollback(outcome)}`);
+      return outcome;
+    } catch (error) {
+      const reason = (error as Error).message;
+      core.setFailed(`canary-promote: the rollback to ${settings.rollout.baselineVersion} failed: ${reason}`);
+      return { kind: 'failed', reason };
+    }
+  });
+}
+
+/** strategy: blue-green: all traffic at once after the idle colour's smoke test; back at once on failure. */
+async function switchColours(
+  settings: CanarySettings,
+  router: Router,
+  rollbackLedger: OpenedLedger | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const { idleUrl, frontUrl } = settings.blueGreen!;
+  const { environment, baselineVersion, canaryVersion } = settings.rollout;
+  const report = await runBlueGreen(
+    { environment, liveVersion: baselineVersion, idleVersion: canaryVersion },
+    {
+      router,
+      smoke: {
+        idle: urlSmoke(idleUrl, {}, core),
+        // Traffic is on the release while the front door is checked: a short wait, not a start-up's.
+        ...(frontUrl ? { front: urlSmoke(frontUrl, { waitTimeoutMs: 10_000 }, core) } : {}),
+      },
+      signal,
+      log: core,
+    },
+  );
+  // Traffic is where it belongs unless even the switch back failed: then post tries weight 0 once more.
+  if (report.status !== 'stuck') core.saveState(STATE_FINISHED, 'true');
+  core.setOutput('promoted', String(report.status === 'switched'));
+  core.setOutput('aborted', String(report.status !== 'switched'));
+  core.setOutput('final-weight', report.finalWeight === null ? '' : String(report.finalWeight));
+  core.setOutput('verdict', report.status === 'switched' ? 'pass' : 'fail');
+  core.setOutput('report', JSON.stringify(report));
+  const rollback =
+    report.status !== 'switched' && settings.rollback && rollbackLedger
+      ? await rollBackToBaseline(settings, rollbackLedger, signal)
+      : undefined;
+  await core.summary
+    .addRaw(
+      blueGreenSummary(report, rollback, settings.rollback?.rollback, [
+        router.kind,
+        rollbackLedger?.describe ?? '',
+      ]),
+    )
+    .write();
+  if (report.status !== 'switched') core.setFailed(`canary-promote: blue-green: ${report.reason}`);
 }
 
 /**

@@ -2,15 +2,15 @@
 // interval or p-value, threshold, verdict and reason), Mermaid charts of p95 latency and error rate across
 // the steps, and the rollback when one ran.
 import type { MetricJudgment, Statistic } from '../../analysis/types.js';
+import type { BlueGreenReport } from '../../canary/blue-green.js';
 import type { CleanupResult } from '../../canary/cleanup.js';
 import type { RolloutReport, StepReport } from '../../canary/report.js';
 import { describeSteps } from '../../canary/steps.js';
 import type { RolloutSettings } from '../../canary/types.js';
 import { formatDuration } from '../../common/durations.js';
+import { type RollbackOutcome, type RollbackSettings, whyNoRollback } from '../../rollback/run.js';
 import { footer, table } from '../kit/markdown.js';
-import type { RollbackSettings } from '../rollback/inputs.js';
-import type { RollbackRun } from '../rollback/main.js';
-import { dryRunSummary, outcomeSummary } from '../rollback/summary.js';
+import { dryRunSummary, outcomeSummary } from '../kit/rollback-summary.js';
 
 const HEADING: Record<RolloutReport['status'], string> = {
   promoted: '✅ Canary promoted',
@@ -192,21 +192,35 @@ function notesOf(steps: StepReport[]): string[] {
   return lines;
 }
 
-function rollbackSection(
-  run: RollbackRun | { refused: string } | undefined,
-  settings: RollbackSettings | undefined,
-): string {
+/** The rollback after an abort: the engine's outcome, or how it crashed. */
+export type CanaryRollback = RollbackOutcome | { kind: 'failed'; reason: string };
+
+function rollbackSection(run: CanaryRollback | undefined, settings: RollbackSettings | undefined): string {
   if (!run || !settings) return '';
-  if ('refused' in run) return `#### Rollback\n\nNo rollback: ${run.refused}\n`;
   const who = settings.run.actor;
-  return run.outcome
-    ? outcomeSummary(settings.environment, run.plan, run.history, run.outcome, who, settings.reason, [])
-    : dryRunSummary(settings.environment, run.plan, run.history, who, settings.reason, []);
+  switch (run.kind) {
+    case 'planned':
+      return dryRunSummary(settings.environment, run.plan, run.history, who, settings.reason, []);
+    case 'ran':
+      return outcomeSummary(
+        settings.environment,
+        run.plan,
+        run.history,
+        run.redeploy,
+        who,
+        settings.reason,
+        [],
+      );
+    case 'failed':
+      return `#### Rollback\n\nNo rollback: ${run.reason}\n`;
+    default:
+      return `#### Rollback\n\nNo rollback: ${whyNoRollback(run)}\n`;
+  }
 }
 
 export function rolloutSummary(
   report: RolloutReport,
-  rollback: RollbackRun | { refused: string } | undefined,
+  rollback: CanaryRollback | undefined,
   rollbackSettings: RollbackSettings | undefined,
   facts: string[],
 ): string {
@@ -284,6 +298,58 @@ export function cleanupSummary(
     `### ⏹️ Canary ${settings.canaryVersion} in ${settings.environment}: cleaned up after the step did not finish`,
     '',
     `${where}; ${outcome}.`,
+    '',
+  ].join('\n');
+}
+
+const BLUE_GREEN_HEADING: Record<BlueGreenReport['status'], string> = {
+  switched: '✅ Blue-green: switched',
+  'not-switched': '❌ Blue-green: not switched',
+  'switched-back': '↩️ Blue-green: switched back',
+  stuck: '⚠️ Blue-green: the switch back failed',
+};
+
+/** strategy: blue-green: which colour serves, the smoke tests around the switch, and the rollback if any. */
+export function blueGreenSummary(
+  report: BlueGreenReport,
+  rollback: CanaryRollback | undefined,
+  rollbackSettings: RollbackSettings | undefined,
+  facts: string[],
+): string {
+  const smoke = (verdict: BlueGreenReport['idleSmoke'] | undefined) =>
+    verdict ? `${verdict.passed ? '✅' : '❌'} ${verdict.reason}` : '– (no smoke-url)';
+  const serving =
+    report.finalWeight === 100
+      ? `${report.idleVersion} (${report.liveVersion} on standby)`
+      : report.finalWeight === 0
+        ? report.liveVersion
+        : 'unknown: look at the router';
+  return [
+    `### ${BLUE_GREEN_HEADING[report.status]}: ${report.idleVersion}`,
+    '',
+    report.reason,
+    '',
+    table(
+      ['', ''],
+      [
+        ['Serving now', serving],
+        ['Idle colour smoke test (before the switch)', smoke(report.idleSmoke)],
+        ['Front door smoke test (after the switch)', smoke(report.frontSmoke)],
+        ...(report.switchedForMs !== undefined
+          ? [['Traffic on the release before the switch back', formatDuration(report.switchedForMs)]]
+          : []),
+      ],
+    ),
+    '',
+    '```mermaid',
+    'flowchart LR',
+    `  I[smoke ${report.idleVersion}] --> S{switch 100%}`,
+    `  S --> F[smoke front door] --> D((${report.status}))`,
+    `  S -. failure .-> B[back to ${report.liveVersion}]`,
+    '```',
+    '',
+    rollbackSection(rollback, rollbackSettings),
+    footer('canary-promote', facts.filter(Boolean)),
     '',
   ].join('\n');
 }

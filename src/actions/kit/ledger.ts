@@ -6,6 +6,7 @@ import { type PathRoots, resolveInside } from '../../common/workspace-path.js';
 import type { RunAttemptStatus } from '../../deploy/lease.js';
 import type { GitHubClient } from '../../github/client.js';
 import { readRunAttempt } from '../../github/workflow-runs.js';
+import { chooseLedger } from '../../ledger/choice.js';
 import type { ArtifactStore, Ledger } from '../../ledger/types.js';
 import { NAME_THE_REPOSITORY } from './context.js';
 import * as core from './core.js';
@@ -14,29 +15,27 @@ import { githubClient } from './github.js';
 /** `mustExist`: a reader that needs history (rollback) refuses a missing ledger file instead of reading none. */
 export type LedgerSpec = { kind: 'github' } | { kind: 'file'; path: string; mustExist?: boolean };
 
-export const DEFAULT_FILE_LEDGER = '.deploy-kit/ledger.json';
-
 /** The state in which main leaves, for post, the time until which an unanswered GitHub write may still land. */
 export const LATE_WRITES_STATE = 'github-late-writes-until';
 
+const TOKEN_NEEDED = "'token' is needed for ledger: github (or use ledger: file:<path>)";
+
 /**
  * `github`, `file:<path>`, or unset: GitHub when a token is there, else the default file. A file's path is
- * resolved, and must lead inside the workspace or RUNNER_TEMP.
+ * resolved, and must lead inside the workspace or RUNNER_TEMP. GitHub without a token is refused here, with
+ * the other inputs (unless `used: false`: an action that opens the ledger only on some paths).
  */
 export function parseLedgerSpec(
   label: string,
   text: string | undefined,
   token: string | undefined,
   roots: PathRoots,
+  { used = true }: { used?: boolean } = {},
 ): LedgerSpec {
-  const file = (path: string): LedgerSpec => ({
-    kind: 'file',
-    path: resolveInside({ input: label }, path, roots),
-  });
-  if (text === undefined) return token ? { kind: 'github' } : file(DEFAULT_FILE_LEDGER);
-  if (text === 'github') return { kind: 'github' };
-  if (text.startsWith('file:') && text.length > 'file:'.length) return file(text.slice(5));
-  throw new InputError(label, `'${label}' must be github or file:<path>, got '${text}'`);
+  const choice = chooseLedger(label, text, Boolean(token));
+  if (choice.kind === 'github' && used && !token) throw new InputError('token', TOKEN_NEEDED);
+  if (choice.kind === 'github') return choice;
+  return { kind: 'file', path: resolveInside({ input: label }, choice.path, roots) };
 }
 
 /** The spec for a reader that needs history (rollback): a missing ledger file is an error, not no history. */
@@ -58,10 +57,15 @@ export interface OpenedLedger {
   flag?: string;
 }
 
-export async function openLedger(
-  spec: LedgerSpec,
-  options: { token?: string; owner: string; repo: string; workspace: string },
-): Promise<OpenedLedger> {
+/** What opening a ledger needs besides its spec: the token and repository (GitHub), the workspace (a file). */
+export interface LedgerAccess {
+  token?: string;
+  owner: string;
+  repo: string;
+  workspace: string;
+}
+
+export async function openLedger(spec: LedgerSpec, options: LedgerAccess): Promise<OpenedLedger> {
   if (spec.kind === 'file') {
     const [{ FileLedger }, { FileArtifactStore }] = await Promise.all([
       import('../../ledger/file.js'),
@@ -77,7 +81,7 @@ export async function openLedger(
     };
   }
   if (!options.token) {
-    throw new InputError('token', "'token' is needed for ledger: github (or use ledger: file:<path>)");
+    throw new InputError('token', TOKEN_NEEDED);
   }
   if (!options.owner || !options.repo) {
     throw new InputError(

@@ -6,47 +6,20 @@ import { FULL_SHA, isPlausibleRef } from '../../common/git-refs.js';
 import { InputError } from '../../common/input-error.js';
 import { parseEnvironmentName } from '../../common/words.js';
 import { resolveInside } from '../../common/workspace-path.js';
-import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import { eventCommit, type RunContext, runContext } from '../kit/context.js';
-import { CHECK_RUN_NAME, gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
+import { gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
+import { type GatesStageSettings, gatesClock } from '../kit/stages/gates.js';
 
-export { CHECK_RUN_NAME };
-
-export interface PreflightSettings {
-  config: GatesConfig;
-  target: GateTarget;
+export interface PreflightSettings extends GatesStageSettings {
   token?: string;
   /** Publish the `deploy-kit / preflight` check run. */
   checkRun: boolean;
-  overrideReason?: string;
   reportPath: string;
-  workspace: string;
-  /** The step's environment without our inputs: what the env gate and commands see. */
-  env: Record<string, string | undefined>;
-  now: () => Date;
   /** Where the run's log is, for the check run's details link. */
   runUrl: string;
   /** The token and the values of the env gate's secrets (masked), kept out of the report and check run. */
   secretValues: string[];
-}
-
-/**
- * The clock. `DEPLOY_KIT_NOW` (an ISO 8601 time) starts it at another moment, for tests of freeze windows;
- * it then runs at the real pace, so waits and timeouts still end.
- */
-export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
-  const text = env.DEPLOY_KIT_NOW;
-  if (!text) return () => new Date();
-  const start = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(start)) {
-    throw new InputError(
-      'DEPLOY_KIT_NOW',
-      `DEPLOY_KIT_NOW (a clock override for tests) must be an ISO 8601 time like 2026-03-27T15:00:00Z, got '${text}'`,
-    );
-  }
-  const offset = start - Date.now();
-  return () => new Date(Date.now() + offset);
 }
 
 function readRef(input: InputReader, context: RunContext): string {
@@ -75,7 +48,7 @@ export async function readSettings(
 ): Promise<PreflightSettings> {
   const context = runContext(env);
   const workspace = context.workspace;
-  const now = clockFrom(env);
+  const now = gatesClock(env);
   const token = input.secret('token');
   // A token goes into an HTTP header: a line break in it would make every API error quote it across lines.
   if (token !== undefined && /[\s\u0000-\u001f\u007f]/.test(token)) {

@@ -1,15 +1,10 @@
 // What preflight-gates shows: one table of the gates (job summary and check run alike), the items behind
-// each gate, and the one-line verdicts used for annotations and the check run's title.
+// each gate, the one-line verdicts used for annotations and the check run's title, and the step's failure.
 import { formatDuration } from '../../common/durations.js';
-import type { GateResult, GatesReport, GateVerdict } from '../../gates/types.js';
-import { escapeCell, footer, table } from '../kit/markdown.js';
-
-const VERDICT: Record<GateVerdict, string> = {
-  pass: '✅ pass',
-  fail: '❌ fail',
-  error: '⚠️ not evaluated',
-  skipped: '➖ skipped',
-};
+import type { GateResult, GatesReport } from '../../gates/types.js';
+import * as core from '../kit/core.js';
+import { GATE_VERDICT, gatesTable } from '../kit/gates-table.js';
+import { escapeCell, footer } from '../kit/markdown.js';
 
 /**
  * The report with every secret value replaced by ***. A command's output is kept in the report, and the check
@@ -40,7 +35,7 @@ export function gatesNotPassed(report: GatesReport): GateResult[] {
   return report.gates.filter((gate) => gate.verdict === 'fail' || gate.verdict === 'error');
 }
 
-export function headline(report: GatesReport): string {
+function headline(report: GatesReport): string {
   const failed = gatesNotPassed(report);
   const total = report.gates.length;
   if (failed.length === 0) return `All ${total} gate${total === 1 ? '' : 's'} passed`;
@@ -48,23 +43,10 @@ export function headline(report: GatesReport): string {
   return `${failed.length} of ${total} gate${total === 1 ? '' : 's'} did not pass: ${names.join(', ')}`;
 }
 
-/** One row per gate: gate, verdict, detail, time taken. */
-export function gatesTable(report: GatesReport): string {
-  return table(
-    ['Gate', 'Verdict', 'Detail', 'Time'],
-    report.gates.map((gate) => [
-      gate.gate,
-      VERDICT[gate.verdict],
-      gate.override ? `${gate.detail} (override recorded)` : gate.detail,
-      formatDuration(gate.durationMs),
-    ]),
-  );
-}
-
 function itemsTable(gate: GateResult): string {
   const rows = (gate.items ?? []).map((item) => [
     item.url ? `[${escapeCell(item.name)}](${encodeURI(item.url)})` : escapeCell(item.name),
-    VERDICT[item.verdict],
+    GATE_VERDICT[item.verdict],
     escapeCell(item.detail ?? ''),
   ]);
   // Names are escaped above so the link syntax survives; the rest goes through table()'s escaping.
@@ -108,7 +90,7 @@ function overrides(report: GatesReport): string {
   return lines.length > 0 ? `${lines.join('\n>\n')}\n` : '';
 }
 
-export function jobSummary(report: GatesReport, facts: string[]): string {
+function jobSummary(report: GatesReport, facts: string[]): string {
   const icon = report.passed ? '✅' : '❌';
   return [
     `### ${icon} Preflight gates: ${escapeCell(headline(report))}`,
@@ -143,7 +125,7 @@ export function checkRunOutput(
 }
 
 /** The error annotation of a gate that did not pass. */
-export function annotationOf(gate: GateResult): { title: string; message: string } {
+function annotationOf(gate: GateResult): { title: string; message: string } {
   const what = gate.verdict === 'error' ? 'could not be evaluated' : 'failed';
   // Items the detail does not already name (it lists a few; a gate with many failures says "and N more").
   const failedItems = (gate.items ?? []).filter(
@@ -158,4 +140,14 @@ export function annotationOf(gate: GateResult): { title: string; message: string
     title: `preflight gate ${gate.gate} ${what}`,
     message: `${gate.gate}: ${gate.detail}${listed ? ` — ${listed}${more}` : ''}`,
   };
+}
+
+/** An error annotation per gate that did not pass, the job summary, and the step failed unless all passed. */
+export async function gatesJobSummary(report: GatesReport, facts: string[]): Promise<void> {
+  for (const gate of gatesNotPassed(report)) {
+    const { title, message } = annotationOf(gate);
+    core.error(message, { title });
+  }
+  await core.summary.addRaw(jobSummary(report, facts)).write();
+  if (!report.passed) core.setFailed(`preflight-gates: ${headline(report)}`);
 }

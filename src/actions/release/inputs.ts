@@ -5,11 +5,11 @@ import { DURATION_RANGES } from '../../common/durations.js';
 import { parseEnvironmentName } from '../../common/words.js';
 import type { PathRoots } from '../../common/workspace-path.js';
 import type { DeploySettings } from '../../deploy/deploy.js';
-import type { GatesConfig, GateTarget } from '../../gates/types.js';
 import { parseUrl } from '../../http/url.js';
 import type { CheckDefaults } from '../../probe/checks-config.js';
 import type { SmokeSettings } from '../../probe/types.js';
 import { urlCheck } from '../../probe/url-check.js';
+import { type RollbackSettings, rollbackSettings } from '../../rollback/run.js';
 import { readOnConcurrent } from '../kit/concurrency.js';
 import { type RunContext, runContext, runInfo } from '../kit/context.js';
 import { readArtifactPath, readDeployCommit, readPayload } from '../kit/deploy-inputs.js';
@@ -17,20 +17,20 @@ import { gateTarget, maskGateSecrets, readGatesSource } from '../kit/gates.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
 import { type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
 import { maskUrlCredentials } from '../kit/secrets.js';
+import { type GatesStageSettings, gatesClock } from '../kit/stages/gates.js';
 
 export interface ReleaseSettings {
   deploy: DeploySettings;
-  rollbackCommand: string;
+  /** The automatic rollback's settings; its reason and the deployment it undoes are known once it runs. */
+  rollback: RollbackSettings;
   autoRollback: boolean;
   smoke?: SmokeSettings;
-  gates?: { config: GatesConfig; target: GateTarget; overrideReason?: string };
+  gates?: GatesStageSettings;
   ledger: LedgerSpec;
   token?: string;
   owner: string;
   repo: string;
   workspace: string;
-  /** The step's environment without our inputs: what commands and the env gate see. */
-  env: Record<string, string | undefined>;
 }
 
 async function readSmoke(input: InputReader, roots: PathRoots): Promise<SmokeSettings | undefined> {
@@ -95,7 +95,14 @@ async function readGates(
     ref: context.ref || `refs/heads/${commit.ref}`,
     environment,
   });
-  return { config, target, ...(overrideReason !== undefined ? { overrideReason } : {}) };
+  return {
+    config,
+    target,
+    ...(overrideReason !== undefined ? { overrideReason } : {}),
+    env: withoutInputs(env),
+    workspace: context.workspace,
+    now: gatesClock(env),
+  };
 }
 
 export async function readSettings(input = new InputReader(), env = process.env): Promise<ReleaseSettings> {
@@ -113,29 +120,37 @@ export async function readSettings(input = new InputReader(), env = process.env)
   const smoke = await readSmoke(input, context.roots);
   const gates = await readGates(input, context, commit, environment, env, token);
   const baseEnv = withoutInputs(env);
-
+  const deploy: DeploySettings = {
+    environment,
+    sha: commit.sha,
+    ref: commit.ref,
+    version: input.label('version') ?? commit.sha.slice(0, 7),
+    command,
+    workingDirectory,
+    url,
+    payload: readPayload(input),
+    productionEnvironment: input.boolean('production-environment'),
+    autoMerge: false,
+    // The gates have judged the commit's checks already, when configured; GitHub's default otherwise.
+    requiredContexts: gates ? [] : undefined,
+    artifactPath: artifact.resolved,
+    artifactPathAsGiven: artifact.asGiven,
+    onConcurrent: readOnConcurrent(input),
+    task: 'deploy',
+    run: runInfo(context),
+    baseEnv,
+  };
   return {
-    deploy: {
+    deploy,
+    rollback: rollbackSettings({
       environment,
-      sha: commit.sha,
-      ref: commit.ref,
-      version: input.label('version') ?? commit.sha.slice(0, 7),
-      command,
+      command: input.string('rollback-command') ?? command,
       workingDirectory,
-      url,
-      payload: readPayload(input),
-      productionEnvironment: input.boolean('production-environment'),
-      autoMerge: false,
-      // The gates have judged the commit's checks already, when configured; GitHub's default otherwise.
-      requiredContexts: gates ? [] : undefined,
-      artifactPath: artifact.resolved,
-      artifactPathAsGiven: artifact.asGiven,
-      onConcurrent: readOnConcurrent(input),
-      task: 'deploy',
-      run: runInfo(context),
+      onConcurrent: deploy.onConcurrent,
+      workspace,
+      run: deploy.run,
       baseEnv,
-    },
-    rollbackCommand: input.string('rollback-command') ?? command,
+    }),
     autoRollback: input.boolean('auto-rollback') ?? true,
     ...(smoke ? { smoke } : {}),
     ...(gates ? { gates } : {}),
@@ -144,6 +159,5 @@ export async function readSettings(input = new InputReader(), env = process.env)
     owner: context.owner,
     repo: context.repo,
     workspace,
-    env: baseEnv,
   };
 }

@@ -6,6 +6,7 @@ import { type DeployOutcome, deploy } from '../../deploy/deploy.js';
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';
+import type { RollbackOutcome } from '../../rollback/run.js';
 import * as core from '../kit/core.js';
 import {
   closeLeftOpen,
@@ -15,7 +16,6 @@ import {
 } from '../kit/deployment-post.js';
 import { type OpenedLedger, openLedger } from '../kit/ledger.js';
 import type { StepContext } from '../kit/run.js';
-import type { RollbackRun } from '../rollback/main.js';
 import { type ReleaseSettings, readSettings } from './inputs.js';
 import { rollBackTo, rollbackResult, runGates, smokeStage, timed } from './stages.js';
 import { type ReleaseResult, type ReleaseStep, releaseSummary } from './summary.js';
@@ -28,7 +28,10 @@ export async function main({ signal }: StepContext): Promise<void> {
   core.setOutput('sha', settings.deploy.sha);
   core.setOutput('url', settings.deploy.url ?? '');
 
-  const gates = settings.gates ? await timed(steps, 'gates', () => runGates(settings, signal)) : undefined;
+  const gatesSettings = settings.gates;
+  const gates = gatesSettings
+    ? await timed(steps, 'gates', () => runGates(gatesSettings, settings.token, signal), { group: false })
+    : undefined;
   if (gates && !gates.value.passed) {
     gates.step.result = 'failure';
     return finish(settings, steps, 'gates-failed', { gates: gates.value });
@@ -92,7 +95,7 @@ async function finish(
     deploy?: DeployOutcome;
     smoke?: SmokeReport;
     why?: string;
-    rollback?: RollbackRun | { refused: string };
+    rollback?: RollbackOutcome;
     facts?: () => string[];
   },
 ): Promise<void> {

@@ -1,31 +1,32 @@
 // The root action's stages beside its main: each runs one engine and sets its outputs and its row of the
 // steps table; main.ts decides which run, in order.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
-import { runSmoke } from '../../probe/smoke.js';
 import type { SmokeReport } from '../../probe/types.js';
-import { RollbackRefused } from '../../rollback/plan.js';
+import { type RollbackOutcome, whyNoRollback } from '../../rollback/run.js';
 import * as core from '../kit/core.js';
-import { rememberFinished, rememberUnfinished } from '../kit/deployment-post.js';
-import { gatesReadGitHub } from '../kit/gates.js';
-import { githubClient } from '../kit/github.js';
 import type { OpenedLedger } from '../kit/ledger.js';
-import { type RollbackRun, rollBack } from '../rollback/main.js';
+import { rollBack } from '../kit/rollback.js';
+import { type GatesStageSettings, gatesClient, runGatesStage } from '../kit/stages/gates.js';
+import { runSmokeStage } from '../kit/stages/smoke.js';
 import type { ReleaseSettings } from './inputs.js';
 import type { ReleaseResult, ReleaseStep } from './summary.js';
 
-/** Runs one stage, timing it into the steps table; its result is set by the caller from what it returns. */
+/**
+ * Runs one stage, timing it into the steps table, in a log group of its name unless it groups its own log
+ * (the gates: one group per gate); its result is set by the caller from what it returns.
+ */
 export async function timed<T>(
   steps: ReleaseStep[],
   name: ReleaseStep['name'],
   work: () => Promise<T>,
+  { group = true }: { group?: boolean } = {},
 ): Promise<{ value: T; step: ReleaseStep }> {
   const step: ReleaseStep = { name, result: 'success', durationMs: 0 };
   steps.push(step);
   const started = Date.now();
   try {
-    return { value: await core.group(name, work), step };
+    return { value: await (group ? core.group(name, work) : work()), step };
   } catch (error) {
     step.result = 'failure';
     step.detail = error instanceof Error ? error.message : String(error);
@@ -35,22 +36,13 @@ export async function timed<T>(
   }
 }
 
-export async function runGates(settings: ReleaseSettings, signal: AbortSignal): Promise<GatesReport> {
-  const gates = settings.gates!;
-  const { evaluateGates } = await import('../../gates/evaluate.js');
-  const github =
-    settings.token && gatesReadGitHub(gates.config) ? await githubClient(settings.token) : undefined;
-  const report = await evaluateGates(gates.config, {
-    target: gates.target,
-    ...(github ? { github } : {}),
-    env: settings.env,
-    workspace: settings.workspace,
-    log: core,
-    signal,
-    now: () => new Date(),
-    sleep: (ms, abort) => delay(ms, undefined, abort ? { signal: abort } : {}),
-    ...(gates.overrideReason !== undefined ? { overrideReason: gates.overrideReason } : {}),
-  });
+/** The gates stage, with an error annotation per gate that did not pass. */
+export async function runGates(
+  gates: GatesStageSettings,
+  token: string | undefined,
+  signal: AbortSignal,
+): Promise<GatesReport> {
+  const report = await runGatesStage(gates, await gatesClient(gates.config, token), signal);
   for (const gate of report.gates.filter((g) => g.verdict === 'fail' || g.verdict === 'error')) {
     core.error(gate.detail, { title: `gate ${gate.gate}: ${gate.verdict}` });
   }
@@ -71,34 +63,25 @@ export async function smokeStage(
     return undefined;
   }
   const smoke = settings.smoke;
-  const { value: report, step } = await timed(steps, 'smoke test', () =>
-    runSmoke(smoke, { log: core, signal }),
-  );
-  const failed = report.checks.filter((check) => !check.passed);
+  const { value, step } = await timed(steps, 'smoke test', () => runSmokeStage(smoke, signal, 'smoke test'));
+  const { report, failed, p95Ms } = value;
   step.result = report.passed ? 'success' : signal.aborted ? 'cancelled' : 'failure';
   step.detail = report.passed
     ? `${report.checks.length} of ${report.checks.length} checks passed`
     : `${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => c.name).join(', ')}`;
-  for (const check of failed) {
-    core.error(`${check.name}: ${check.reasons.join('; ')}`, { title: `smoke test: ${check.name} failed` });
-  }
-  const p95 = Math.max(0, ...report.checks.map((check) => check.latencyMs?.p95 ?? 0));
   core.setOutput('smoke-passed', String(report.passed));
-  core.setOutput('p95-ms', String(Math.round(p95)));
+  core.setOutput('p95-ms', String(p95Ms));
   return report;
 }
 
 /** What the rollback leaves: outputs, its row, and the release's result. */
-export function rollbackResult(
-  rollback: RollbackRun | { refused: string },
-  step: ReleaseStep,
-): ReleaseResult {
-  if (!('plan' in rollback)) {
+export function rollbackResult(rollback: RollbackOutcome, step: ReleaseStep): ReleaseResult {
+  if (rollback.kind === 'refused' || rollback.kind === 'no-op') {
     step.result = 'failure';
-    step.detail = rollback.refused;
+    step.detail = `no rollback: ${whyNoRollback(rollback)}`;
     return 'failed';
   }
-  const redeploy = rollback.outcome;
+  const redeploy = rollback.kind === 'ran' ? rollback.redeploy : undefined;
   const target = versionOf(rollback.plan.target);
   step.result = redeploy?.result ?? 'failure';
   step.detail =
@@ -113,40 +96,14 @@ export function rollbackResult(
   return redeploy?.result === 'cancelled' ? 'cancelled' : 'failed';
 }
 
-/** The rollback action's engine run, on the ledger this step already opened; a refusal is an answer, not a crash. */
-export async function rollBackTo(
+/** The rollback engine on the ledger this step already opened, undoing the release's own deployment. */
+export function rollBackTo(
   settings: ReleaseSettings,
   opened: OpenedLedger,
   signal: AbortSignal,
   reason: string,
   /** The release's own deployment, the one rolled back. */
   deploymentId: string,
-): Promise<RollbackRun | { refused: string }> {
-  rememberUnfinished();
-  try {
-    return await rollBack(
-      {
-        environment: settings.deploy.environment,
-        reason,
-        rollbackOf: deploymentId,
-        dryRun: false,
-        command: settings.rollbackCommand,
-        workingDirectory: settings.deploy.workingDirectory,
-        onConcurrent: settings.deploy.onConcurrent,
-        ledger: settings.ledger,
-        ...(settings.token ? { token: settings.token } : {}),
-        owner: settings.owner,
-        repo: settings.repo,
-        workspace: settings.workspace,
-        run: settings.deploy.run,
-        baseEnv: settings.deploy.baseEnv,
-      },
-      opened,
-      signal,
-    );
-  } catch (error) {
-    if (!(error instanceof RollbackRefused)) throw error;
-    rememberFinished();
-    return { refused: `no rollback: ${error.message}` };
-  }
+): Promise<RollbackOutcome> {
+  return rollBack({ ...settings.rollback, reason, rollbackOf: deploymentId }, opened, signal);
 }

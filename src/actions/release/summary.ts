@@ -5,9 +5,9 @@ import type { DeployOutcome } from '../../deploy/deploy.js';
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';
+import { type RollbackOutcome, whyNoRollback } from '../../rollback/run.js';
+import { gatesTable } from '../kit/gates-table.js';
 import { abandonedTable, escapeCell, footer, RESULT_ICON, table } from '../kit/markdown.js';
-import { gatesTable } from '../preflight-gates/summary.js';
-import type { RollbackRun } from '../rollback/main.js';
 
 export type ReleaseResult = 'released' | 'rolled-back' | 'failed' | 'gates-failed' | 'blocked' | 'cancelled';
 
@@ -27,7 +27,7 @@ export interface ReleaseReport {
   deploy?: DeployOutcome;
   smoke?: SmokeReport;
   why?: string;
-  rollback?: RollbackRun | { refused: string };
+  rollback?: RollbackOutcome;
   facts: string[];
 }
 
@@ -113,8 +113,9 @@ export function releaseSummary(report: ReleaseReport): string {
     lines.push(...deployed.lastLines.map(escapeCell), '</pre>', '</details>', '');
   }
   const rollback = report.rollback;
-  if (rollback && 'plan' in rollback) {
-    const live = rollback.outcome?.result === 'success' ? versionOf(rollback.plan.target) : 'unknown';
+  if (rollback?.kind === 'ran' || rollback?.kind === 'planned') {
+    const redeploy = rollback.kind === 'ran' ? rollback.redeploy : undefined;
+    const live = redeploy?.result === 'success' ? versionOf(rollback.plan.target) : 'unknown';
     lines.push(
       '#### Rollback',
       '',
@@ -123,14 +124,14 @@ export function releaseSummary(report: ReleaseReport): string {
         [
           ['Rolled back from', versionOf(rollback.plan.current)],
           ['Rolled back to', `${versionOf(rollback.plan.target)} (${rollback.plan.why})`],
-          ['Deployment', rollback.outcome?.deployment.id ?? '–'],
+          ['Deployment', redeploy?.deployment.id ?? '–'],
           ['Live now', live],
         ],
       ),
       '',
     );
   } else if (rollback) {
-    lines.push(`**Rollback:** ${escapeCell(rollback.refused)}`, '');
+    lines.push(`**Rollback:** ${escapeCell(`no rollback: ${whyNoRollback(rollback)}`)}`, '');
   }
   lines.push(footer('release', report.facts), '');
   return lines.join('\n');

@@ -1,11 +1,12 @@
 // Every rollback input parsed and validated into one typed settings object, before anything is read or changed.
 import { InputError, quote } from '../../common/input-error.js';
 import { parseEnvironmentName } from '../../common/words.js';
-import { DEFAULT_HISTORY_LIMIT } from '../../rollback/history.js';
+import { rollbackSettings } from '../../rollback/run.js';
 import { readOnConcurrent } from '../kit/concurrency.js';
 import { runContext, runInfo } from '../kit/context.js';
 import { InputReader, withoutInputs } from '../kit/inputs.js';
-import { historyLedger, type LedgerSpec, parseLedgerSpec } from '../kit/ledger.js';
+import { historyLedger, parseLedgerSpec } from '../kit/ledger.js';
+import type { RollbackOnLedger } from '../kit/rollback.js';
 
 /** A press a little ahead of this machine's clock is skew; one further ahead is a mistake. */
 const PRESSED_AT_SKEW_MS = 5 * 60_000;
@@ -29,31 +30,10 @@ export function parsePressedAt(text: string, now = Date.now()): string {
   return new Date(at).toISOString();
 }
 
-export interface RollbackSettings {
-  environment: string;
-  to?: string;
-  reason: string;
-  dryRun: boolean;
-  command?: string;
-  workingDirectory: string;
-  url?: string;
-  onConcurrent: { mode: 'wait' | 'fail'; timeoutMs: number; leaseTimeoutMs?: number };
-  /** When the rollback was asked for (ISO 8601); unset: the workflow run's start, or this step's. */
-  pressedAt?: string;
-  /** The deployment this rollback undoes, when its caller made it (the release's automatic rollback). */
-  rollbackOf?: string;
-  /** How many deployments back the target is looked for at most (default 1000). */
-  historyLimit?: number;
-  ledger: LedgerSpec;
-  token?: string;
-  owner: string;
-  repo: string;
-  workspace: string;
-  run: { id: string; attempt: string; url: string; workflow: string; actor: string };
-  baseEnv: Record<string, string | undefined>;
-}
+/** The rollback engine's settings and the ledger it reads and records in. */
+export type RollbackActionSettings = RollbackOnLedger;
 
-export function readSettings(input = new InputReader(), env = process.env): RollbackSettings {
+export function readSettings(input = new InputReader(), env = process.env): RollbackActionSettings {
   const context = runContext(env);
   const environment = parseEnvironmentName('environment', input.required('environment'));
   const token = input.secret('token');
@@ -61,29 +41,32 @@ export function readSettings(input = new InputReader(), env = process.env): Roll
   if (to !== undefined && !/^[\w.+\-/@]{1,128}$/.test(to)) {
     throw new InputError('to', `'to' must be a deployment id, a version or a commit SHA, got '${to}'`);
   }
-  const reason = input.string('reason') ?? 'rollback requested';
-  if (reason.length > 500)
+  const reason = input.string('reason');
+  if (reason !== undefined && reason.length > 500)
     throw new InputError('reason', `'reason' must be at most 500 characters, got ${reason.length}`);
   const workingDirectory = input.folder('working-directory', context.roots);
   const url = input.recordedUrl('url');
   const pressedAt = input.string('pressed-at');
   return {
-    environment,
-    to,
-    reason,
-    dryRun: input.boolean('dry-run') ?? false,
-    command: input.string('command'),
-    workingDirectory,
-    url,
-    onConcurrent: readOnConcurrent(input),
-    ...(pressedAt !== undefined ? { pressedAt: parsePressedAt(pressedAt) } : {}),
-    historyLimit: input.integer('history-limit', { min: 1, max: 100_000 }) ?? DEFAULT_HISTORY_LIMIT,
+    rollback: rollbackSettings({
+      environment,
+      to,
+      reason,
+      dryRun: input.boolean('dry-run'),
+      command: input.string('command'),
+      workingDirectory,
+      url,
+      onConcurrent: readOnConcurrent(input),
+      pressedAt: pressedAt === undefined ? undefined : parsePressedAt(pressedAt),
+      historyLimit: input.integer('history-limit', { min: 1, max: 100_000 }),
+      workspace: context.workspace,
+      run: runInfo(context),
+      baseEnv: withoutInputs(env),
+    }),
     ledger: historyLedger(parseLedgerSpec('ledger', input.string('ledger'), token, context.roots)),
     token,
     owner: context.owner,
     repo: context.repo,
     workspace: context.workspace,
-    run: runInfo(context),
-    baseEnv: withoutInputs(env),
   };
 }

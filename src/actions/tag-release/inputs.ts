@@ -111,6 +111,8 @@ export async function readSettings(
       `'initial-version' must be a version like 1.0.0 or 0.1.0, got '${initialVersion}'`,
     );
   }
+  const dryRun = input.boolean('dry-run') ?? false;
+  if (!dryRun && !token) throw new InputError('token', "'token' is needed to publish (or set dry-run: true)");
   return {
     sha,
     tagPrefix,
@@ -122,7 +124,7 @@ export async function readSettings(
       (input.choice('breaking-before-1', ['minor', 'major'] as const) ?? 'minor') === 'minor',
     draft: input.boolean('draft') ?? false,
     majorTags: input.boolean('major-tags') ?? true,
-    dryRun: input.boolean('dry-run') ?? false,
+    dryRun,
     token,
     tokenIsGithubToken: token?.startsWith('ghs_') ?? false,
     owner: context.owner,

@@ -2,8 +2,8 @@
 // release and the major tags with a handful of calls.
 import * as core from '../kit/core.js';
 import { githubClient } from '../kit/github.js';
-import { footer, table } from '../kit/markdown.js';
-import { readSettings } from './inputs.js';
+import { readSettings, type TagReleaseSettings } from './inputs.js';
+import { noReleaseSummary, releaseSummary } from './summary.js';
 
 export async function main(): Promise<void> {
   const settings = await readSettings();
@@ -28,31 +28,20 @@ export async function main(): Promise<void> {
   const { stats } = analysis;
   const read = `${stats.tagsRead} tags and ${stats.commitsRead} commits read${stats.deepenRounds ? `, history deepened ${stats.deepenRounds} times` : ''}`;
   core.info(`${analysis.reason} (${read})`);
-  const commitsJson = JSON.stringify(
-    analysis.commits.map((c) => ({
-      sha: c.sha,
-      type: c.type ?? null,
-      scope: c.scope ?? null,
-      subject: c.subject,
-      breaking: c.breaking,
-    })),
-  );
+  const commits = analysis.commits.map((c) => ({
+    sha: c.sha,
+    type: c.type ?? null,
+    scope: c.scope ?? null,
+    subject: c.subject,
+    breaking: c.breaking,
+  }));
   core.setOutput('previous-version', analysis.previousVersion ?? '');
-  core.setOutput('commits', commitsJson);
+  core.setOutput('commits', JSON.stringify(commits));
 
-  if (analysis.conflict) {
-    throw new Error(analysis.reason);
-  }
+  if (analysis.conflict) throw new Error(analysis.reason);
   if (!analysis.nextVersion || !analysis.nextTag) {
     for (const name of ['version', 'tag', 'bump', 'release-url', 'notes']) core.setOutput(name, '');
-    await core.summary
-      .addRaw(
-        [`### ⏸️ No release: ${analysis.reason}`, '', footer('tag-release', [read, 'no API calls']), ''].join(
-          '\n',
-        ),
-      )
-      .write();
-    return;
+    return noReleaseSummary(analysis.reason, read);
   }
 
   const version = analysis.nextVersion;
@@ -70,74 +59,91 @@ export async function main(): Promise<void> {
   core.setOutput('bump', analysis.bump ?? '');
   core.setOutput('notes', notes);
 
-  let releaseUrl = '';
-  const facts = [read];
   const rows: string[][] = [
     ['Version', `${analysis.previousVersion ?? '–'} → ${version} (${analysis.bump ?? ''})`],
     ['Tag', `${tag} on ${analysis.sha.slice(0, 12)}`],
     ['Why', analysis.reason],
   ];
-  const warnings: string[] = [];
-  if (settings.dryRun) {
-    const { majorTagPlan } = await import('../../versioning/publish.js');
-    const plan = majorTagPlan({ ...settings, tag, version, prerelease: Boolean(settings.prerelease) });
-    rows.push(['Would move', plan.names.join(', ') || plan.why || '–']);
-    facts.push('dry run: no API calls');
-  } else {
-    if (!settings.token) throw new Error("'token' is needed to publish (or set dry-run: true)");
-    const [client, { publishRelease }] = await Promise.all([
-      githubClient(settings.token),
-      import('../../versioning/publish.js'),
-    ]);
-    const published = await core.group(`Publishing ${tag}`, () =>
-      publishRelease({
-        client,
-        owner: settings.owner,
-        repo: settings.repo,
-        tag,
-        sha: analysis.sha,
-        name: tag,
-        notes,
-        draft: settings.draft,
-        prerelease: Boolean(settings.prerelease),
-        majorTags: settings.majorTags,
-        version,
-        previousVersion: analysis.previousVersion ?? null,
-        dryRun: false,
-        tokenIsGithubToken: settings.tokenIsGithubToken,
-        log: core.info,
-      }),
-    );
-    releaseUrl = published.release.url;
-    rows.push(
-      ['Tag', published.tag],
-      ['Release', `${published.release.state}: ${releaseUrl}`],
-      ['Major tags moved', published.movedTags.join(', ') || '–'],
-    );
-    warnings.push(...published.warnings);
-    const count = client.callCount();
-    facts.push(`${count.rest + count.graphql} API calls`);
-  }
-  for (const warning of warnings) core.warning(`tag-release: ${warning}`);
-  core.setOutput('release-url', releaseUrl);
+  const release = {
+    tag,
+    version,
+    sha: analysis.sha,
+    notes,
+    previousVersion: analysis.previousVersion ?? null,
+  };
+  const done = settings.dryRun ? await plan(settings, release) : await publish(settings, release);
+  core.setOutput('release-url', done.releaseUrl);
+  await releaseSummary({
+    tag,
+    dryRun: settings.dryRun,
+    rows: [...rows, ...done.rows],
+    warnings: done.warnings,
+    notes,
+    facts: [read, done.fact],
+  });
+}
 
-  await core.summary
-    .addRaw(
-      [
-        `### 🏷️ ${settings.dryRun ? 'Would release' : 'Released'} ${tag}`,
-        '',
-        table(['', ''], rows),
-        '',
-        ...warnings.map((w) => `> ⚠️ ${w}\n`),
-        '<details><summary>Release notes</summary>',
-        '',
-        notes,
-        '',
-        '</details>',
-        '',
-        footer('tag-release', facts),
-        '',
-      ].join('\n'),
-    )
-    .write();
+interface NextRelease {
+  tag: string;
+  version: string;
+  sha: string;
+  notes: string;
+  previousVersion: string | null;
+}
+
+interface Published {
+  releaseUrl: string;
+  rows: string[][];
+  warnings: string[];
+  fact: string;
+}
+
+/** A dry run: which major tags would move; no API call. */
+async function plan(settings: TagReleaseSettings, release: NextRelease): Promise<Published> {
+  const { majorTagPlan } = await import('../../versioning/publish.js');
+  const moves = majorTagPlan({ ...settings, ...release, prerelease: Boolean(settings.prerelease) });
+  return {
+    releaseUrl: '',
+    rows: [['Would move', moves.names.join(', ') || moves.why || '–']],
+    warnings: [],
+    fact: 'dry run: no API calls',
+  };
+}
+
+/** The tag, the release and the major tags, through the API (the token was checked with the inputs). */
+async function publish(settings: TagReleaseSettings, release: NextRelease): Promise<Published> {
+  const [client, { publishRelease }] = await Promise.all([
+    githubClient(settings.token!),
+    import('../../versioning/publish.js'),
+  ]);
+  const published = await core.group(`Publishing ${release.tag}`, () =>
+    publishRelease({
+      client,
+      owner: settings.owner,
+      repo: settings.repo,
+      tag: release.tag,
+      sha: release.sha,
+      name: release.tag,
+      notes: release.notes,
+      draft: settings.draft,
+      prerelease: Boolean(settings.prerelease),
+      majorTags: settings.majorTags,
+      version: release.version,
+      previousVersion: release.previousVersion,
+      dryRun: false,
+      tokenIsGithubToken: settings.tokenIsGithubToken,
+      log: core.info,
+    }),
+  );
+  const count = client.callCount();
+  return {
+    releaseUrl: published.release.url,
+    rows: [
+      ['Tag', published.tag],
+      ['Release', `${published.release.state}: ${published.release.url}`],
+      ['Major tags moved', published.movedTags.join(', ') || '–'],
+    ],
+    warnings: published.warnings,
+    fact: `${count.rest + count.graphql} API calls`,
+  };
 }
