@@ -2,7 +2,7 @@
 // reading is src/ledger/status.ts; this file turns flags into a ledger and the answer into a table or JSON.
 import { resolve } from 'node:path';
 import { NAME_THE_REPOSITORY, RepositoryError, resolveRepository } from './cli-repository.js';
-import { InputError, quote } from './common/input-error.js';
+import { InputError } from './common/input-error.js';
 import { parsePositiveInt } from './common/numbers.js';
 import { parseEnvironmentName } from './common/words.js';
 import type { GitHubClient } from './github/client.js';
