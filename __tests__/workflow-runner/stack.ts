@@ -3,7 +3,7 @@
 // GitHub, with the stand-in hosting (fleet) and tools on PATH. The example's public addresses
 // (https://api.example.com…) are rewritten to the fleet's loopback sites when copied: DNS cannot point a
 // real domain at this machine, and that rewrite is the only change made to an example's text.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type FakeCacheService, startFakeCacheService } from '../fakes/cache/index.js';
@@ -51,6 +51,7 @@ export interface Stack {
 
 const REPOSITORY = 'octo/app';
 
+/** `name` is a folder of examples/: a stack, or `workflows` (the generic examples). */
 export async function startStack(name: string, options: StackOptions): Promise<Stack> {
   const fleet = await startFleet(options);
   const gh = await startFakeGitHub();
@@ -66,8 +67,10 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     return result;
   };
   mkdirSync(join(repo.dir, '.github/workflows'), { recursive: true });
-  for (const file of readdirSync(join(source, 'workflows'))) {
-    const text = rewrite(readFileSync(join(source, 'workflows', file), 'utf8'));
+  // A stack keeps its workflows in <stack>/workflows/; the generic examples are examples/workflows/ itself.
+  const workflows = existsSync(join(source, 'workflows')) ? join(source, 'workflows') : source;
+  for (const file of readdirSync(workflows).filter((f) => /\.ya?ml$/.test(f))) {
+    const text = rewrite(readFileSync(join(workflows, file), 'utf8'));
     writeFileSync(join(repo.dir, '.github/workflows', file), options.edit?.(file, text) ?? text);
   }
   // Each script says where it lives in the application's repository; server-side ones are played by the fleet.
