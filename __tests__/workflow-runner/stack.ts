@@ -3,7 +3,15 @@
 // GitHub, with the stand-in hosting (fleet) and tools on PATH. The example's public addresses
 // (https://api.example.com…) are rewritten to the fleet's loopback sites when copied: DNS cannot point a
 // real domain at this machine, and that rewrite is the only change made to an example's text.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type FakeCacheService, startFakeCacheService } from '../fakes/cache/index.js';
@@ -44,8 +52,12 @@ export interface Stack {
   /** The environment's deployments on GitHub, oldest first. */
   deployments(environment: string): ReturnType<FakeGitHub['store']['repo']>['deployments'];
   tags(): string[];
-  /** Sets the clock the jobs' node processes see (an ISO date), or the real one (undefined). */
-  setClock(iso: string | undefined): void;
+  /**
+   * Sets the clock the jobs' node processes see (an ISO date), or the real one (undefined); with `only`,
+   * just those deploy-kit actions' processes (a freeze gate's day, while canary-promote asks Prometheus
+   * about now).
+   */
+  setClock(iso: string | undefined, only?: string[]): void;
   close(): Promise<void>;
 }
 
@@ -86,7 +98,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     mkdirSync(join(repo.dir, dirname(path)), { recursive: true });
     writeFileSync(join(repo.dir, path), text);
   }
-  writeFileSync(join(repo.dir, '.gitignore'), 'gha-creds-*.json\n.vercel/\n.env\n');
+  writeFileSync(join(repo.dir, '.gitignore'), 'gha-creds-*.json\n.vercel/\n.env\n.deploy-kit/\n');
   const mirror = (sha: string, message: string) =>
     gh.store.addCommit(REPOSITORY, { branch: 'main', sha, message });
   repo.git('add', '--all');
@@ -99,10 +111,12 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       .map(([ref, sha]) => [ref.slice('refs/tags/'.length), sha]);
 
   let clock: string | undefined;
+  let clockOnly: string[] | undefined;
   const clockEnv = (): Record<string, string> =>
     clock
       ? {
           STANDIN_NOW: clock,
+          ...(clockOnly ? { STANDIN_NOW_ONLY: clockOnly.join(',') } : {}),
           NODE_OPTIONS: `--import ${pathToFileURL(join(import.meta.dirname, 'stand-ins/clock.mjs')).href}`,
         }
       : {};
@@ -140,14 +154,18 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       mirror(sha, message);
       return sha;
     },
-    run: (workflow, sha, extra = {}) =>
-      runWorkflow({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow) }),
+    run: (workflow, sha, extra = {}) => {
+      // Each run on a fresh runner: no state file left in the workspace by the last one (canary-promote's).
+      rmSync(join(repo.dir, '.deploy-kit'), { recursive: true, force: true });
+      return runWorkflow({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow) });
+    },
     runJob: (workflow, job, sha, extra = {}) =>
       runJob({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow), job }),
     deployments: (environment) =>
       gh.store.repo(REPOSITORY).deployments.filter((d) => d.environment === environment),
-    setClock: (iso) => {
+    setClock: (iso, only) => {
       clock = iso;
+      clockOnly = only;
     },
     tags: () =>
       tagsOnGitHub()

@@ -7,11 +7,13 @@
 // loudly, so an example that asks the real tool for something new shows up in its test.
 
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createNginxRouter } from '../../../src/traffic/nginx.js';
 import { type Behaviour, startTestApp, type TestApp } from '../../fakes/test-app.js';
+import { type RunningNginx, startNginx } from '../../helpers/nginx.js';
 
 /** The tools put on PATH; each is `node standin.mjs <tool> "$@"`. */
 export const TOOLS = [
@@ -50,6 +52,14 @@ export interface FleetOptions {
   pages?: Record<string, string | Record<string, unknown>>;
   /** The Alembic head revision each version's image carries (default `0001`). */
   migrationHeads?: Record<string, string>;
+  /**
+   * Environments whose site is a real nginx in front of the stable app, as ingress-nginx with a canary
+   * Ingress: `kubectl annotate ingress web-canary nginx.ingress.kubernetes.io/canary-weight=N` sends N% of
+   * the requests to the app `deployment/web-canary` runs (the upstream file rewritten, nginx reloaded).
+   */
+  ingress?: string[];
+  /** A Prometheus file_sd file the fleet keeps listing every app it started (for metrics by version). */
+  targetsFile?: string;
 }
 
 export interface Fleet {
@@ -67,6 +77,8 @@ export interface Fleet {
   migrationHead(version: string, revision: string): void;
   /** Put an object in the stand-in S3. */
   putObject(bucket: string, key: string, body: string): void;
+  /** The canary weights an ingress environment was given, in order. */
+  canaryWeights(environment: string): number[];
   /** Environment for the runner: stand-in tools first on PATH, where they reach the fleet. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -110,6 +122,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const versions = new Map<string, FleetVersion>(Object.entries(options.versions ?? {}));
   const served = new Map<string, number>();
   const heads = new Map<string, string>(Object.entries(options.migrationHeads ?? {}));
+  const ingresses = new Map<string, { nginx: RunningNginx; stable: string }>();
+  const canaries = new Map<string, string>();
+  const weights = new Map<string, number[]>();
 
   async function appFor(version: string): Promise<TestApp> {
     let app = apps.get(version);
@@ -117,8 +132,40 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const { slowShare: _share, slowMs: _ms, ...behaviour } = versions.get(version) ?? {};
       app = await startTestApp({ pages: options.pages, ...behaviour, version });
       apps.set(version, app);
+      if (options.targetsFile) {
+        const targets = [...apps.values()].map((a) => new URL(a.url).host);
+        const temp = `${options.targetsFile}.tmp`;
+        writeFileSync(temp, JSON.stringify([{ targets }]));
+        renameSync(temp, options.targetsFile);
+      }
     }
     return app;
+  }
+
+  /** ingress-nginx applying the canary Ingress's weight: the upstream rewritten and nginx reloaded. */
+  async function setCanaryWeight(environment: string, weight: number): Promise<Answer> {
+    const ingress = ingresses.get(environment);
+    if (!ingress) return { code: 0, stdout: `ingress.networking.k8s.io/web-canary annotated\n` };
+    const canary = canaries.get(environment);
+    const app = canary === undefined ? undefined : apps.get(canary);
+    if (!app && weight > 0) return { code: 1, stderr: 'web-canary has no pods to send traffic to\n' };
+    const { nginx, stable } = ingress;
+    await createNginxRouter({
+      upstream: nginx.upstreamName,
+      baseline: stable,
+      canary: app ? new URL(app.url).host : stable,
+      configPath: nginx.upstreamFile,
+      nginxBinary: nginx.binary,
+      nginxArgs: nginx.nginxArgs,
+      pidFile: nginx.pidFile,
+    }).setWeight({
+      weight,
+      step: 0,
+      baselineVersion: live.get(environment) ?? '',
+      canaryVersion: canary ?? '',
+    });
+    weights.set(environment, [...(weights.get(environment) ?? []), weight]);
+    return { code: 0, stdout: `ingress.networking.k8s.io/web-canary annotated (canary-weight ${weight})\n` };
   }
 
   async function switchTo(environment: string, version: string): Promise<void> {
@@ -321,8 +368,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
   /**
    * kubectl --namespace app-<env>: `set image deployment/web web=<image>:<tag>` switches the environment's
-   * site to that tag; label, scale, annotate and `rollout status` answer as a healthy cluster would. The
-   * canary Deployment (web-canary) is accepted but not served: its traffic split is the canary tests' part.
+   * site to that tag, `set image deployment/web-canary …` starts the canary's app; `annotate ingress
+   * web-canary nginx.ingress.kubernetes.io/canary-weight=N` splits an ingress environment's traffic (see
+   * FleetOptions.ingress); label, scale, annotating deployment/web and `rollout status` answer as a healthy
+   * cluster would.
    */
   async function kubectl(call: Call): Promise<Answer> {
     if (!call.env.KUBECONFIG || !existsSync(call.env.KUBECONFIG)) {
@@ -340,7 +389,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const tag = image.slice(image.lastIndexOf(':') + 1);
       if (!TAG.test(tag)) return { code: 1, stderr: `error: invalid image ${image}\n` };
       if (deployment === 'deployment/web') await switchTo(environment, tag);
-      else if (deployment !== 'deployment/web-canary') {
+      else if (deployment === 'deployment/web-canary') {
+        await appFor(tag);
+        canaries.set(environment, tag);
+      } else {
         return { code: 1, stderr: `Error from server (NotFound): ${deployment} not found\n` };
       }
       return { code: 0, stdout: `${deployment} image updated\n` };
@@ -348,7 +400,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     if (verb === 'rollout' && rest[0] === 'status') {
       return { code: 0, stdout: `${rest[1]} successfully rolled out\n` };
     }
-    if (verb === 'label' || verb === 'scale' || verb === 'annotate')
+    const weight = /^nginx\.ingress\.kubernetes\.io\/canary-weight=(\d{1,3})$/.exec(rest.at(-1) ?? '')?.[1];
+    if (verb === 'annotate' && rest[0] === 'ingress' && rest[1] === 'web-canary' && weight !== undefined) {
+      return setCanaryWeight(environment, Number(weight));
+    }
+    if (verb === 'label' || verb === 'scale' || (verb === 'annotate' && rest[0] === 'deployment/web'))
       return { code: 0, stdout: `${rest.join(' ')}\n` };
     return unsupported(call);
   }
@@ -429,10 +485,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    sites.set(environment, {
-      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-      server,
-    });
+    const router = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    if (options.ingress?.includes(environment)) {
+      const nginx = await startNginx({ servers: [router] });
+      ingresses.set(environment, { nginx, stable: router });
+      sites.set(environment, { url: nginx.url, server });
+    } else {
+      sites.set(environment, { url: `http://${router}`, server });
+    }
   }
 
   const standin = join(import.meta.dirname, 'standin.mjs');
@@ -461,6 +521,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       heads.set(version, revision);
     },
     databaseRevision: (environment) => revisions.get(environment) ?? '',
+    canaryWeights: (environment) => weights.get(environment) ?? [],
     putObject: (bucket, key, body) => {
       const path = join(state, 's3', bucket, key);
       mkdirSync(join(path, '..'), { recursive: true });
@@ -474,6 +535,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       }
       control.closeAllConnections();
       control.close();
+      await Promise.all([...ingresses.values()].map(({ nginx }) => nginx.close()));
       await Promise.all([...apps.values()].map((app) => app.close()));
     },
   };
