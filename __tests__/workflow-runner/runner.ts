@@ -9,7 +9,9 @@
 // - `run:` runs in bash with the step's env and working-directory, GITHUB_ENV/OUTPUT/PATH/STEP_SUMMARY.
 // - A step the runner cannot run fails the job with a message naming the step: never a silent pass.
 // Differences from GitHub's runner, on purpose: a node action's `post` runs right after its `main`, not at
-// the end of the job; jobs run one after another in `needs` order; matrices are refused.
+// the end of the job; jobs run one after another in `needs` order; matrices are refused; an expression
+// reading an output its step or job does not have, or an input its workflow does not declare, fails the
+// step (GitHub reads it as ''), so a wrong name between steps fails the test (see KnownOutputs).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
