@@ -31,8 +31,16 @@ export interface StackOptions extends FleetOptions {
   files?: Record<string, string>;
   /** Start the fake Actions cache (for release bundles, `artifact-path`). */
   cache?: boolean;
-  /** Changes a workflow's text as it is copied (a deliberate mistake, say). */
-  edit?: (file: string, text: string) => string;
+  /**
+   * The repository's own scripts the fleet plays (path → the tool name it logs them as), for an example that
+   * runs a script it does not ship (examples/workflows/canary.yml's scripts/deploy.sh).
+   */
+  scripts?: Record<string, string>;
+  /**
+   * Changes a workflow's text as it is copied (a deliberate mistake, or a machine's paths and addresses
+   * pointed at the fleet's: see Fleet.edge).
+   */
+  edit?: (file: string, text: string, fleet: Fleet) => string;
 }
 
 export interface Stack {
@@ -83,7 +91,7 @@ export async function startStack(name: string, options: StackOptions): Promise<S
   const workflows = existsSync(join(source, 'workflows')) ? join(source, 'workflows') : source;
   for (const file of readdirSync(workflows).filter((f) => /\.ya?ml$/.test(f))) {
     const text = rewrite(readFileSync(join(workflows, file), 'utf8'));
-    writeFileSync(join(repo.dir, '.github/workflows', file), options.edit?.(file, text) ?? text);
+    writeFileSync(join(repo.dir, '.github/workflows', file), options.edit?.(file, text, fleet) ?? text);
   }
   // Each script says where it lives in the application's repository; server-side ones are played by the fleet.
   for (const file of readdirSync(source).filter((f) => f.endsWith('.sh'))) {
@@ -93,6 +101,10 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     if (!where) continue;
     mkdirSync(join(repo.dir, dirname(where)), { recursive: true });
     copyFileSync(join(source, file), join(repo.dir, where));
+  }
+  for (const [path, tool] of Object.entries(options.scripts ?? {})) {
+    mkdirSync(join(repo.dir, dirname(path)), { recursive: true });
+    writeFileSync(join(repo.dir, path), fleet.script(tool), { mode: 0o755 });
   }
   for (const [path, text] of Object.entries(options.files ?? {})) {
     mkdirSync(join(repo.dir, dirname(path)), { recursive: true });

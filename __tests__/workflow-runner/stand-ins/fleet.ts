@@ -1,11 +1,13 @@
 // The stand-in for the stacks' hosting: each environment is a real HTTP site on loopback (a router in front
 // of the test app of the version it runs), and the stacks' command-line tools (aws, gcloud, vercel, npx,
-// ssh, rsync, supabase, kubectl; docker refuses) are small executables on PATH that send every call here.
+// ssh, rsync, supabase, kubectl, sudo, systemctl; docker refuses) are small executables on PATH that send
+// every call here, and so is a repository's own deploy script when the stack has it played (Fleet.script).
 // The fleet logs each call with its arguments and acts as the real service would have: start the requested
 // version of the app, switch the environment to it, report status, apply migrations, answer S3 lookups.
 // What each tool understands is listed in STAND_INS below (and in examples/README.md); any other call fails
 // loudly, so an example that asks the real tool for something new shows up in its test.
 
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
@@ -25,6 +27,8 @@ export const TOOLS = [
   'rsync',
   'supabase',
   'kubectl',
+  'sudo',
+  'systemctl',
   'docker',
 ] as const;
 
@@ -58,6 +62,14 @@ export interface FleetOptions {
    * the requests to the app `deployment/web-canary` runs (the upstream file rewritten, nginx reloaded).
    */
   ingress?: string[];
+  /**
+   * The environment served by one machine of its own (a self-hosted runner's), as examples/workflows/canary.yml
+   * has it: its site is a real nginx in front of two slots, `baseline` and `canary`, each a loopback address
+   * serving the version deployed there. On that machine the repository's deploy script
+   * `deploy.sh <baseline|canary> <version>` (StackOptions.scripts) starts the version in the slot, and sudo
+   * allows `nginx -t` and `systemctl reload nginx` (as its sudoers would), which check and reload that nginx.
+   */
+  edge?: string;
   /** A Prometheus file_sd file the fleet keeps listing every app it started (for metrics by version). */
   targetsFile?: string;
 }
@@ -79,9 +91,25 @@ export interface Fleet {
   putObject(bucket: string, key: string, body: string): void;
   /** The canary weights an ingress environment was given, in order. */
   canaryWeights(environment: string): number[];
+  /** The edge machine's nginx and slots (FleetOptions.edge), for the paths and addresses its workflow names. */
+  edge(): Edge;
+  /** The version a slot of the edge machine runs ('' when none). */
+  slotVersion(slot: 'baseline' | 'canary'): string;
+  /** The text of an executable that sends its calls to the fleet as `tool` (a repository's deploy script). */
+  script(tool: string): string;
   /** Environment for the runner: stand-in tools first on PATH, where they reach the fleet. */
   env(): Record<string, string>;
   close(): Promise<void>;
+}
+
+export interface Edge {
+  /** The upstream file nginx includes (the example's /etc/nginx/conf.d/app-upstream.conf). */
+  config: string;
+  /** nginx's pid file (the example's /run/nginx.pid). */
+  pidFile: string;
+  /** The slots' host:port (the example's 127.0.0.1:8081 and :8082). */
+  baseline: string;
+  canary: string;
 }
 
 interface Answer {
@@ -118,13 +146,15 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const calls: ToolCall[] = [];
   const ssmCommands = new Map<string, string>();
   const vercelDeployments = new Map<string, string>();
-  const sites = new Map<string, { url: string; server: Server }>();
+  const sites = new Map<string, { url: string; servers: Server[] }>();
   const versions = new Map<string, FleetVersion>(Object.entries(options.versions ?? {}));
   const served = new Map<string, number>();
   const heads = new Map<string, string>(Object.entries(options.migrationHeads ?? {}));
   const ingresses = new Map<string, { nginx: RunningNginx; stable: string }>();
   const canaries = new Map<string, string>();
   const weights = new Map<string, number[]>();
+  const slots = new Map<'baseline' | 'canary', { address: string; version: string }>();
+  let edgeNginx: RunningNginx | undefined;
 
   async function appFor(version: string): Promise<TestApp> {
     let app = apps.get(version);
@@ -409,6 +439,41 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     return unsupported(call);
   }
 
+  /** The edge machine's deploy script: `deploy.sh <baseline|canary> <version>` starts the version in the slot. */
+  async function deployScript(call: Call): Promise<Answer> {
+    const [name = '', version = '', ...rest] = call.args;
+    const slot = slots.get(name as 'baseline' | 'canary');
+    if (!slot || rest.length > 0) return { code: 2, stderr: 'usage: deploy.sh baseline|canary <version>\n' };
+    if (!TAG.test(version)) return { code: 2, stderr: `deploy.sh: bad version '${version}'\n` };
+    await appFor(version);
+    slot.version = version;
+    return { code: 0, stdout: `${name} slot (${slot.address}) now runs ${version}\n` };
+  }
+
+  /** What the edge machine's sudoers lets the runner's user run as root, word for word. */
+  const SUDOERS = ['nginx -t', 'systemctl reload nginx'];
+
+  /** sudo: only the SUDOERS commands, run on the edge machine's nginx. */
+  async function sudo(call: Call): Promise<Answer> {
+    const line = call.args.join(' ');
+    if (!edgeNginx || !SUDOERS.includes(line))
+      return { code: 1, stderr: `Sorry, user runner is not allowed to execute '${line}' as root.\n` };
+    const nginx = edgeNginx;
+    const args = line === 'nginx -t' ? [...nginx.nginxArgs, '-t'] : [...nginx.nginxArgs, '-s', 'reload'];
+    return new Promise((done) => {
+      execFile(nginx.binary, args, { timeout: 30_000 }, (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** systemctl without sudo: a status answers, anything that changes a unit is refused as it would be. */
+  function systemctl(call: Call): Answer {
+    const [verb = '', unit = ''] = call.args;
+    if (verb === 'is-active' && unit) return { code: 0, stdout: 'active\n' };
+    return { code: 1, stderr: `Failed to ${verb} ${unit}.service: Interactive authentication required.\n` };
+  }
+
   function supabase(call: Call): Answer {
     if (!call.env.SUPABASE_ACCESS_TOKEN) return { code: 1, stderr: 'Access token not provided.\n' };
     const [command, sub] = call.args;
@@ -434,6 +499,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     vercel,
     supabase,
     kubectl,
+    sudo,
+    systemctl,
+    'deploy.sh': deployScript,
   };
 
   const control = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -458,12 +526,16 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   await once(control, 'listening');
   const controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
 
-  for (const environment of options.environments) {
+  /** A loopback server in front of the app of the version `versionOf` names (502 when none runs). */
+  async function proxyServer(
+    label: string,
+    versionOf: () => string,
+  ): Promise<{ server: Server; address: string }> {
     const server = createServer(async (req, res) => {
-      const version = live.get(environment) ?? '';
+      const version = versionOf();
       const app = apps.get(version);
       if (!app) {
-        res.writeHead(502).end(`${environment}: nothing deployed`);
+        res.writeHead(502).end(`${label}: nothing deployed`);
         return;
       }
       const { slowShare, slowMs = 0 } = versions.get(version) ?? {};
@@ -485,22 +557,35 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const router = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
+  }
+
+  for (const environment of options.environments) {
+    if (environment === options.edge) {
+      const servers: Server[] = [];
+      for (const name of ['baseline', 'canary'] as const) {
+        const { server, address } = await proxyServer(`${name} slot`, () => slots.get(name)?.version ?? '');
+        slots.set(name, { address, version: '' });
+        servers.push(server);
+      }
+      // Before the first release nginx sends everything to the empty baseline slot.
+      edgeNginx = await startNginx({ servers: [slots.get('baseline')!.address] });
+      sites.set(environment, { url: edgeNginx.url, servers });
+      continue;
+    }
+    const { server, address: router } = await proxyServer(environment, () => live.get(environment) ?? '');
     if (options.ingress?.includes(environment)) {
       const nginx = await startNginx({ servers: [router] });
       ingresses.set(environment, { nginx, stable: router });
-      sites.set(environment, { url: nginx.url, server });
+      sites.set(environment, { url: nginx.url, servers: [server] });
     } else {
-      sites.set(environment, { url: `http://${router}`, server });
+      sites.set(environment, { url: `http://${router}`, servers: [server] });
     }
   }
 
   const standin = join(import.meta.dirname, 'standin.mjs');
-  for (const tool of TOOLS) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\nexec "${process.execPath}" "${standin}" ${tool} "$@"\n`, {
-      mode: 0o755,
-    });
-  }
+  const script = (tool: string) => `#!/bin/sh\nexec "${process.execPath}" "${standin}" ${tool} "$@"\n`;
+  for (const tool of TOOLS) writeFileSync(join(bin, tool), script(tool), { mode: 0o755 });
 
   return {
     site: (environment) => {
@@ -527,15 +612,27 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(path, body);
     },
+    edge: () => {
+      if (!edgeNginx) throw new Error('no edge environment (FleetOptions.edge)');
+      return {
+        config: edgeNginx.upstreamFile,
+        pidFile: edgeNginx.pidFile,
+        baseline: slots.get('baseline')!.address,
+        canary: slots.get('canary')!.address,
+      };
+    },
+    slotVersion: (slot) => slots.get(slot)?.version ?? '',
+    script,
     env: () => ({ PATH: `${bin}:${process.env.PATH}`, STANDIN_FLEET_URL: controlUrl }),
     close: async () => {
-      for (const { server } of sites.values()) {
+      for (const server of [...sites.values()].flatMap((site) => site.servers)) {
         server.closeAllConnections();
         server.close();
       }
       control.closeAllConnections();
       control.close();
       await Promise.all([...ingresses.values()].map(({ nginx }) => nginx.close()));
+      await edgeNginx?.close();
       await Promise.all([...apps.values()].map((app) => app.close()));
     },
   };
