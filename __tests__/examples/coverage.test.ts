@@ -1,7 +1,7 @@
 // Every example's release and rollback workflow is run end to end by its folder's test: a release is a
 // workflow started by a push, a rollback one dispatched by hand; a reusable workflow (workflow_call only)
 // runs through the release that calls it. A new example, or a new workflow in one, fails here until a test
-// runs it. The one workflow not run in the workflow runner is listed, with where it is tested instead.
+// runs it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,13 +9,6 @@ import { parse } from 'yaml';
 import { repoRoot } from '../helpers/repo.js';
 
 const examples = join(repoRoot, 'examples');
-/** Workflows run elsewhere than in the workflow runner, and where. */
-const ELSEWHERE: Record<string, string> = {
-  // A self-hosted runner's own nginx (/etc/nginx, sudo systemctl reload): its canary-promote step, with the
-  // example's inputs, runs against a real Prometheus and nginx there.
-  'workflows/canary.yml': '__tests__/actions/canary-examples.test.ts',
-};
-
 interface ExampleWorkflow {
   folder: string;
   file: string;
@@ -63,11 +56,6 @@ describe('every example workflow runs in a test', () => {
   });
 
   it.each(workflows.filter((w) => w.kind !== 'reusable'))('$folder/$file ($kind)', ({ folder, file }) => {
-    const elsewhere = ELSEWHERE[`${folder}/${file}`];
-    if (elsewhere) {
-      expect(readFileSync(join(repoRoot, elsewhere), 'utf8')).toContain(`examples/${folder}/${file}`);
-      return;
-    }
     const test = readFileSync(join(repoRoot, '__tests__/examples', `${folder}.test.ts`), 'utf8');
     expect(test).toContain(`startStack('${folder}'`);
     // stack.run('<file>', …) runs the workflow's jobs, each step of them in the runner.

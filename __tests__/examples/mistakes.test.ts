@@ -1,4 +1,4 @@
-// A deliberate mistake in each example — a wrong name for what one step (or job) hands to the next — makes
+// A deliberate mistake in each example (two in the generic ones: pipeline.yml and canary.yml) — a wrong name for what one step (or job) hands to the next — makes
 // its run fail, naming the step. Most of these pass actionlint, which cannot know the outputs of a `run:`
 // step or of deploy-kit's actions pinned by tag: on GitHub the wrong name reads as '' and the workflow goes
 // on (a tag built from nothing, a rollback that never runs). The runner fails the step instead (see
@@ -156,6 +156,24 @@ const MISTAKES: Mistake[] = [
     error:
       /^step 'Roll back': steps\.deploy\.outputs\.status: step 'deploy' \(acme\/deploy-kit\/deploy-env@v1\) has no output 'status'/,
   },
+  {
+    stack: 'workflows',
+    options: {
+      environments: ['production'],
+      edge: 'production',
+      sites: {},
+      scripts: { 'scripts/deploy.sh': 'deploy.sh' },
+    },
+    file: 'canary.yml',
+    // On GitHub '' != '' is false every time: no release would ever be canaried, each promoted untested.
+    right: "if: ${{ steps.deploy.outputs.previous-version != '' }}",
+    wrong: "if: ${{ steps.deploy.outputs.previous_version != '' }}",
+    actionlint: 'passes',
+    run: {},
+    job: 'canary',
+    error:
+      /^step 'Run acme\/deploy-kit\/canary-promote@v1': steps\.deploy\.outputs\.previous_version: step 'deploy' \(acme\/deploy-kit\/deploy-env@v1\) has no output 'previous_version'/,
+  },
 ];
 
 describe('a wrong name between steps in each example fails its run, naming the step', () => {
@@ -166,7 +184,7 @@ describe('a wrong name between steps in each example fails its run, naming the s
   });
 
   it('covers every example folder', () => {
-    expect(MISTAKES.map((m) => m.stack).sort()).toEqual([
+    expect([...new Set(MISTAKES.map((m) => m.stack))].sort()).toEqual([
       'django-flutter-gce',
       'fastapi-compose-slo',
       'fastapi-ec2',

@@ -201,3 +201,62 @@ describe.skipIf(!nginxAvailable())('an ingress environment (ingress-nginx with a
     expect(targets.every((t) => /^127\.0\.0\.1:\d+$/.test(t))).toBe(true);
   });
 });
+
+describe.skipIf(!nginxAvailable())('an edge environment (one machine: nginx in front of two slots)', () => {
+  let fleet: Fleet;
+  let dir: string;
+  const run = (tool: string, args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(tool, args, { cwd: dir, env: { ...process.env, ...fleet.env() } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+      });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+      });
+      child.on('close', (status) => done({ status, stdout, stderr }));
+    });
+  const pointAt = (slot: string) =>
+    writeFileSync(fleet.edge().config, `upstream app {\n    server ${slot};\n}\n`);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleet-edge-'));
+    fleet = await startFleet({ environments: ['production'], edge: 'production' });
+    writeFileSync(join(dir, 'deploy.sh'), fleet.script('deploy.sh'), { mode: 0o755 });
+  });
+  afterAll(() => fleet.close());
+
+  it('deploy.sh starts a version in a slot; sudo reloads nginx to the slot its file names; nothing else runs as root', async () => {
+    expect(await fleet.served('production')).toBe('HTTP 502');
+    expect((await run('./deploy.sh', ['baseline', 'v1'])).status).toBe(0);
+    expect((await run('./deploy.sh', ['canary', 'v2'])).status).toBe(0);
+    expect([fleet.slotVersion('baseline'), fleet.slotVersion('canary')]).toEqual(['v1', 'v2']);
+    expect(await fleet.served('production')).toBe('v1');
+    expect((await run('./deploy.sh', ['blue', 'v3'])).stderr).toContain('usage: deploy.sh baseline|canary');
+    expect((await run('./deploy.sh', ['canary', 'v3;rm'])).status).toBe(2);
+
+    pointAt(fleet.edge().canary);
+    expect(await fleet.served('production')).toBe('v1');
+    expect((await run('systemctl', ['reload', 'nginx'])).stderr).toContain('Interactive authentication');
+    expect((await run('sudo', ['nginx', '-t'])).status).toBe(0);
+    expect((await run('sudo', ['systemctl', 'reload', 'nginx'])).status).toBe(0);
+    // The reload is asynchronous: the master starts new workers, the old ones finish.
+    const until = Date.now() + 5000;
+    while ((await fleet.served('production')) !== 'v2' && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await fleet.served('production')).toBe('v2');
+
+    writeFileSync(fleet.edge().config, 'upstream app {\n    server;\n}\n');
+    expect((await run('sudo', ['nginx', '-t'])).status).not.toBe(0);
+    expect((await run('sudo', ['systemctl', 'restart', 'nginx'])).stderr).toContain('not allowed');
+    expect((await run('sudo', ['bash', '-c', 'id'])).status).toBe(1);
+    expect(fleet.calls('sudo').map((c) => [c.args.join(' '), c.code === 0])).toEqual([
+      ['nginx -t', true],
+      ['systemctl reload nginx', true],
+      ['nginx -t', false],
+      ['systemctl restart nginx', false],
+      ['bash -c id', false],
+    ]);
+  });
+});
