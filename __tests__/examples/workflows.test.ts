@@ -222,6 +222,7 @@ describe.skipIf(!present)('examples/workflows/canary.yml on an nginx machine wit
     return sha;
   };
   const upstream = () => readFileSync(stack.fleet.edge().config, 'utf8');
+  const controlRequests = () => stack.gh.requestsFor('GET /repos/{owner}/{repo}/actions/variables/{name}');
   const slotCalls = (from = 0) =>
     stack.fleet
       .calls('deploy.sh')
@@ -239,7 +240,8 @@ describe.skipIf(!present)('examples/workflows/canary.yml on an nginx machine wit
       scripts: { 'scripts/deploy.sh': 'deploy.sh' },
       edit: (file, text, fleet) => (file === 'canary.yml' ? edgeCanary(text, fleet, prometheus.url) : text),
     });
-    stack.gh.addToken('github_pat_canary_control');
+    // A fine-grained token of a person: a workflow's GITHUB_TOKEN cannot read Actions variables (403).
+    stack.gh.addToken('github_pat_canary_control', { login: 'octocat', permissions: { variables: 'read' } });
     secrets = { CANARY_CONTROL_TOKEN: 'github_pat_canary_control' };
     load = loadThrough(stack.fleet.site('production'));
   }, 90_000);
@@ -287,6 +289,7 @@ describe.skipIf(!present)('examples/workflows/canary.yml on an nginx machine wit
   const promotes = async (message: string, version: string) => {
     const next = release(message, version);
     const from = stack.fleet.calls('deploy.sh').length;
+    const controlsBefore = controlRequests().length;
     const runs = await stack.run('canary.yml', next, { secrets });
     const canary = step(runs.canary, 'canary');
     const report = JSON.parse(canary?.outputs.report ?? '{}') as RolloutReport;
@@ -305,6 +308,13 @@ describe.skipIf(!present)('examples/workflows/canary.yml on an nginx machine wit
     expect(await stack.fleet.served('production')).toBe(next);
     expect(runs.canary?.steps.at(-1)?.log).toContain(`canary promoted=true verdict=pass weight=100%`);
     expect(stack.deployments('production').at(-1)?.statuses.at(-1)?.state).toBe('success');
+    // The control URL was asked before judgments, with the token (no variable set: carry on).
+    const asked = controlRequests().slice(controlsBefore);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const request of asked) {
+      expect(request.status).toBe(404);
+      expect(request.headers.authorization).toBe(`Bearer ${secrets.CANARY_CONTROL_TOKEN}`);
+    }
     live = next;
   };
 
