@@ -9,19 +9,18 @@
 // is kubectl), prometheus-url and its headers, the control URL, and rollback (no deploy ledger here).
 //
 // Durations are scaled by TIME_SCALE = 1/20 (a 5 m hold becomes 15 s, a 1 m interval 3 s, a 30 s default
-// interval 1.5 s), floored at 1 s, the scrape interval: the rollouts keep their shape (looks per hold,
-// holds per rollout) in about a minute each. A loaded machine serves fewer requests per hold; the examples'
+// interval 1.5 s), floored at 1 s, the scrape interval (../helpers/canary-time.ts): the rollouts keep their
+// shape (looks per hold, holds per rollout) in about a minute each. A loaded machine serves fewer requests per hold; the examples'
 // `on-inconclusive: extend` gives a short step one more hold, and the checks below do not count requests.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RolloutReport } from '../../src/canary/report.js';
-import { parseDuration } from '../../src/common/durations.js';
 import { runAction } from '../../src/runner/runner.js';
 import { startTestApp, type TestApp } from '../fakes/test-app.js';
+import { loadThrough, scaledDurations } from '../helpers/canary-time.js';
 import { NGINX_MISSING, nginxAvailable, type RunningNginx, startNginx } from '../helpers/nginx.js';
 import {
   PROMETHEUS_MISSING,
@@ -31,10 +30,6 @@ import {
 } from '../helpers/prometheus.js';
 import { nodeBinaries, repoRoot } from '../helpers/repo.js';
 
-const TIME_SCALE = 1 / 20;
-const FLOOR_MS = 1000;
-/** canary-promote's own defaults for the durations an example may leave out. */
-const DEFAULTS = { interval: '30s', hold: '5m', 'max-duration': '1h' };
 /** Inputs that name the example's infrastructure; the test gives its own. */
 const REPLACED =
   /^(router|router-command|nginx-.*|prometheus-url|metrics-headers|control-.*|rollback|rollback-command)$/;
@@ -75,11 +70,6 @@ function canaryExamples(): Example[] {
   return found;
 }
 
-/** A duration as canary-promote reads it: whole milliseconds. */
-function ms(label: string, text: string): string {
-  return `${Math.max(FLOOR_MS, Math.round(parseDuration(label, text) * TIME_SCALE))}ms`;
-}
-
 /** The example's inputs with durations scaled and its infrastructure left out. */
 function scaleInputs(inputs: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -87,44 +77,7 @@ function scaleInputs(inputs: Record<string, string>): Record<string, string> {
     if (REPLACED.test(name) || value.includes('${{')) continue;
     out[name] = value;
   }
-  for (const name of ['interval', 'hold', 'max-duration'] as const)
-    out[name] = ms(name, inputs[name] ?? DEFAULTS[name]);
-  const steps = parse(inputs.steps ?? '') as unknown;
-  if (Array.isArray(steps))
-    out.steps = JSON.stringify(
-      steps.map((step: { weight: number; hold?: string }) =>
-        step.hold === undefined ? step : { ...step, hold: ms('hold', step.hold) },
-      ),
-    );
-  return out;
-}
-
-function loadThrough(url: string): { stop(): Promise<void> } {
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  let running = true;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const req = request(`${url}/`, { agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
-      req.on('error', () => resolve());
-      req.end();
-    });
-  const worker = async () => {
-    while (running) {
-      await one();
-      await new Promise((resolve) => setTimeout(resolve, 3));
-    }
-  };
-  const workers = Promise.all(Array.from({ length: 4 }, worker));
-  return {
-    async stop() {
-      running = false;
-      await workers;
-      agent.destroy();
-    },
-  };
+  return { ...out, ...scaledDurations(inputs) };
 }
 
 const examples = canaryExamples();

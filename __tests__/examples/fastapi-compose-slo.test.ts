@@ -36,7 +36,6 @@ describe('examples/fastapi-compose-slo', () => {
     expect(await stack.fleet.served('production')).toBe(tagOf(good));
     expect(stack.fleet.calls('ssh').map((c) => c.args)).toEqual([[HOST, 'switch', tagOf(good)]]);
     const release = runs.production?.steps.find((s) => s.id === 'release');
-    console.log('DEBUGLOG', release?.log);
     expect(release?.outputs).toMatchObject({ result: 'released', version: tagOf(good) });
     expect(runs.production?.steps.at(-1)?.log).toContain('result=released');
     const [deployment] = stack.deployments('production');
@@ -55,7 +54,6 @@ describe('examples/fastapi-compose-slo', () => {
     const runs = await stack.run('release.yml', bad, { secrets });
     expect(runs.production?.conclusion).toBe('failure');
     const release = runs.production?.steps.find((s) => s.id === 'release');
-    console.log('DEBUGLOG', release?.log);
     expect(release?.outputs).toMatchObject({ result: 'rolled-back', 'rolled-back-to-version': tagOf(good) });
     expect(release?.log).toMatch(why);
     expect(stack.fleet.calls('ssh').at(-1)?.args).toEqual([HOST, 'switch', tagOf(good)]);

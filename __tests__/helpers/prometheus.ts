@@ -41,6 +41,11 @@ export function prometheusAvailable(): boolean {
 export interface PrometheusOptions {
   /** Base URLs of the apps to scrape (their /metrics). */
   targets: string[];
+  /**
+   * A file_sd file (JSON `[{ "targets": ["host:port", …] }]`) Prometheus watches for more targets, for apps
+   * started while it runs; `labels` apply to them too. Start-up waits only for `targets`.
+   */
+  targetsFile?: string;
   /** Default 1 s. */
   scrapeIntervalMs?: number;
   /** Labels Prometheus attaches to every scraped series (as a Kubernetes service discovery would `namespace`). */
@@ -75,6 +80,14 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const dir = await mkdtemp(join(tmpdir(), 'deploy-kit-prometheus-'));
   const interval = `${Math.max(1, Math.round((options.scrapeIntervalMs ?? 1000) / 1000))}s`;
   const targets = options.targets.map((url) => new URL(url).host);
+  const labels = options.labels
+    ? [
+        '        labels:',
+        ...Object.entries(options.labels).map(
+          ([name, value]) => `          ${name}: ${JSON.stringify(value)}`,
+        ),
+      ]
+    : [];
   const config = [
     'global:',
     `  scrape_interval: ${interval}`,
@@ -84,12 +97,18 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     `    scrape_timeout: ${interval}`,
     '    static_configs:',
     `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
-    ...(options.labels
+    ...labels,
+    ...(options.targetsFile
       ? [
-          '        labels:',
-          ...Object.entries(options.labels).map(
-            ([name, value]) => `          ${name}: ${JSON.stringify(value)}`,
-          ),
+          '    file_sd_configs:',
+          `      - files: [${JSON.stringify(options.targetsFile)}]`,
+          `        refresh_interval: ${interval}`,
+          // The labels, on the file's targets too (a replace of nothing by the fixed value).
+          ...(options.labels ? ['    relabel_configs:'] : []),
+          ...Object.entries(options.labels ?? {}).flatMap(([name, value]) => [
+            `      - target_label: ${name}`,
+            `        replacement: ${JSON.stringify(value)}`,
+          ]),
         ]
       : []),
     '',
@@ -140,7 +159,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
           data: { result: { value: [number, string] }[] };
         };
         const scraped = up.data.result.filter((series) => series.value[1] === '1').length;
-        if (scraped === targets.length) break;
+        if (scraped >= targets.length) break;
       }
     } catch {
       // not listening yet

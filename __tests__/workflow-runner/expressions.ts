@@ -1,6 +1,7 @@
 // GitHub expressions for the test workflow runner: `${{ }}` values and `if:` conditions evaluated by
 // GitHub's own evaluator (@actions/expressions), over the template tokens GitHub's parser produced.
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import { ContextAccess, type Expr, type ExprVisitor, IndexAccess, Literal } from '@actions/expressions/ast';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { truthy } from '@actions/expressions/result';
 import {
@@ -18,6 +19,89 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 export interface JobStatus {
   failed: boolean;
   cancelled: boolean;
+  /** The outputs a reference may name; see KnownOutputs. */
+  known?: KnownOutputs;
+}
+
+/**
+ * What each step and each needed job can output, where the runner knows it: a deploy-kit action's declared
+ * outputs (its action.yml), what a `run:` step that ran wrote to GITHUB_OUTPUT, a job's `outputs:` keys.
+ * GitHub reads `steps.x.outputs.typo` as '' and goes on; the runner fails the step instead, so a wrong
+ * output name between steps fails the test that runs the workflow. A step or job missing here (a stand-in
+ * action, a step that has not run) is not checked.
+ */
+export interface KnownOutputs {
+  steps: Record<string, { outputs: string[]; what: string }>;
+  needs: Record<string, { outputs: string[]; what: string }>;
+  /** The workflow_dispatch or workflow_call inputs the workflow declares, when it declares them. */
+  inputs?: string[];
+}
+
+type Reference =
+  | { context: 'steps' | 'needs'; id: string; name: string }
+  | { context: 'inputs'; name: string };
+
+/** `steps.<id>.outputs.<name>`, `needs.<job>.outputs.<name>` and `inputs.<name>` in an expression tree. */
+export function outputReferences(tree: Expr): Reference[] {
+  const found: Reference[] = [];
+  /** The literal property names of an access chain from its context, or undefined when any is computed. */
+  const path = (expr: Expr): string[] | undefined => {
+    if (expr instanceof ContextAccess) return [expr.name.lexeme];
+    if (expr instanceof IndexAccess) {
+      const head = path(expr.expr);
+      if (!head) return undefined;
+      if (!(expr.index instanceof Literal) || expr.index.literal.kind !== data.Kind.String) return undefined;
+      return [...head, expr.index.literal.coerceString()];
+    }
+    return undefined;
+  };
+  const visit: ExprVisitor<void> = {
+    visitLiteral: () => {},
+    visitUnary: (unary) => unary.expr.accept(visit),
+    visitBinary: (binary) => {
+      binary.left.accept(visit);
+      binary.right.accept(visit);
+    },
+    visitLogical: (logical) => {
+      for (const arg of logical.args) arg.accept(visit);
+    },
+    visitGrouping: (grouping) => grouping.group.accept(visit),
+    visitContextAccess: () => {},
+    visitIndexAccess: (access) => {
+      const [context, id, outputs, name] = path(access) ?? [];
+      if (context === 'inputs' && id) {
+        found.push({ context, name: id });
+        return;
+      }
+      if ((context === 'steps' || context === 'needs') && id && outputs === 'outputs' && name) {
+        found.push({ context, id, name });
+        return;
+      }
+      access.expr.accept(visit);
+      access.index.accept(visit);
+    },
+    visitFunctionCall: (call) => {
+      for (const arg of call.args) arg.accept(visit);
+    },
+  };
+  tree.accept(visit);
+  return found;
+}
+
+function checkReferences(tree: Expr, known: KnownOutputs): void {
+  for (const reference of outputReferences(tree)) {
+    if (reference.context === 'inputs') {
+      if (!known.inputs || known.inputs.includes(reference.name)) continue;
+      throw new Error(
+        `inputs.${reference.name}: the workflow declares no input '${reference.name}' (its inputs: ${known.inputs.join(', ') || 'none'})`,
+      );
+    }
+    const { context, id, name } = reference;
+    const entry = known[context][id];
+    if (!entry || entry.outputs.includes(name)) continue;
+    const has = entry.outputs.length > 0 ? `its outputs: ${entry.outputs.join(', ')}` : 'it has no outputs';
+    throw new Error(`${context}.${id}.outputs.${name}: ${entry.what} has no output '${name}' (${has})`);
+  }
 }
 
 /** Plain JSON contexts: github, env, vars, secrets, inputs, needs, steps, job, runner, matrix, strategy. */
@@ -44,6 +128,7 @@ export function evaluateExpression(
   const functions = statusFunctions(status);
   const tokens = new Lexer(expression).lex().tokens;
   const tree = new Parser(tokens, Object.keys(contexts), [...functions.values()]).parse();
+  if (status.known) checkReferences(tree, status.known);
   const dictionary = JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary;
   return new Evaluator(tree, dictionary, functions).evaluate();
 }

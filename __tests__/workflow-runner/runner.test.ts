@@ -275,6 +275,17 @@ jobs:
       runJob({ ...options(file, workspace, { inputs: { reason: 'x', environment: 'qa' } }), job: 'j' }),
     ).rejects.toThrow("input 'environment' must be one of staging, production");
   });
+
+  it('fails the step that reads an input the workflow does not declare', async () => {
+    const { workspace, file } = workflow(
+      text.replace('dry=${{ inputs.dry-run }}', 'dry=${{ inputs.dry_run }}'),
+    );
+    const run = await runJob({ ...options(file, workspace, { inputs: { reason: 'x' } }), job: 'j' });
+    expect(run.conclusion).toBe('failure');
+    expect(run.errors[0]).toMatch(
+      /^step 'Run .*': inputs\.dry_run: the workflow declares no input 'dry_run' \(its inputs: environment, reason, dry-run\)$/,
+    );
+  });
 });
 
 describe('uses', () => {
@@ -358,5 +369,74 @@ jobs:
     ]);
     expect(run.steps[2]?.outcome).toBe('success');
     expect(run.steps[2]?.outputs).toEqual({ ref: 'x' });
+  });
+
+  it('fails, naming the step, on an output name the step or job it reads does not have (GitHub would read it as empty)', async () => {
+    const { workspace, file } = workflow(`
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      tag: \${{ steps.tag.outputs.tag }}
+    steps:
+      - id: tag
+        run: echo "tag=v1" >> "$GITHUB_OUTPUT"
+      - id: smoke
+        if: false
+        uses: acme/deploy-kit/smoke-test@v1
+      - name: Report
+        env:
+          FINE: \${{ steps.tag.outputs.tag }} \${{ steps.smoke.outputs.passed }} \${{ steps.later.outputs.x }}
+        run: echo "$FINE"
+      - name: Typo in a run step's output
+        if: always()
+        run: echo "\${{ steps.tag.outputs.tags }}"
+      - name: Typo in an action's output
+        if: \${{ always() && steps.smoke.outputs.outcome == 'failure' }}
+        run: echo never
+      - id: later
+        run: echo "x=1" >> "$GITHUB_OUTPUT"
+  deploy:
+    needs: build
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - name: Use the tag
+        run: echo "\${{ needs.build.outputs.tag }} \${{ needs.build.outputs['image'] }}"
+  infra:
+    runs-on: ubuntu-latest
+    steps:
+      - run: exit 1
+  given:
+    needs: infra
+    runs-on: ubuntu-latest
+    outputs:
+      wrong: \${{ steps.tag.outputs.nope }}
+    steps:
+      - id: tag
+        run: echo "tag=\${{ needs.infra.outputs.tag }}" >> "$GITHUB_OUTPUT"
+`);
+    const runs = await runWorkflow({
+      ...options(file, workspace),
+      jobs: ['build', 'deploy', 'given'],
+      needs: { infra: { outputs: { tag: 'v0' } } },
+    });
+    expect(runs.build?.steps[2]?.outcome).toBe('success');
+    expect(runs.build?.errors).toHaveLength(2);
+    expect(runs.build?.errors[0]).toBe(
+      "step 'Typo in a run step's output': steps.tag.outputs.tags: step 'tag' has no output 'tags' (its outputs: tag)",
+    );
+    expect(runs.build?.errors[1]).toMatch(
+      /^step 'Typo in an action's output': steps\.smoke\.outputs\.outcome: step 'smoke' \(acme\/deploy-kit\/smoke-test@v1\) has no output 'outcome' \(its outputs: .*passed/,
+    );
+    expect(runs.build?.outputs).toEqual({ tag: 'v1' });
+    expect(runs.deploy?.errors).toEqual([
+      "step 'Use the tag': needs.build.outputs.image: job 'build' has no output 'image' (its outputs: tag)",
+    ]);
+    expect(runs.given?.errors).toEqual([
+      "job 'given' outputs: steps.tag.outputs.nope: step 'tag' has no output 'nope' (its outputs: tag)",
+    ]);
+    expect(runs.given?.conclusion).toBe('failure');
   });
 });

@@ -9,7 +9,9 @@
 // - `run:` runs in bash with the step's env and working-directory, GITHUB_ENV/OUTPUT/PATH/STEP_SUMMARY.
 // - A step the runner cannot run fails the job with a message naming the step: never a silent pass.
 // Differences from GitHub's runner, on purpose: a node action's `post` runs right after its `main`, not at
-// the end of the job; jobs run one after another in `needs` order; matrices are refused.
+// the end of the job; jobs run one after another in `needs` order; matrices are refused; an expression
+// reading an output its step or job does not have, or an input its workflow does not declare, fails the
+// step (GitHub reads it as ''), so a wrong name between steps fails the test (see KnownOutputs).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ import type {
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { parseKeyValueFile } from '../../src/runner/commands.js';
+import { readManifest } from '../../src/runner/manifest.js';
 import { type ActionRun, runAction } from '../../src/runner/runner.js';
 import { repoRoot } from '../helpers/repo.js';
 import {
@@ -42,6 +45,7 @@ import {
   evaluateStrings,
   evaluateToken,
   type JobStatus,
+  type KnownOutputs,
 } from './expressions.js';
 
 export interface StandInCall {
@@ -88,7 +92,7 @@ export interface WorkflowRunOptions {
   inputs?: Record<string, string | boolean>;
   secrets?: Record<string, string>;
   vars?: Record<string, string>;
-  /** Results of jobs not run here that the run jobs need. */
+  /** Results of jobs not run here that the run jobs need (their outputs are all they have). */
   needs?: Record<string, { result?: string; outputs: Record<string, string> }>;
   github: RunGitHub;
   /** The machine's environment on top of the runner's own (a PATH with stand-in tools, say). */
@@ -167,6 +171,16 @@ function rawStep(loaded: LoadedWorkflow, jobId: string, index: number): Template
   return steps && isSequence(steps) ? steps.get(index) : undefined;
 }
 
+function declaredInputs(loaded: LoadedWorkflow, event: string): string[] | undefined {
+  const declared =
+    event === 'workflow_dispatch'
+      ? loaded.template.events.workflow_dispatch?.inputs
+      : event === 'workflow_call'
+        ? loaded.template.events.workflow_call?.inputs
+        : undefined;
+  return declared ? Object.keys(declared) : undefined;
+}
+
 /** Applies a workflow's input declarations to the given inputs: defaults, required, choices, booleans. */
 function resolveInputs(
   loaded: LoadedWorkflow,
@@ -220,6 +234,8 @@ interface RunState {
   loaded: LoadedWorkflow;
   event: string;
   inputs: Record<string, string | boolean>;
+  /** The inputs the workflow declares for its event, when it declares them. */
+  declaredInputs?: string[];
   masks: string[];
 }
 
@@ -234,12 +250,16 @@ export async function runWorkflow(
     loaded,
     event,
     inputs: resolveInputs(loaded, event, options.inputs ?? {}),
+    ...(declaredInputs(loaded, event) ? { declaredInputs: declaredInputs(loaded, event) } : {}),
     masks: Object.values(options.secrets ?? {}).filter((v) => v.length > 0),
   };
   const results: Record<string, JobRun> = {};
-  const needsResults: Record<string, { result?: string; outputs: Record<string, string> }> = {
-    ...options.needs,
-  };
+  const needsResults: Record<string, NeedResult> = Object.fromEntries(
+    Object.entries(options.needs ?? {}).map(([id, need]) => [
+      id,
+      { ...need, declared: { outputs: Object.keys(need.outputs), what: `job '${id}' (given)` } },
+    ]),
+  );
   for (const job of ordered(loaded.template.jobs)) {
     const id = job.id.value;
     if (options.jobs && !options.jobs.includes(id)) continue;
@@ -247,14 +267,32 @@ export async function runWorkflow(
       (job.needs ?? []).map((need) => {
         const found = needsResults[need.value];
         if (!found) throw new Error(`job '${id}' needs '${need.value}', which neither ran nor was given`);
-        return [need.value, { result: found.result ?? 'success', outputs: found.outputs }];
+        return [need.value, { ...found, result: found.result ?? 'success' }];
       }),
     );
     const run = await runOneJob(state, job, needs);
     results[id] = run;
-    needsResults[id] = { result: run.conclusion, outputs: run.outputs };
+    needsResults[id] = {
+      result: run.conclusion,
+      outputs: run.outputs,
+      ...(job.type === 'job' ? { declared: { outputs: mappingKeys(job.outputs), what: `job '${id}'` } } : {}),
+    };
   }
   return results;
+}
+
+interface NeedResult {
+  result?: string;
+  outputs: Record<string, string>;
+  /** The outputs the job declares, when known (see KnownOutputs). */
+  declared?: { outputs: string[]; what: string };
+}
+
+function mappingKeys(token: TemplateToken | undefined): string[] {
+  if (!token || !isMapping(token)) return [];
+  const keys: string[] = [];
+  for (const pair of token) keys.push(pair.key.toString());
+  return keys;
 }
 
 /** Runs one job of the workflow, the jobs it needs given as `needs`. */
@@ -303,7 +341,7 @@ function mask(text: string, masks: string[]): string {
 async function runOneJob(
   state: RunState,
   job: WorkflowJob,
-  needs: Record<string, { result: string; outputs: Record<string, string> }>,
+  needs: Record<string, NeedResult & { result: string }>,
 ): Promise<JobRun> {
   const id = job.id.value;
   const base: Contexts = {
@@ -311,19 +349,32 @@ async function runOneJob(
     inputs: state.inputs,
     vars: state.options.vars ?? {},
     secrets: { ...state.options.secrets, GITHUB_TOKEN: state.options.github.token ?? '' },
-    needs,
+    needs: Object.fromEntries(
+      Object.entries(needs).map(([need, { result, outputs }]) => [need, { result, outputs }]),
+    ),
     matrix: {},
     strategy: {},
   };
+  const known: KnownOutputs = {
+    steps: {},
+    needs: {},
+    ...(state.declaredInputs ? { inputs: state.declaredInputs } : {}),
+  };
+  for (const [need, { declared }] of Object.entries(needs)) if (declared) known.needs[need] = declared;
   const needFailed = Object.values(needs).some((n) => n.result !== 'success');
-  const status: JobStatus = { failed: needFailed, cancelled: state.options.signal?.aborted ?? false };
+  const status: JobStatus = { failed: needFailed, cancelled: state.options.signal?.aborted ?? false, known };
   const skipped: JobRun = { id, conclusion: 'skipped', outputs: {}, steps: [], summary: '', errors: [] };
-  if (!evaluateCondition(job.if?.expression ?? 'success()', base, status)) return skipped;
-  if (job.type === 'reusableWorkflowJob') return runCalledWorkflow(state, job, base, status);
+  try {
+    if (!evaluateCondition(job.if?.expression ?? 'success()', base, status)) return skipped;
+    if (job.type === 'reusableWorkflowJob') return await runCalledWorkflow(state, job, base, status);
+  } catch (error) {
+    // An expression GitHub would reject, or an output name no job declares.
+    return { ...skipped, conclusion: 'failure', errors: [`job '${id}': ${(error as Error).message}`] };
+  }
   if (child(job.strategy, 'matrix')) {
     return { ...skipped, conclusion: 'failure', errors: [`job '${id}': matrices are not supported here`] };
   }
-  return runSteps(state, job, base);
+  return runSteps(state, job, base, known);
 }
 
 async function runCalledWorkflow(
@@ -389,13 +440,13 @@ function scalar(token: TemplateToken | undefined, contexts: Contexts, status: Jo
   return String(evaluateToken(token, contexts, status));
 }
 
-async function runSteps(state: RunState, job: Job, base: Contexts): Promise<JobRun> {
+async function runSteps(state: RunState, job: Job, base: Contexts, known: KnownOutputs): Promise<JobRun> {
   const { options, loaded } = state;
   const id = job.id.value;
   const temp = mkdtempSync(join(tmpdir(), 'workflow-run-'));
   const home = options.env?.HOME ?? join(temp, 'home');
   mkdirSync(home, { recursive: true });
-  const status: JobStatus = { failed: false, cancelled: options.signal?.aborted ?? false };
+  const status: JobStatus = { failed: false, cancelled: options.signal?.aborted ?? false, known };
   const stepsContext: Record<
     string,
     { outputs: Record<string, string>; outcome: string; conclusion: string }
@@ -426,7 +477,20 @@ async function runSteps(state: RunState, job: Job, base: Contexts): Promise<JobR
       const raw = rawStep(loaded, id, index);
       const envBefore = { ...workflowEnv, ...jobEnv, ...addedEnv };
       const contexts: Contexts = { ...base, env: envBefore, steps: stepsContext, job: { status: 'success' } };
-      const name = stepName(step, contexts, status);
+      const uses = 'uses' in step ? (step as ActionStep).uses.value : undefined;
+      const actionDir = uses ? deployKitAction(uses, options.workspace) : undefined;
+      if (actionDir && existsSync(join(actionDir, 'action.yml'))) {
+        known.steps[step.id] = {
+          outputs: readManifest(actionDir).outputs.map((o) => o.name),
+          what: `step '${step.id}' (${uses})`,
+        };
+      }
+      let name = step.id;
+      try {
+        name = stepName(step, contexts, status);
+      } catch {
+        // Named by its id; the evaluation fails again below, with the step.
+      }
       const record: StepRecord = {
         id: step.id,
         name,
@@ -437,73 +501,81 @@ async function runSteps(state: RunState, job: Job, base: Contexts): Promise<JobR
         summary: '',
       };
       records.push(record);
-      const condition = 'if' in step && step.if ? step.if.expression : 'success()';
-      if (!evaluateCondition(condition, contexts, status)) {
-        stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
-        continue;
-      }
-      const stepEnv = evaluateStrings('env' in step ? step.env : undefined, contexts, status);
-      const env = { ...envBefore, ...stepEnv };
-      const timeout = scalar(child(raw, 'timeout-minutes'), contexts, status);
-      const timeoutMs = Math.min(
-        timeout === undefined ? Number.POSITIVE_INFINITY : Number(timeout) * minuteMs,
-        jobDeadline - Date.now(),
-      );
-      const files = commandFiles(temp);
-      const machine = {
-        ...options.env,
-        HOME: home,
-        PATH: [...addedPath, options.env?.PATH ?? process.env.PATH ?? '/usr/bin:/bin'].join(':'),
-      };
       let outcome: Outcome;
-      if ('run' in step) {
-        const result = await runShell({
-          script: String(evaluateToken((step as RunStep).run, contexts, status)),
-          shell: scalar(child(raw, 'shell'), contexts, status) ?? 'bash',
-          cwd: resolve(
-            options.workspace,
-            scalar(child(raw, 'working-directory'), contexts, status) ??
-              scalar(
-                child(child(child(rawJob(loaded, id), 'defaults'), 'run'), 'working-directory'),
-                contexts,
-                status,
-              ) ??
-              '.',
-          ),
-          env: { ...runnerVariables(state, id, temp), ...machine, ...env, ...files },
-          timeoutMs,
-          signal: abort.signal,
-        });
-        record.log = mask(result.log, state.masks);
-        if (result.error) record.error = `step '${name}': ${result.error}`;
-        outcome = result.outcome;
-        record.outputs = parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
-        record.summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
-        Object.assign(addedEnv, parseKeyValueFile(readFileSync(files.GITHUB_ENV, 'utf8')));
-        addedPath.unshift(...readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean).reverse());
-      } else if ('uses' in step) {
-        const uses = (step as ActionStep).uses.value;
-        record.uses = uses;
-        const given = evaluateStrings(child(raw, 'with'), contexts, status);
-        const result = await runUses(state, {
-          uses,
-          with: given,
-          env: { ...machine, ...env },
-          temp,
-          timeoutMs,
-          signal: abort.signal,
-          jobId: id,
-        });
-        record.action = result.action;
-        record.log = mask(result.log, state.masks);
-        record.outputs = result.outputs;
-        record.summary = result.summary;
-        if (result.error) record.error = `step '${name}': ${result.error}`;
-        outcome = result.outcome;
-        Object.assign(addedEnv, result.env);
-        addedPath.unshift(...result.path.reverse());
-      } else {
-        record.error = `step '${name}': a ${Object.keys(step).join('/')} step, which this runner cannot run`;
+      try {
+        const condition = 'if' in step && step.if ? step.if.expression : 'success()';
+        if (!evaluateCondition(condition, contexts, status)) {
+          stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+          continue;
+        }
+        const stepEnv = evaluateStrings('env' in step ? step.env : undefined, contexts, status);
+        const env = { ...envBefore, ...stepEnv };
+        const timeout = scalar(child(raw, 'timeout-minutes'), contexts, status);
+        const timeoutMs = Math.min(
+          timeout === undefined ? Number.POSITIVE_INFINITY : Number(timeout) * minuteMs,
+          jobDeadline - Date.now(),
+        );
+        const files = commandFiles(temp);
+        const machine = {
+          ...options.env,
+          HOME: home,
+          PATH: [...addedPath, options.env?.PATH ?? process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+        };
+        if ('run' in step) {
+          const result = await runShell({
+            script: String(evaluateToken((step as RunStep).run, contexts, status)),
+            shell: scalar(child(raw, 'shell'), contexts, status) ?? 'bash',
+            cwd: resolve(
+              options.workspace,
+              scalar(child(raw, 'working-directory'), contexts, status) ??
+                scalar(
+                  child(child(child(rawJob(loaded, id), 'defaults'), 'run'), 'working-directory'),
+                  contexts,
+                  status,
+                ) ??
+                '.',
+            ),
+            env: { ...runnerVariables(state, id, temp), ...machine, ...env, ...files },
+            timeoutMs,
+            signal: abort.signal,
+          });
+          record.log = mask(result.log, state.masks);
+          if (result.error) record.error = `step '${name}': ${result.error}`;
+          outcome = result.outcome;
+          record.outputs = parseKeyValueFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
+          record.summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
+          Object.assign(addedEnv, parseKeyValueFile(readFileSync(files.GITHUB_ENV, 'utf8')));
+          addedPath.unshift(...readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean).reverse());
+        } else if ('uses' in step) {
+          record.uses = uses;
+          const given = evaluateStrings(child(raw, 'with'), contexts, status);
+          const result = await runUses(state, {
+            uses: uses ?? '',
+            with: given,
+            env: { ...machine, ...env },
+            temp,
+            timeoutMs,
+            signal: abort.signal,
+            jobId: id,
+          });
+          record.action = result.action;
+          record.log = mask(result.log, state.masks);
+          record.outputs = result.outputs;
+          record.summary = result.summary;
+          if (result.error) record.error = `step '${name}': ${result.error}`;
+          outcome = result.outcome;
+          Object.assign(addedEnv, result.env);
+          addedPath.unshift(...result.path.reverse());
+        } else {
+          record.error = `step '${name}': a ${Object.keys(step).join('/')} step, which this runner cannot run`;
+          outcome = 'failure';
+        }
+        if ('run' in step && outcome === 'success') {
+          known.steps[step.id] = { outputs: Object.keys(record.outputs), what: `step '${step.id}'` };
+        }
+      } catch (error) {
+        // An expression GitHub would reject, or an output name the step it reads does not have.
+        record.error = `step '${name}': ${(error as Error).message}`;
         outcome = 'failure';
       }
       for (const line of record.log.split('\n')) if (line) options.onLog?.(`[${name}] ${line}`);
@@ -523,8 +595,14 @@ async function runSteps(state: RunState, job: Job, base: Contexts): Promise<JobR
     clearTimeout(jobTimer);
     options.signal?.removeEventListener('abort', onCancel);
   }
+  let outputs: Record<string, string> = {};
+  try {
+    outputs = evaluateStrings(job.outputs, { ...base, steps: stepsContext }, status);
+  } catch (error) {
+    errors.push(`job '${id}' outputs: ${(error as Error).message}`);
+    status.failed = true;
+  }
   const conclusion: Outcome = status.cancelled ? 'cancelled' : status.failed ? 'failure' : 'success';
-  const outputs = evaluateStrings(job.outputs, { ...base, steps: stepsContext }, status);
   return {
     id,
     conclusion,

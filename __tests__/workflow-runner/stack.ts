@@ -3,7 +3,15 @@
 // GitHub, with the stand-in hosting (fleet) and tools on PATH. The example's public addresses
 // (https://api.example.com…) are rewritten to the fleet's loopback sites when copied: DNS cannot point a
 // real domain at this machine, and that rewrite is the only change made to an example's text.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type FakeCacheService, startFakeCacheService } from '../fakes/cache/index.js';
@@ -23,8 +31,16 @@ export interface StackOptions extends FleetOptions {
   files?: Record<string, string>;
   /** Start the fake Actions cache (for release bundles, `artifact-path`). */
   cache?: boolean;
-  /** Changes a workflow's text as it is copied (a deliberate mistake, say). */
-  edit?: (file: string, text: string) => string;
+  /**
+   * The repository's own scripts the fleet plays (path → the tool name it logs them as), for an example that
+   * runs a script it does not ship (examples/workflows/canary.yml's scripts/deploy.sh).
+   */
+  scripts?: Record<string, string>;
+  /**
+   * Changes a workflow's text as it is copied (a deliberate mistake, or a machine's paths and addresses
+   * pointed at the fleet's: see Fleet.edge).
+   */
+  edit?: (file: string, text: string, fleet: Fleet) => string;
 }
 
 export interface Stack {
@@ -44,13 +60,18 @@ export interface Stack {
   /** The environment's deployments on GitHub, oldest first. */
   deployments(environment: string): ReturnType<FakeGitHub['store']['repo']>['deployments'];
   tags(): string[];
-  /** Sets the clock the jobs' node processes see (an ISO date), or the real one (undefined). */
-  setClock(iso: string | undefined): void;
+  /**
+   * Sets the clock the jobs' node processes see (an ISO date), or the real one (undefined); with `only`,
+   * just those deploy-kit actions' processes (a freeze gate's day, while canary-promote asks Prometheus
+   * about now).
+   */
+  setClock(iso: string | undefined, only?: string[]): void;
   close(): Promise<void>;
 }
 
 const REPOSITORY = 'octo/app';
 
+/** `name` is a folder of examples/: a stack, or `workflows` (the generic examples). */
 export async function startStack(name: string, options: StackOptions): Promise<Stack> {
   const fleet = await startFleet(options);
   const gh = await startFakeGitHub();
@@ -66,9 +87,11 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     return result;
   };
   mkdirSync(join(repo.dir, '.github/workflows'), { recursive: true });
-  for (const file of readdirSync(join(source, 'workflows'))) {
-    const text = rewrite(readFileSync(join(source, 'workflows', file), 'utf8'));
-    writeFileSync(join(repo.dir, '.github/workflows', file), options.edit?.(file, text) ?? text);
+  // A stack keeps its workflows in <stack>/workflows/; the generic examples are examples/workflows/ itself.
+  const workflows = existsSync(join(source, 'workflows')) ? join(source, 'workflows') : source;
+  for (const file of readdirSync(workflows).filter((f) => /\.ya?ml$/.test(f))) {
+    const text = rewrite(readFileSync(join(workflows, file), 'utf8'));
+    writeFileSync(join(repo.dir, '.github/workflows', file), options.edit?.(file, text, fleet) ?? text);
   }
   // Each script says where it lives in the application's repository; server-side ones are played by the fleet.
   for (const file of readdirSync(source).filter((f) => f.endsWith('.sh'))) {
@@ -79,11 +102,15 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     mkdirSync(join(repo.dir, dirname(where)), { recursive: true });
     copyFileSync(join(source, file), join(repo.dir, where));
   }
+  for (const [path, tool] of Object.entries(options.scripts ?? {})) {
+    mkdirSync(join(repo.dir, dirname(path)), { recursive: true });
+    writeFileSync(join(repo.dir, path), fleet.script(tool), { mode: 0o755 });
+  }
   for (const [path, text] of Object.entries(options.files ?? {})) {
     mkdirSync(join(repo.dir, dirname(path)), { recursive: true });
     writeFileSync(join(repo.dir, path), text);
   }
-  writeFileSync(join(repo.dir, '.gitignore'), 'gha-creds-*.json\n.vercel/\n.env\n');
+  writeFileSync(join(repo.dir, '.gitignore'), 'gha-creds-*.json\n.vercel/\n.env\n.deploy-kit/\n');
   const mirror = (sha: string, message: string) =>
     gh.store.addCommit(REPOSITORY, { branch: 'main', sha, message });
   repo.git('add', '--all');
@@ -96,10 +123,12 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       .map(([ref, sha]) => [ref.slice('refs/tags/'.length), sha]);
 
   let clock: string | undefined;
+  let clockOnly: string[] | undefined;
   const clockEnv = (): Record<string, string> =>
     clock
       ? {
           STANDIN_NOW: clock,
+          ...(clockOnly ? { STANDIN_NOW_ONLY: clockOnly.join(',') } : {}),
           NODE_OPTIONS: `--import ${pathToFileURL(join(import.meta.dirname, 'stand-ins/clock.mjs')).href}`,
         }
       : {};
@@ -137,14 +166,18 @@ export async function startStack(name: string, options: StackOptions): Promise<S
       mirror(sha, message);
       return sha;
     },
-    run: (workflow, sha, extra = {}) =>
-      runWorkflow({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow) }),
+    run: (workflow, sha, extra = {}) => {
+      // Each run on a fresh runner: no state file left in the workspace by the last one (canary-promote's).
+      rmSync(join(repo.dir, '.deploy-kit'), { recursive: true, force: true });
+      return runWorkflow({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow) });
+    },
     runJob: (workflow, job, sha, extra = {}) =>
       runJob({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow), job }),
     deployments: (environment) =>
       gh.store.repo(REPOSITORY).deployments.filter((d) => d.environment === environment),
-    setClock: (iso) => {
+    setClock: (iso, only) => {
       clock = iso;
+      clockOnly = only;
     },
     tags: () =>
       tagsOnGitHub()

@@ -1,10 +1,11 @@
 // The stand-in hosting and tools: every call logged with its arguments, the site switched to the version
 // asked for, and anything the real tool would have been asked that the stand-in does not know refused.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nginxAvailable } from '../../helpers/nginx.js';
 import { type Fleet, startFleet } from './fleet.js';
 
 describe('the fleet of stand-ins', () => {
@@ -114,5 +115,148 @@ describe('the fleet of stand-ins', () => {
   it('puts the stand-ins first on PATH, ahead of any real tool', async () => {
     const found = (await run('bash', ['-c', 'command -v aws gcloud kubectl'])).stdout;
     for (const line of found.trim().split('\n')) expect(line).toMatch(/fleet-.*\/bin\//);
+  });
+});
+
+describe.skipIf(!nginxAvailable())('an ingress environment (ingress-nginx with a canary Ingress)', () => {
+  let fleet: Fleet;
+  let dir: string;
+  const kubectl = (...args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((done) => {
+      const child = spawn('kubectl', ['--namespace', 'app-production', ...args], {
+        env: { ...process.env, ...fleet.env(), KUBECONFIG: join(dir, 'kubeconfig') },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+      });
+      child.on('close', (status) => done({ status, stderr }));
+    });
+  /** Versions answering 40 requests through the site. */
+  const split = async () => {
+    const seen: Record<string, number> = {};
+    for (let i = 0; i < 40; i++) {
+      const version = await fleet.served('production');
+      seen[version] = (seen[version] ?? 0) + 1;
+    }
+    return seen;
+  };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleet-ingress-'));
+    writeFileSync(join(dir, 'kubeconfig'), 'apiVersion: v1\n');
+    fleet = await startFleet({
+      environments: ['production'],
+      ingress: ['production'],
+      targetsFile: join(dir, 'targets.json'),
+    });
+  });
+  afterAll(() => fleet.close());
+
+  it('sends the canary-weight share of the traffic to web-canary through a real nginx, and lists every app for Prometheus', async () => {
+    expect((await kubectl('set', 'image', 'deployment/web', 'web=ghcr.io/acme/web:v1')).status).toBe(0);
+    expect(
+      (
+        await kubectl(
+          'annotate',
+          'ingress',
+          'web-canary',
+          '--overwrite',
+          'nginx.ingress.kubernetes.io/canary-weight=5',
+        )
+      ).stderr,
+    ).toContain('web-canary has no pods');
+    expect((await kubectl('set', 'image', 'deployment/web-canary', 'web=ghcr.io/acme/web:v2')).status).toBe(
+      0,
+    );
+    expect(await split()).toEqual({ v1: 40 });
+    await kubectl(
+      'annotate',
+      'ingress',
+      'web-canary',
+      '--overwrite',
+      'nginx.ingress.kubernetes.io/canary-weight=50',
+    );
+    expect(await split()).toEqual({ v1: 20, v2: 20 });
+    await kubectl(
+      'annotate',
+      'ingress',
+      'web-canary',
+      '--overwrite',
+      'nginx.ingress.kubernetes.io/canary-weight=100',
+    );
+    expect(await split()).toEqual({ v2: 40 });
+    await kubectl(
+      'annotate',
+      'ingress',
+      'web-canary',
+      '--overwrite',
+      'nginx.ingress.kubernetes.io/canary-weight=0',
+    );
+    expect(await split()).toEqual({ v1: 40 });
+    expect(fleet.canaryWeights('production')).toEqual([50, 100, 0]);
+    const [{ targets }] = JSON.parse(readFileSync(join(dir, 'targets.json'), 'utf8')) as [
+      { targets: string[] },
+    ];
+    expect(targets).toHaveLength(2);
+    expect(targets.every((t) => /^127\.0\.0\.1:\d+$/.test(t))).toBe(true);
+  });
+});
+
+describe.skipIf(!nginxAvailable())('an edge environment (one machine: nginx in front of two slots)', () => {
+  let fleet: Fleet;
+  let dir: string;
+  const run = (tool: string, args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(tool, args, { cwd: dir, env: { ...process.env, ...fleet.env() } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+      });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+      });
+      child.on('close', (status) => done({ status, stdout, stderr }));
+    });
+  const pointAt = (slot: string) =>
+    writeFileSync(fleet.edge().config, `upstream app {\n    server ${slot};\n}\n`);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleet-edge-'));
+    fleet = await startFleet({ environments: ['production'], edge: 'production' });
+    writeFileSync(join(dir, 'deploy.sh'), fleet.script('deploy.sh'), { mode: 0o755 });
+  });
+  afterAll(() => fleet.close());
+
+  it('deploy.sh starts a version in a slot; sudo reloads nginx to the slot its file names; nothing else runs as root', async () => {
+    expect(await fleet.served('production')).toBe('HTTP 502');
+    expect((await run('./deploy.sh', ['baseline', 'v1'])).status).toBe(0);
+    expect((await run('./deploy.sh', ['canary', 'v2'])).status).toBe(0);
+    expect([fleet.slotVersion('baseline'), fleet.slotVersion('canary')]).toEqual(['v1', 'v2']);
+    expect(await fleet.served('production')).toBe('v1');
+    expect((await run('./deploy.sh', ['blue', 'v3'])).stderr).toContain('usage: deploy.sh baseline|canary');
+    expect((await run('./deploy.sh', ['canary', 'v3;rm'])).status).toBe(2);
+
+    pointAt(fleet.edge().canary);
+    expect(await fleet.served('production')).toBe('v1');
+    expect((await run('systemctl', ['reload', 'nginx'])).stderr).toContain('Interactive authentication');
+    expect((await run('sudo', ['nginx', '-t'])).status).toBe(0);
+    expect((await run('sudo', ['systemctl', 'reload', 'nginx'])).status).toBe(0);
+    // The reload is asynchronous: the master starts new workers, the old ones finish.
+    const until = Date.now() + 5000;
+    while ((await fleet.served('production')) !== 'v2' && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await fleet.served('production')).toBe('v2');
+
+    writeFileSync(fleet.edge().config, 'upstream app {\n    server;\n}\n');
+    expect((await run('sudo', ['nginx', '-t'])).status).not.toBe(0);
+    expect((await run('sudo', ['systemctl', 'restart', 'nginx'])).stderr).toContain('not allowed');
+    expect((await run('sudo', ['bash', '-c', 'id'])).status).toBe(1);
+    expect(fleet.calls('sudo').map((c) => [c.args.join(' '), c.code === 0])).toEqual([
+      ['nginx -t', true],
+      ['systemctl reload nginx', true],
+      ['nginx -t', false],
+      ['systemctl restart nginx', false],
+      ['bash -c id', false],
+    ]);
   });
 });

@@ -1,17 +1,21 @@
 // The stand-in for the stacks' hosting: each environment is a real HTTP site on loopback (a router in front
 // of the test app of the version it runs), and the stacks' command-line tools (aws, gcloud, vercel, npx,
-// ssh, rsync, supabase, kubectl; docker refuses) are small executables on PATH that send every call here.
+// ssh, rsync, supabase, kubectl, sudo, systemctl; docker refuses) are small executables on PATH that send
+// every call here, and so is a repository's own deploy script when the stack has it played (Fleet.script).
 // The fleet logs each call with its arguments and acts as the real service would have: start the requested
 // version of the app, switch the environment to it, report status, apply migrations, answer S3 lookups.
 // What each tool understands is listed in STAND_INS below (and in examples/README.md); any other call fails
 // loudly, so an example that asks the real tool for something new shows up in its test.
 
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createNginxRouter } from '../../../src/traffic/nginx.js';
 import { type Behaviour, startTestApp, type TestApp } from '../../fakes/test-app.js';
+import { type RunningNginx, startNginx } from '../../helpers/nginx.js';
 
 /** The tools put on PATH; each is `node standin.mjs <tool> "$@"`. */
 export const TOOLS = [
@@ -23,6 +27,8 @@ export const TOOLS = [
   'rsync',
   'supabase',
   'kubectl',
+  'sudo',
+  'systemctl',
   'docker',
 ] as const;
 
@@ -50,6 +56,22 @@ export interface FleetOptions {
   pages?: Record<string, string | Record<string, unknown>>;
   /** The Alembic head revision each version's image carries (default `0001`). */
   migrationHeads?: Record<string, string>;
+  /**
+   * Environments whose site is a real nginx in front of the stable app, as ingress-nginx with a canary
+   * Ingress: `kubectl annotate ingress web-canary nginx.ingress.kubernetes.io/canary-weight=N` sends N% of
+   * the requests to the app `deployment/web-canary` runs (the upstream file rewritten, nginx reloaded).
+   */
+  ingress?: string[];
+  /**
+   * The environment served by one machine of its own (a self-hosted runner's), as examples/workflows/canary.yml
+   * has it: its site is a real nginx in front of two slots, `baseline` and `canary`, each a loopback address
+   * serving the version deployed there. On that machine the repository's deploy script
+   * `deploy.sh <baseline|canary> <version>` (StackOptions.scripts) starts the version in the slot, and sudo
+   * allows `nginx -t` and `systemctl reload nginx` (as its sudoers would), which check and reload that nginx.
+   */
+  edge?: string;
+  /** A Prometheus file_sd file the fleet keeps listing every app it started (for metrics by version). */
+  targetsFile?: string;
 }
 
 export interface Fleet {
@@ -67,9 +89,27 @@ export interface Fleet {
   migrationHead(version: string, revision: string): void;
   /** Put an object in the stand-in S3. */
   putObject(bucket: string, key: string, body: string): void;
+  /** The canary weights an ingress environment was given, in order. */
+  canaryWeights(environment: string): number[];
+  /** The edge machine's nginx and slots (FleetOptions.edge), for the paths and addresses its workflow names. */
+  edge(): Edge;
+  /** The version a slot of the edge machine runs ('' when none). */
+  slotVersion(slot: 'baseline' | 'canary'): string;
+  /** The text of an executable that sends its calls to the fleet as `tool` (a repository's deploy script). */
+  script(tool: string): string;
   /** Environment for the runner: stand-in tools first on PATH, where they reach the fleet. */
   env(): Record<string, string>;
   close(): Promise<void>;
+}
+
+export interface Edge {
+  /** The upstream file nginx includes (the example's /etc/nginx/conf.d/app-upstream.conf). */
+  config: string;
+  /** nginx's pid file (the example's /run/nginx.pid). */
+  pidFile: string;
+  /** The slots' host:port (the example's 127.0.0.1:8081 and :8082). */
+  baseline: string;
+  canary: string;
 }
 
 interface Answer {
@@ -106,10 +146,15 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const calls: ToolCall[] = [];
   const ssmCommands = new Map<string, string>();
   const vercelDeployments = new Map<string, string>();
-  const sites = new Map<string, { url: string; server: Server }>();
+  const sites = new Map<string, { url: string; servers: Server[] }>();
   const versions = new Map<string, FleetVersion>(Object.entries(options.versions ?? {}));
   const served = new Map<string, number>();
   const heads = new Map<string, string>(Object.entries(options.migrationHeads ?? {}));
+  const ingresses = new Map<string, { nginx: RunningNginx; stable: string }>();
+  const canaries = new Map<string, string>();
+  const weights = new Map<string, number[]>();
+  const slots = new Map<'baseline' | 'canary', { address: string; version: string }>();
+  let edgeNginx: RunningNginx | undefined;
 
   async function appFor(version: string): Promise<TestApp> {
     let app = apps.get(version);
@@ -117,8 +162,40 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const { slowShare: _share, slowMs: _ms, ...behaviour } = versions.get(version) ?? {};
       app = await startTestApp({ pages: options.pages, ...behaviour, version });
       apps.set(version, app);
+      if (options.targetsFile) {
+        const targets = [...apps.values()].map((a) => new URL(a.url).host);
+        const temp = `${options.targetsFile}.tmp`;
+        writeFileSync(temp, JSON.stringify([{ targets }]));
+        renameSync(temp, options.targetsFile);
+      }
     }
     return app;
+  }
+
+  /** ingress-nginx applying the canary Ingress's weight: the upstream rewritten and nginx reloaded. */
+  async function setCanaryWeight(environment: string, weight: number): Promise<Answer> {
+    const ingress = ingresses.get(environment);
+    if (!ingress) return { code: 0, stdout: `ingress.networking.k8s.io/web-canary annotated\n` };
+    const canary = canaries.get(environment);
+    const app = canary === undefined ? undefined : apps.get(canary);
+    if (!app && weight > 0) return { code: 1, stderr: 'web-canary has no pods to send traffic to\n' };
+    const { nginx, stable } = ingress;
+    await createNginxRouter({
+      upstream: nginx.upstreamName,
+      baseline: stable,
+      canary: app ? new URL(app.url).host : stable,
+      configPath: nginx.upstreamFile,
+      nginxBinary: nginx.binary,
+      nginxArgs: nginx.nginxArgs,
+      pidFile: nginx.pidFile,
+    }).setWeight({
+      weight,
+      step: 0,
+      baselineVersion: live.get(environment) ?? '',
+      canaryVersion: canary ?? '',
+    });
+    weights.set(environment, [...(weights.get(environment) ?? []), weight]);
+    return { code: 0, stdout: `ingress.networking.k8s.io/web-canary annotated (canary-weight ${weight})\n` };
   }
 
   async function switchTo(environment: string, version: string): Promise<void> {
@@ -321,8 +398,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
   /**
    * kubectl --namespace app-<env>: `set image deployment/web web=<image>:<tag>` switches the environment's
-   * site to that tag; label, scale, annotate and `rollout status` answer as a healthy cluster would. The
-   * canary Deployment (web-canary) is accepted but not served: its traffic split is the canary tests' part.
+   * site to that tag, `set image deployment/web-canary …` starts the canary's app; `annotate ingress
+   * web-canary nginx.ingress.kubernetes.io/canary-weight=N` splits an ingress environment's traffic (see
+   * FleetOptions.ingress); label, scale, annotating deployment/web and `rollout status` answer as a healthy
+   * cluster would.
    */
   async function kubectl(call: Call): Promise<Answer> {
     if (!call.env.KUBECONFIG || !existsSync(call.env.KUBECONFIG)) {
@@ -340,7 +419,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const tag = image.slice(image.lastIndexOf(':') + 1);
       if (!TAG.test(tag)) return { code: 1, stderr: `error: invalid image ${image}\n` };
       if (deployment === 'deployment/web') await switchTo(environment, tag);
-      else if (deployment !== 'deployment/web-canary') {
+      else if (deployment === 'deployment/web-canary') {
+        await appFor(tag);
+        canaries.set(environment, tag);
+      } else {
         return { code: 1, stderr: `Error from server (NotFound): ${deployment} not found\n` };
       }
       return { code: 0, stdout: `${deployment} image updated\n` };
@@ -348,9 +430,48 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     if (verb === 'rollout' && rest[0] === 'status') {
       return { code: 0, stdout: `${rest[1]} successfully rolled out\n` };
     }
-    if (verb === 'label' || verb === 'scale' || verb === 'annotate')
+    const weight = /^nginx\.ingress\.kubernetes\.io\/canary-weight=(\d{1,3})$/.exec(rest.at(-1) ?? '')?.[1];
+    if (verb === 'annotate' && rest[0] === 'ingress' && rest[1] === 'web-canary' && weight !== undefined) {
+      return setCanaryWeight(environment, Number(weight));
+    }
+    if (verb === 'label' || verb === 'scale' || (verb === 'annotate' && rest[0] === 'deployment/web'))
       return { code: 0, stdout: `${rest.join(' ')}\n` };
     return unsupported(call);
+  }
+
+  /** The edge machine's deploy script: `deploy.sh <baseline|canary> <version>` starts the version in the slot. */
+  async function deployScript(call: Call): Promise<Answer> {
+    const [name = '', version = '', ...rest] = call.args;
+    const slot = slots.get(name as 'baseline' | 'canary');
+    if (!slot || rest.length > 0) return { code: 2, stderr: 'usage: deploy.sh baseline|canary <version>\n' };
+    if (!TAG.test(version)) return { code: 2, stderr: `deploy.sh: bad version '${version}'\n` };
+    await appFor(version);
+    slot.version = version;
+    return { code: 0, stdout: `${name} slot (${slot.address}) now runs ${version}\n` };
+  }
+
+  /** What the edge machine's sudoers lets the runner's user run as root, word for word. */
+  const SUDOERS = ['nginx -t', 'systemctl reload nginx'];
+
+  /** sudo: only the SUDOERS commands, run on the edge machine's nginx. */
+  async function sudo(call: Call): Promise<Answer> {
+    const line = call.args.join(' ');
+    if (!edgeNginx || !SUDOERS.includes(line))
+      return { code: 1, stderr: `Sorry, user runner is not allowed to execute '${line}' as root.\n` };
+    const nginx = edgeNginx;
+    const args = line === 'nginx -t' ? [...nginx.nginxArgs, '-t'] : [...nginx.nginxArgs, '-s', 'reload'];
+    return new Promise((done) => {
+      execFile(nginx.binary, args, { timeout: 30_000 }, (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** systemctl without sudo: a status answers, anything that changes a unit is refused as it would be. */
+  function systemctl(call: Call): Answer {
+    const [verb = '', unit = ''] = call.args;
+    if (verb === 'is-active' && unit) return { code: 0, stdout: 'active\n' };
+    return { code: 1, stderr: `Failed to ${verb} ${unit}.service: Interactive authentication required.\n` };
   }
 
   function supabase(call: Call): Answer {
@@ -378,6 +499,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     vercel,
     supabase,
     kubectl,
+    sudo,
+    systemctl,
+    'deploy.sh': deployScript,
   };
 
   const control = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -402,12 +526,16 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   await once(control, 'listening');
   const controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}`;
 
-  for (const environment of options.environments) {
+  /** A loopback server in front of the app of the version `versionOf` names (502 when none runs). */
+  async function proxyServer(
+    label: string,
+    versionOf: () => string,
+  ): Promise<{ server: Server; address: string }> {
     const server = createServer(async (req, res) => {
-      const version = live.get(environment) ?? '';
+      const version = versionOf();
       const app = apps.get(version);
       if (!app) {
-        res.writeHead(502).end(`${environment}: nothing deployed`);
+        res.writeHead(502).end(`${label}: nothing deployed`);
         return;
       }
       const { slowShare, slowMs = 0 } = versions.get(version) ?? {};
@@ -429,18 +557,35 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    sites.set(environment, {
-      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-      server,
-    });
+    return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
+  }
+
+  for (const environment of options.environments) {
+    if (environment === options.edge) {
+      const servers: Server[] = [];
+      for (const name of ['baseline', 'canary'] as const) {
+        const { server, address } = await proxyServer(`${name} slot`, () => slots.get(name)?.version ?? '');
+        slots.set(name, { address, version: '' });
+        servers.push(server);
+      }
+      // Before the first release nginx sends everything to the empty baseline slot.
+      edgeNginx = await startNginx({ servers: [slots.get('baseline')!.address] });
+      sites.set(environment, { url: edgeNginx.url, servers });
+      continue;
+    }
+    const { server, address: router } = await proxyServer(environment, () => live.get(environment) ?? '');
+    if (options.ingress?.includes(environment)) {
+      const nginx = await startNginx({ servers: [router] });
+      ingresses.set(environment, { nginx, stable: router });
+      sites.set(environment, { url: nginx.url, servers: [server] });
+    } else {
+      sites.set(environment, { url: `http://${router}`, servers: [server] });
+    }
   }
 
   const standin = join(import.meta.dirname, 'standin.mjs');
-  for (const tool of TOOLS) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\nexec "${process.execPath}" "${standin}" ${tool} "$@"\n`, {
-      mode: 0o755,
-    });
-  }
+  const script = (tool: string) => `#!/bin/sh\nexec "${process.execPath}" "${standin}" ${tool} "$@"\n`;
+  for (const tool of TOOLS) writeFileSync(join(bin, tool), script(tool), { mode: 0o755 });
 
   return {
     site: (environment) => {
@@ -461,19 +606,33 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       heads.set(version, revision);
     },
     databaseRevision: (environment) => revisions.get(environment) ?? '',
+    canaryWeights: (environment) => weights.get(environment) ?? [],
     putObject: (bucket, key, body) => {
       const path = join(state, 's3', bucket, key);
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(path, body);
     },
+    edge: () => {
+      if (!edgeNginx) throw new Error('no edge environment (FleetOptions.edge)');
+      return {
+        config: edgeNginx.upstreamFile,
+        pidFile: edgeNginx.pidFile,
+        baseline: slots.get('baseline')!.address,
+        canary: slots.get('canary')!.address,
+      };
+    },
+    slotVersion: (slot) => slots.get(slot)?.version ?? '',
+    script,
     env: () => ({ PATH: `${bin}:${process.env.PATH}`, STANDIN_FLEET_URL: controlUrl }),
     close: async () => {
-      for (const { server } of sites.values()) {
+      for (const server of [...sites.values()].flatMap((site) => site.servers)) {
         server.closeAllConnections();
         server.close();
       }
       control.closeAllConnections();
       control.close();
+      await Promise.all([...ingresses.values()].map(({ nginx }) => nginx.close()));
+      await edgeNginx?.close();
       await Promise.all([...apps.values()].map((app) => app.close()));
     },
   };

@@ -1,4 +1,5 @@
-// The client half of every stand-in tool (aws, gcloud, vercel, npx, ssh, rsync, kubectl, docker, supabase):
+// The client half of every stand-in tool (aws, gcloud, vercel, npx, ssh, rsync, kubectl, sudo, systemctl,
+// docker, supabase, and a repository's deploy script the fleet plays):
 // sends the call (tool, arguments, working directory, environment) to the fleet on loopback, which logs it
 // and acts on the local services, then prints what the fleet answered and exits with its code.
 // Plain JavaScript so a call costs one node start-up and no TypeScript compile.
