@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ErrorRateEProcess, LatencyEProcess, MixtureEProcess } from '../../bench/anytime-valid.js';
 import { Random } from '../../bench/random.js';
-import { ErrorRateEProcess, LatencyEProcess, MixtureEProcess } from '../../src/analysis/anytime-valid.js';
 import { normalQuantile } from '../../src/analysis/normal.js';
 
 /** The share of runs whose e-value reached 1/alpha at any of their looks (optional stopping at the first). */

@@ -23,9 +23,13 @@
 //        about the labels); Prometheus buckets are ties and share a midrank, which is Lindon et al.'s
 //        binned test of stochastic order in rank form. The e-value mixes β over a grid.
 // The share π is the window's observed canary share, the allocation Lindon et al. take as known; with
-// counts fixed per window that is an approximation, measured (__tests__/analysis/anytime-valid.test.ts,
+// counts fixed per window that is an approximation, measured (__tests__/bench/anytime-valid.test.ts,
 // bench/canary-analysis.bench.ts) to keep the false-abort rate under α.
-import { normalQuantile } from './normal.js';
+//
+// Measured beside ours (the spending functions of src/analysis/sequential.ts) by the canary bench and not
+// shipped: at the same α they catch less by max-samples, and ours, which spends on the information actually
+// reached, needs no plan of looks either, only a max-samples near what a hold brings (docs/BENCHMARKS.md).
+import { normalQuantile } from '../src/analysis/normal.js';
 
 /** A mixture of test martingales: ln of each component's likelihood ratio, and fixed prior weights. */
 export class MixtureEProcess {
