@@ -73,12 +73,12 @@ export class MixtureEProcess {
 }
 
 /** Rate ratios over ρ₀ the error test mixes over (uniform weights): from a 50% rise to 64 times. */
-export const DEFAULT_RATE_GRID: readonly number[] = [1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
+const DEFAULT_RATE_GRID: readonly number[] = [1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
 
 /** Shifts in normal scores the latency test mixes over (uniform weights). */
-export const DEFAULT_SHIFT_GRID: readonly number[] = [0.15, 0.25, 0.35, 0.5, 0.7, 1, 1.4];
+const DEFAULT_SHIFT_GRID: readonly number[] = [0.15, 0.25, 0.35, 0.5, 0.7, 1, 1.4];
 
-export interface CountsWindow {
+interface CountsWindow {
   baseline: { requests: number; errors: number };
   canary: { requests: number; errors: number };
 }
