@@ -19,6 +19,7 @@ import type { AnalysisSettings, Judgment, StepAnalysis } from '../src/analysis/t
 import { runRollout } from '../src/canary/rollout.js';
 import type { RolloutState } from '../src/canary/state.js';
 import type { Observation } from '../src/metrics/types.js';
+import { ErrorRateEProcess, LatencyEProcess } from './anytime-valid.js';
 import { type BenchResult, fixed, median, nowMs, percentile, progress, table } from './lib.js';
 import { Random } from './random.js';
 import { createFixedThresholdJudge, createKayentaJudge } from './reference-judges.js';
@@ -130,6 +131,9 @@ export interface PeerLook {
   fixedErrors: number;
   kayentaLatency: number;
   kayentaErrors: number;
+  /** ln of the anytime-valid e-values (src/analysis/anytime-valid.ts): at α they abort above ln(1/α). */
+  anytimeLatency: number;
+  anytimeErrors: number;
 }
 
 /** Where peers stop looking: latency at our max-samples, errors at our max-requests, as ours does. */
@@ -456,6 +460,10 @@ function simulate(
   const logSums = { baseline: 0, canary: 0 };
   let errors = { baseline: 0, canary: 0 };
   let oursDone = false;
+  const anytime = {
+    latency: new LatencyEProcess({ allowedIncrease: settings.allowedIncrease.latency }),
+    errors: new ErrorRateEProcess({ allowedIncrease: settings.allowedIncrease.errorRate }),
+  };
   const last = Math.max(scenario.horizon, scenario.budget, peers ? PEER_HORIZON.errors : 0);
   for (let n = LOOK_EVERY; n <= last; n += LOOK_EVERY) {
     const observation = window(random, scenario);
@@ -473,12 +481,16 @@ function simulate(
       }
       const p95 = (values: number[]) => quantileSorted(Float64Array.from(values).sort(), 0.95);
       const latencyOpen = n <= PEER_HORIZON.latency;
+      if (latencyOpen) anytime.latency.add(observation.baseline.latencyMs, observation.canary.latencyMs);
+      anytime.errors.add(observation);
       run.peers.push({
         n,
         fixedLatency: latencyOpen ? p95(all.canary) / p95(all.baseline) : Number.NEGATIVE_INFINITY,
         fixedErrors: (errors.canary - errors.baseline) / n,
         kayentaLatency: latencyOpen ? kayentaZ(all.baseline, all.canary) : Number.NEGATIVE_INFINITY,
         kayentaErrors: kayentaZ(windowRates.baseline, windowRates.canary),
+        anytimeLatency: latencyOpen ? Math.log(anytime.latency.eValue) : Number.NEGATIVE_INFINITY,
+        anytimeErrors: Math.log(anytime.errors.eValue),
       });
     }
     if (n <= scenario.budget) for (const judge of references) judge.add(observation);
@@ -536,6 +548,139 @@ function share(count: number, total: number): string {
 /** The best a fixed-size one-sided test at level α can do on n log-normal samples per side (known σ). */
 function bestFixedPower(ratio: number, n: number, alpha: number): number {
   return normalSurvival(normalQuantile(1 - alpha) - Math.log(ratio) / (SIGMA * Math.sqrt(2 / n)));
+}
+
+/**
+ * Looks at any moment, as a metrics provider answers: each look brings what was served since the last one.
+ * `size` draws a look's requests per side; the canary's slowdown and error rate may change after `onset`
+ * canary requests (a regression that appears late in the hold).
+ */
+interface MomentScenario {
+  key: string;
+  size: (random: Random) => { baseline: number; canary: number };
+  /** Looks go on until both sides have this many requests. */
+  until: number;
+  slowdown: number;
+  errorRate: number;
+  /** From this many canary requests on, the canary is 2× slower with 10% errors. */
+  onset?: number;
+}
+
+type MomentJudge = 'spending' | 'replanned' | 'anytime';
+
+interface MomentRun {
+  /** Requests per side (the smaller side) at the abort. */
+  failedAt?: number;
+  /** Canary requests served from the onset of a late regression to the abort; undefined if none. */
+  afterOnset?: number;
+  judgeMs: number[];
+}
+
+function momentRun(scenario: MomentScenario, seed: number, judge: MomentJudge): MomentRun {
+  const random = new Random(seed);
+  const settings =
+    judge === 'replanned'
+      ? { ...SETTINGS, maxSamples: scenario.until, maxRequests: scenario.until }
+      : SETTINGS;
+  const ours = createStepAnalysis(settings);
+  const alpha = resolveSettings(SETTINGS).alpha;
+  const latency = new LatencyEProcess();
+  const errors = new ErrorRateEProcess();
+  const seen = { baseline: 0, canary: 0 };
+  const run: MomentRun = { judgeMs: [] };
+  let onsetAt: number | undefined;
+  while (Math.min(seen.baseline, seen.canary) < scenario.until) {
+    const size = scenario.size(random);
+    const bad = scenario.onset !== undefined && seen.canary >= scenario.onset;
+    if (bad) onsetAt ??= seen.canary;
+    const side = (count: number, slowdown: number, rate: number) => ({
+      latencyMs: Array.from({ length: count }, () => random.lognormal(MEDIAN_MS * slowdown, SIGMA)),
+      requests: count,
+      errors: random.binomial(count, rate),
+    });
+    const observation: Observation = {
+      baseline: side(size.baseline, 1, 0.001),
+      canary: side(size.canary, bad ? 2 : scenario.slowdown, bad ? 0.1 : scenario.errorRate),
+      notes: [],
+    };
+    seen.baseline += size.baseline;
+    seen.canary += size.canary;
+    const started = nowMs();
+    let failed: boolean;
+    if (judge === 'anytime') {
+      latency.add(observation.baseline.latencyMs, observation.canary.latencyMs);
+      errors.add(observation);
+      failed = latency.eValue >= 1 / alpha.latency || errors.eValue >= 1 / alpha.errorRate;
+    } else {
+      ours.add(observation);
+      failed = ours.judge().verdict === 'fail';
+    }
+    run.judgeMs.push(nowMs() - started);
+    if (failed) {
+      run.failedAt = Math.min(seen.baseline, seen.canary);
+      if (onsetAt !== undefined) run.afterOnset = seen.canary - onsetAt;
+      break;
+    }
+  }
+  return run;
+}
+
+/** The looks-at-any-moment table: ours as planned, ours re-planned to the hold, and the e-processes. */
+interface MomentFigures {
+  identical: number;
+  slow30: number;
+  /** Caught after the onset of the late regression. */
+  late: number;
+}
+
+function anyMomentRows(runs: number): { rows: string[][]; figures: Record<MomentJudge, MomentFigures> } {
+  const irregular = (random: Random) => ({
+    baseline: 1 + Math.floor(random.next() * 40),
+    canary: 1 + Math.floor(random.next() * 40),
+  });
+  const every5 = () => ({ baseline: 5, canary: 5 });
+  const scenarios = {
+    identical: { key: 'identical', size: irregular, until: 1000, slowdown: 1, errorRate: 0.001 },
+    slow30: { key: 'slow30', size: irregular, until: 100, slowdown: 1.3, errorRate: 0.001 },
+    late: { key: 'late', size: irregular, until: 1000, slowdown: 1, errorRate: 0.001, onset: 400 },
+    identical5: { key: 'identical5', size: every5, until: 300, slowdown: 1, errorRate: 0.001 },
+    slow30by5: { key: 'slow30by5', size: every5, until: 100, slowdown: 1.3, errorRate: 0.001 },
+  } satisfies Record<string, MomentScenario>;
+  const judges: [MomentJudge, string][] = [
+    ['spending', 'ours: spending, as planned (max-samples 300, max-requests 500)'],
+    ['replanned', 'ours: spending re-planned to the hold (max-samples and max-requests 1000)'],
+    ['anytime', 'anytime-valid e-processes at α (no plan)'],
+  ];
+  const figures = {} as Record<MomentJudge, MomentFigures>;
+  const rows = judges.map(([judge, label]) => {
+    const all = (scenario: MomentScenario) =>
+      Array.from({ length: runs }, (_, i) =>
+        momentRun(scenario, 11_000_003 * (i + 1) + scenario.key.length, judge),
+      );
+    const caught = (list: MomentRun[], within = Number.POSITIVE_INFINITY) =>
+      list.filter((r) => r.failedAt !== undefined && r.failedAt <= within).length;
+    const identical = all(scenarios.identical);
+    const late = all(scenarios.late);
+    const after = late.map((r) => r.afterOnset ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+    const q = (p: number) => {
+      const value = after[Math.min(after.length - 1, Math.ceil(p * after.length) - 1)]!;
+      return Number.isFinite(value) ? String(value) : 'not caught';
+    };
+    const times = [...identical, ...late].flatMap((r) => r.judgeMs);
+    const lateCaught = late.filter((r) => r.afterOnset !== undefined).length;
+    const slow30 = caught(all(scenarios.slow30), 100);
+    figures[judge] = { identical: caught(identical), slow30, late: lateCaught };
+    return [
+      label,
+      share(caught(identical), runs),
+      share(slow30, runs),
+      `${share(lateCaught, runs)} (${share(late.filter((r) => r.failedAt !== undefined && r.afterOnset === undefined).length, runs)} before it); ${q(0.5)} / ${q(0.95)}`,
+      share(caught(all(scenarios.identical5)), runs),
+      share(caught(all(scenarios.slow30by5), 100), runs),
+      `${fixed(median(times), 2)} / ${fixed(Math.max(...times), 1)}`,
+    ];
+  });
+  return { rows, figures };
 }
 
 export async function run(): Promise<BenchResult> {
@@ -685,13 +830,49 @@ export async function run(): Promise<BenchResult> {
     },
   ].map((rule) => ({
     ...rule,
+    tuned: true,
     tolerances: [
       tune(get('identical'), rule.keys[0]!, latencyTarget),
       tune(get('identical'), rule.keys[1]!, errorTarget),
     ],
   }));
+  // The anytime-valid e-processes on the same looks: at their own α (the guarantee, whatever the looks), and
+  // with their thresholds tuned like the peers' to ours' whole-run false-abort rate (power at equal realised
+  // false aborts, which gives the guarantee up).
+  const oursAlpha = resolveSettings(SETTINGS).alpha;
+  const anytimeKeys = ['anytimeLatency', 'anytimeErrors'] as PeerKey[];
+  const anytimeDescribe = (t: number[]) =>
+    `e ≥ ${fixed(Math.exp(t[0]!), 0)} (latency), ≥ ${fixed(Math.exp(t[1]!), 0)} (errors)`;
+  const anytimeRules = [
+    {
+      name: 'anytime-valid at α',
+      keys: anytimeKeys,
+      describe: anytimeDescribe,
+      tuned: false,
+      tolerances: [Math.log(1 / oursAlpha.latency), Math.log(1 / oursAlpha.errorRate)],
+    },
+    {
+      name: 'anytime-valid, tuned',
+      keys: anytimeKeys,
+      describe: anytimeDescribe,
+      tuned: true,
+      tolerances: [
+        tune(get('identical'), anytimeKeys[0]!, latencyTarget),
+        tune(get('identical'), anytimeKeys[1]!, errorTarget),
+      ],
+    },
+  ];
+  const limits = {
+    slow30: bestFixedPower(1.3, 100, 0.01),
+    slow10: bestFixedPower(1.1, 300, 0.01),
+    errors: errorLimit.power,
+  };
+  const ofLimit = (caught: number, limit: number) =>
+    `${share(caught, n)} (${fixed(caught / n / limit, 2)} of the limit)`;
+  const allRules = [...peerRules, ...anytimeRules];
+  const [anytimeAtAlpha, anytimeTuned] = anytimeRules as [(typeof anytimeRules)[0], (typeof anytimeRules)[0]];
   const peerCaught = (
-    rule: (typeof peerRules)[number],
+    rule: (typeof allRules)[number],
     key: string,
     within: number,
     metric: 0 | 1 | 'either',
@@ -708,6 +889,21 @@ export async function run(): Promise<BenchResult> {
     share(peerCaught(rule, 'slow10', 300, 0), n),
     share(peerCaught(rule, 'errors', 500, 1), n),
   ]);
+  const anytimeRows = anytimeRules.map((rule) => [
+    `${rule.name === 'anytime-valid at α' ? `anytime-valid e-processes (Lindon et al. 2022; bench/anytime-valid.ts), every 20 per side, at α ${fixed(100 * oursAlpha.latency, 2)}% / ${fixed(100 * oursAlpha.errorRate, 2)}%, valid at any looks` : 'anytime-valid, every 20 per side, thresholds tuned like the peers'}: ${rule.describe(rule.tolerances)}`,
+    `${share(peerCaught(rule, 'identical', PEER_HORIZON.errors, 'either'), n)} (either metric, all looks to 500)`,
+    ofLimit(peerCaught(rule, 'slow30', 100, 0), limits.slow30),
+    ofLimit(peerCaught(rule, 'slow10', 300, 0), limits.slow10),
+    ofLimit(peerCaught(rule, 'errors', 500, 1), limits.errors),
+  ]);
+  const anytimeFalse = peerCaught(anytimeAtAlpha, 'identical', PEER_HORIZON.errors, 'either');
+  const powerCells = (rule: (typeof allRules)[number]) => [
+    share(peerCaught(rule, 'slow30', 100, 0), n),
+    share(peerCaught(rule, 'slow10', 300, 0), n),
+    share(peerCaught(rule, 'errors', 500, 1), n),
+  ];
+  const anytimeCells = powerCells(anytimeAtAlpha);
+  const anytimeTunedCells = powerCells(anytimeTuned);
   progress(`peers tuned: ${fixed((nowMs() - started) / 1000)} s so far`);
 
   // The error tolerances were tuned at a 0.1% common rate: what each judge's error test does at others.
@@ -729,7 +925,7 @@ export async function run(): Promise<BenchResult> {
     return [
       `${rate * 100}%`,
       falseShare((r) => r.failedMetric === 'error-rate'),
-      ...peerRules.map((rule) =>
+      ...allRules.map((rule) =>
         falseShare((r) => peerAbortAt(r, [rule.keys[1]!], [rule.tolerances[1]!], 500) !== undefined),
       ),
     ];
@@ -790,19 +986,30 @@ export async function run(): Promise<BenchResult> {
   };
   const grossRows = [
     ['ours', ...grossCells(grossOurs.latency, grossOurs.errors)],
-    ...peerRules.map((rule) => [
-      `${rule.name}, tuned as above`,
+    ...allRules.map((rule) => [
+      `${rule.name}${rule.name.startsWith('anytime') ? '' : ', tuned'} as above`,
       ...grossCells(
         abortSamples('slow2x', (r) => peerAbortAt(r, [rule.keys[0]!], [rule.tolerances[0]!], 300)),
         abortSamples('errors10', (r) => peerAbortAt(r, [rule.keys[1]!], [rule.tolerances[1]!], 500)),
       ),
     ]),
   ];
+  const anytimeFirstLook = share(
+    abortSamples('slow2x', (r) =>
+      peerAbortAt(r, [anytimeAtAlpha.keys[0]!], [anytimeAtAlpha.tolerances[0]!], 300),
+    ).filter((v) => v <= LOOK_EVERY).length,
+    n,
+  );
   const grossGoals = {
     firstLook: grossOurs.latency.filter((v) => v <= LOOK_EVERY).length / n >= 0.5,
     by40: grossOurs.latency.filter((v) => v <= 40).length / n >= 0.95,
     errors250: grossOurs.errors.filter((v) => v <= 250).length / n >= 0.95,
   };
+
+  // Looks at any moment: irregular look sizes, looks every 5 per side, and a regression after max-samples.
+  const momentRuns = Math.max(100, Math.round(ANALYSES / 5));
+  const { rows: momentRows, figures: moment } = anyMomentRows(momentRuns);
+  progress(`looks at any moment: ${momentRuns} runs per cell, ${fixed((nowMs() - started) / 1000)} s so far`);
 
   // Time to promote a healthy canary, through the rollout engine.
   const promoteRuns = Math.max(100, Math.round(ANALYSES / 5));
@@ -941,7 +1148,7 @@ export async function run(): Promise<BenchResult> {
   const mark = (ok: boolean) => (ok ? 'met' : 'not met');
   return {
     title: 'Canary analysis: false aborts and power',
-    table: `${table(header, [rows[0]!, ...peerRows, ...rows.slice(1)])}\n\n${table(
+    table: `${table(header, [rows[0]!, ...peerRows, ...anytimeRows, ...rows.slice(1)])}\n\n${table(
       [
         'Gross regressions (same tuned peers)',
         '2× slower: aborted at the first look (20/side)',
@@ -953,9 +1160,22 @@ export async function run(): Promise<BenchResult> {
       grossRows,
     )}\n\n${table(
       [
+        `Looks at any moment (${momentRuns} runs per cell, α as ours)`,
+        'identical, irregular looks (1–40 requests per side each) to 1000/side: false aborts',
+        '30% slower, irregular looks: caught ≤ 100/side',
+        'fine for 400 canary requests, then 2× slower and 10% errors (irregular, to 1000/side): caught after the onset (aborted before it); canary requests from the onset to the abort, median / p95',
+        'identical, a look every 5/side to 300: false aborts',
+        '30% slower, a look every 5/side: caught ≤ 100/side',
+        'judgment ms at irregular looks, median / max',
+      ],
+      momentRows,
+    )}\n\n${table(
+      [
         'Both versions fail at this common rate: error-test false aborts over the whole run (tuned at 0.1%)',
         `ours (share ${fixed(100 * resolveSettings(SETTINGS).alpha.errorRate, 2)}%)`,
-        ...peerRules.map((rule) => `${rule.name}, tuned`),
+        ...allRules.map((rule) =>
+          rule.tuned ? `${rule.name}${rule.name.startsWith('anytime') ? '' : ', tuned'}` : rule.name,
+        ),
       ],
       validityRows,
     )}\n\n${table(
@@ -1001,6 +1221,7 @@ export async function run(): Promise<BenchResult> {
     notes: [
       `Gross regressions: 2× slower aborted at the first look ${mark(grossGoals.firstLook)} (goal ≥ 50%), by 40 per side ${mark(grossGoals.by40)} (≥ 95%); errors 0.1% → 10% within 250 requests ${mark(grossGoals.errors250)} (≥ 95%). The peers are judged at our looks (every 20 per side, as Spinnaker judges every interval) and their tolerances are tuned on the identical runs to our whole-run false-abort rate (${share(identicalFalse, n)}, split ${fixed(100 * (1 - DEFAULT_ERROR_RATE_SHARE), 0)}/${fixed(100 * DEFAULT_ERROR_RATE_SHARE, 0)} between latency and errors as ours is), so each cell compares like with like: the same data, the same looks, the same false aborts.`,
       "Where a peer wins a cell, why: Kayenta's rule tests at one flat level every look (Pocock-like), so it spends more of its false aborts early than ours (α·t^1.5 with a linear start) and stops a 2× regression at the first look more often, and pays for it at 10% slower, where ours keeps the late looks' power. Its error test wins the 0.1% → 2% cell because its tolerance holds only at the common rate it was tuned on (0.1%): the table of other common rates shows its false aborts there, while ours keeps its share at every rate; the limit row (computed for a test valid at every common rate) is below the peer's figure, which a valid test cannot exceed.",
+      `Anytime-valid e-processes (bench/anytime-valid.ts, after Lindon, Sanden & Shirikian, KDD 2022, and Lindon & Malek, NeurIPS 2022: where each error lands given that one happened, mixed over rate ratios; normal scores of pooled ranks, which take Prometheus buckets as ties, mixed over shifts; false aborts ≤ α at any looks by Ville's inequality), measured to decide whether to offer them: at ours' α they falsely abort ${share(anytimeFalse, n)} and catch ${anytimeCells.join(' / ')} of 30% slower ≤ 100 / 10% slower ≤ 300 / errors 0.1% → 2% ≤ 500, against ours' ${share(slow30Within, n)} / ${share(slow10Within, n)} / ${share(errorsWithin, n)}: a guarantee at every look up to any horizon costs power by max-samples (sequential.ts's header), and their 2× latency abort at the first look falls to ${anytimeFirstLook}. With thresholds tuned like the peers' to ours' realised false aborts they catch ${anytimeTunedCells.join(' / ')}: most of the loss at 30% slower is the price of Ville's bound, which they keep whatever the looks; at 10% slower the mixture also has too little weight on small shifts, and their error figure holds only at the common rate it was tuned on, like Kayenta's (the table of common rates). The looks-at-any-moment table shows ours needs no re-planning for irregular or frequent looks (Lan-DeMets spends on the information actually reached; irregular looks: ${share(moment.spending.identical, momentRuns)} false aborts, 30% slower ${share(moment.spending.slow30, momentRuns)} against the e-processes' ${share(moment.anytime.slow30, momentRuns)}). What it needs is a max-samples near what a hold brings: as planned (300/500) it catches a regression that starts after 400 per side in ${share(moment.spending.late, momentRuns)} (only the error test is still open), re-planned to the hold (1000) in ${share(moment.replanned.late, momentRuns)}, about as many as the e-processes (${share(moment.anytime.late, momentRuns)}), keeping 30% slower at ${share(moment.replanned.slow30, momentRuns)}. So ours stays; the e-processes stay a measured row (bench/, not src/), and README says to set max-samples to about a hold's traffic.`,
       `Goals: false aborts ${mark(goals.falseAborts)} (${share(identicalFalse, n)}), 30% slower ${mark(goals.slow30)} (${share(slow30Within, n)}), 10% slower ${mark(goals.slow10)} (${share(slow10Within, n)}; ${share(slow10BeforePass, n)} before any pass), errors ${mark(goals.errors)} (${share(errorsWithin, n)}), time ${mark(goals.time)} (max ${fixed(worstMax, 1)} ms of CPU, ${fixed(worstWall, 1)} ms wall, for a judgment with up to 1000 samples per side).`,
       `The best-test row measures, on the same data, the two most powerful one-look 1% tests: for latency the z of the mean log latency with σ known (possible only because the simulation knows σ), for errors the pooled two-proportion z (computed exactly: power ${fixed(100 * zExact.power, 1)}%, its false-abort rate ${fixed(100 * zExact.worstSize, 2)}% at the worst common error rate, ${fixed(100 * zExact.worstRate, 1)}%), with Fisher's exact test beside it, which conditions on the total number of errors and so spends far less than 1% on counts this small.`,
       `The limit row is computed, not simulated. Latency: the Neyman-Pearson test of a known shift with σ known, the most powerful test there is; with σ unknown, with Mann-Whitney's efficiency (0.955 of it on normal data) and with looks every 20 samples a judge can only do worse. Errors: for every common rate from 0.02% to 6% both versions might share, the Neyman-Pearson test against 0.1% and 2%, at 1% false aborts at that rate; a judge whose false-abort rate is at most 1% whatever the common rate can catch no more than the least of them, ${fixed(100 * errorLimit.power, 1)}% (at ${fixed(100 * errorLimit.rate, 2)}%). With 0.5 expected baseline errors and 10 canary ones there is not more to be had.`,
