@@ -5,12 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/repo.js';
 
-/**
- * Folders the document already describes that branches of the same round add (#19 insights, #21 watch).
- * Each may be absent until its branch is merged; once all are merged this list is empty.
- */
-const ARRIVING = ['src/insights/', 'src/watch/', 'src/actions/watch/'];
-
 const doc = readFileSync(join(repoRoot, 'docs/ARCHITECTURE.md'), 'utf8');
 
 /** The folders named in the first cell of a table row: `| \`src/probe/\` | ... |`. */
@@ -22,8 +16,7 @@ function folders(under: string): string[] {
     .map((entry) => `${under}/${entry.name}/`);
 }
 
-const present = (list: string[]) =>
-  list.filter((folder) => !ARRIVING.includes(folder) || existsSync(join(repoRoot, folder)));
+const present = (list: string[]) => list.filter((folder) => existsSync(join(repoRoot, folder)));
 
 describe('docs/ARCHITECTURE.md', () => {
   it('names every folder of src/ once, and only folders that exist', () => {
