@@ -271,6 +271,9 @@ describe('the root action on a file ledger', () => {
     expect(stopped.outputs['deployment-id']).toBeUndefined();
     expect(stopped.summary).toContain('⛔ stopped by the gates');
     expect(stopped.summary).toMatch(/\| env \| ❌ fail \|/);
+    // One log group per gate, as preflight-gates has it: none around them (GitHub does not nest groups).
+    expect(stopped.main.stdout).toContain('::group::env gate');
+    expect(stopped.main.stdout).not.toContain('::group::gates');
     expect(existsSync(ledgerPath)).toBe(false);
     const passed = await release(
       'v1',
