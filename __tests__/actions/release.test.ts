@@ -271,6 +271,9 @@ describe('the root action on a file ledger', () => {
     expect(stopped.outputs['deployment-id']).toBeUndefined();
     expect(stopped.summary).toContain('⛔ stopped by the gates');
     expect(stopped.summary).toMatch(/\| env \| ❌ fail \|/);
+    // One log group per gate, as preflight-gates has it: none around them (GitHub does not nest groups).
+    expect(stopped.main.stdout).toMatch(/^▸ env gate$/m);
+    expect(stopped.main.stdout).not.toMatch(/^▸ gates$/m);
     expect(existsSync(ledgerPath)).toBe(false);
     const passed = await release(
       'v1',

@@ -1,5 +1,5 @@
-// The root action's stages beside its main: each runs one engine and sets its outputs and its row of the
-// steps table; main.ts decides which run, in order.
+// The root action's stages beside its main: each runs a stage shared with the other actions (kit/stages,
+// kit/rollback) and sets its outputs and its row of the steps table; main.ts decides which run, in order.
 import type { GatesReport } from '../../gates/types.js';
 import { versionOf } from '../../ledger/types.js';
 import type { SmokeReport } from '../../probe/types.js';

@@ -3,7 +3,7 @@
 import * as core from '../kit/core.js';
 import { githubClient } from '../kit/github.js';
 import { readSettings, type TagReleaseSettings } from './inputs.js';
-import { noReleaseSummary, releaseSummary } from './summary.js';
+import { noTagSummary, tagSummary } from './summary.js';
 
 export async function main(): Promise<void> {
   const settings = await readSettings();
@@ -41,7 +41,7 @@ export async function main(): Promise<void> {
   if (analysis.conflict) throw new Error(analysis.reason);
   if (!analysis.nextVersion || !analysis.nextTag) {
     for (const name of ['version', 'tag', 'bump', 'release-url', 'notes']) core.setOutput(name, '');
-    return noReleaseSummary(analysis.reason, read);
+    return noTagSummary(analysis.reason, read);
   }
 
   const version = analysis.nextVersion;
@@ -73,7 +73,7 @@ export async function main(): Promise<void> {
   };
   const done = settings.dryRun ? await plan(settings, release) : await publish(settings, release);
   core.setOutput('release-url', done.releaseUrl);
-  await releaseSummary({
+  await tagSummary({
     tag,
     dryRun: settings.dryRun,
     rows: [...rows, ...done.rows],

@@ -4,13 +4,13 @@ import * as core from '../kit/core.js';
 import { footer, table } from '../kit/markdown.js';
 
 /** Nothing to release: why, and what was read. */
-export async function noReleaseSummary(reason: string, read: string): Promise<void> {
+export async function noTagSummary(reason: string, read: string): Promise<void> {
   await core.summary
     .addRaw([`### ⏸️ No release: ${reason}`, '', footer('tag-release', [read, 'no API calls']), ''].join('\n'))
     .write();
 }
 
-export interface ReleaseDone {
+interface ReleaseDone {
   tag: string;
   dryRun: boolean;
   /** The summary's table: version, tag, why, and what was published or would move. */
@@ -20,7 +20,7 @@ export interface ReleaseDone {
   facts: string[];
 }
 
-export async function releaseSummary(done: ReleaseDone): Promise<void> {
+export async function tagSummary(done: ReleaseDone): Promise<void> {
   for (const warning of done.warnings) core.warning(`tag-release: ${warning}`);
   await core.summary
     .addRaw(
