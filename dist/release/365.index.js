@@ -1,2 +1,2 @@
 // deploy-kit: shared chunk
-export * from '../chunks/d870746248c09e1846c5.js';
+export * from '../chunks/6dc9ef96d5bda6e9562a.js';

@@ -1,2 +1,2 @@
 // deploy-kit: shared chunk
-export * from '../chunks/ea6965812b4a586fdd1d.js';
+export * from '../chunks/744439c218ddf28b0b10.js';

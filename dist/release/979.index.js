@@ -20,7 +20,7 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8815);
-/* harmony import */ var _units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8570);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5598);
 /* harmony import */ var _workspace_path_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7682);
 // A YAML (or JSON) document given inline or as a file, validated against a JSON Schema with ajv, and its
 // problems turned into messages that name each key path as the user wrote it and its line and column.
@@ -56,7 +56,7 @@ async function readYamlConfig(text, opts) {
         const location = config.at(syntaxError.pos[0]);
         const line = source.text.split(/\r?\n/)[location.line - 1] ?? '';
         const hint = wording.syntaxHint?.(syntaxError.code, line) ?? '';
-        throw new _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(wording.input, wording.notYaml(`${syntaxError.message}${hint} (${formatLocation(location)})`), location);
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(wording.input, wording.notYaml(`${syntaxError.message}${hint} (${formatLocation(location)})`), location);
     }
     return config;
 }
@@ -108,7 +108,7 @@ class YamlConfig {
         const message = problems.length === 1
             ? this.wording.one(lines[0])
             : `${this.wording.many(problems.length)}\n  ${lines.join('\n  ')}`;
-        throw new _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(this.wording.input, message, problems[0]?.location);
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(this.wording.input, message, problems[0]?.location);
     }
 }
 // ---------------------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ async function readSource(text, opts) {
     catch (error) {
         const code = error.code;
         const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${error.message})`;
-        throw new _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(opts.wording.input, opts.wording.whole(`names the file ${(0,_units_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(named)} (${absolute}), ${why}`));
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(opts.wording.input, opts.wording.whole(`names the file ${(0,_input_error_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(named)} (${absolute}), ${why}`));
     }
 }
 function formatLocation(location) {
@@ -222,7 +222,7 @@ function schemaProblems(errors, document, vocabulary, wording) {
                 semantic.parse(label, String(value));
             }
             catch (error) {
-                if (!(error instanceof _units_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz))
+                if (!(error instanceof _input_error_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz))
                     throw error;
                 problems.push({ path: segments, message: error.message });
                 continue;
@@ -310,7 +310,7 @@ function render(value) {
     if (value === null || value === undefined)
         return 'an empty value';
     if (typeof value === 'string')
-        return (0,_units_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value);
+        return (0,_input_error_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(value);
     if (Array.isArray(value))
         return 'a list';
     if (typeof value === 'object')
@@ -381,12 +381,22 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./schemas/smoke-test-checks.schema.json
 const smoke_test_checks_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","title":"deploy-kit smoke-test checks","description":"The \'checks\' input of deploy-kit\'s smoke-test action: HTTP checks run after a deploy. Either a mapping with \'checks\' (and optional \'defaults\'), or just the list of checks.","if":{"type":"array"},"then":{"$ref":"#/definitions/checkList"},"else":{"$ref":"#/definitions/document"},"definitions":{"document":{"title":"Checks document","description":"A list of checks and the defaults applied to each of them.","type":"object","additionalProperties":false,"required":["checks"],"properties":{"defaults":{"$ref":"#/definitions/defaults","title":"Defaults","description":"Settings applied to every check; a check\'s own keys win, headers are merged."},"checks":{"$ref":"#/definitions/checkList","title":"Checks","description":"The HTTP checks to run, at least one."}}},"defaults":{"title":"Defaults","description":"Settings applied to every check; a check\'s own keys win, headers are merged.","type":"object","additionalProperties":false,"properties":{"headers":{"$ref":"#/definitions/headers","title":"Request headers","description":"Headers sent with every request, merged by name (case-insensitive)."},"follow-redirects":{"title":"Follow redirects","description":"Follow 3xx answers to their Location; off means a redirect is the answer checked.","type":"boolean"},"max-redirects":{"title":"Maximum redirects","description":"How many redirects to follow before failing.","type":"integer","minimum":0,"maximum":50,"examples":[5]},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long one request may take, like 5s or 500ms."},"tls":{"$ref":"#/definitions/tls","title":"TLS","description":"How the server certificate is checked (https only)."},"samples":{"title":"Samples","description":"How many requests to send for this check; latency percentiles are computed over them.","type":"integer","minimum":1,"maximum":100000,"examples":[20]},"latency":{"$ref":"#/definitions/latency","title":"Latency thresholds","description":"Latency percentiles the samples must stay within."},"max-error-rate":{"$ref":"#/definitions/percent","title":"Maximum error rate","description":"The share of samples allowed to fail, like 1% or 0.01."}}},"checkList":{"title":"Checks","description":"The HTTP checks to run, at least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/check"}},"check":{"title":"Check","description":"One HTTP request, sent `samples` times, and what its answers must look like.","type":"object","additionalProperties":false,"required":["url"],"properties":{"name":{"title":"Name","description":"Shown in logs, the job summary and JUnit reports; defaults to the method and path, like GET /health.","type":"string","minLength":1},"url":{"title":"URL","description":"The http or https URL to request; a path like /health is resolved against the action\'s base URL.","type":"string","minLength":1,"examples":["https://example.com/health"]},"method":{"title":"Method","description":"The HTTP method.","type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"],"default":"GET"},"headers":{"$ref":"#/definitions/headers","title":"Request headers","description":"Headers sent with every request, merged by name (case-insensitive)."},"body":{"title":"Body","description":"The request body: a string sent as is, or an object or list sent as JSON (with content-type: application/json unless a content-type header is given).","type":["string","object","array"]},"expect":{"$ref":"#/definitions/expect","title":"Expectations","description":"What every answer must look like; by default a 2xx status."},"follow-redirects":{"title":"Follow redirects","description":"Follow 3xx answers to their Location; off means a redirect is the answer checked.","type":"boolean"},"max-redirects":{"title":"Maximum redirects","description":"How many redirects to follow before failing.","type":"integer","minimum":0,"maximum":50,"examples":[5]},"timeout":{"$ref":"#/definitions/duration","title":"Timeout","description":"How long one request may take, like 5s or 500ms."},"tls":{"$ref":"#/definitions/tls","title":"TLS","description":"How the server certificate is checked (https only)."},"samples":{"title":"Samples","description":"How many requests to send for this check; latency percentiles are computed over them.","type":"integer","minimum":1,"maximum":100000,"examples":[20]},"latency":{"$ref":"#/definitions/latency","title":"Latency thresholds","description":"Latency percentiles the samples must stay within."},"max-error-rate":{"$ref":"#/definitions/percent","title":"Maximum error rate","description":"The share of samples allowed to fail, like 1% or 0.01."}}},"expect":{"title":"Expectations","description":"What every answer must look like; by default a 2xx status.","type":"object","additionalProperties":false,"properties":{"status":{"title":"Status","description":"Accepted status codes: a code (200), a class (2xx), a range (200-299), or a list of them. Default 2xx.","anyOf":[{"$ref":"#/definitions/status"},{"type":"array","minItems":1,"items":{"$ref":"#/definitions/status"}}],"examples":[200,"2xx",[200,"3xx"]]},"body-contains":{"title":"Body contains","description":"Text the body must contain: a string or a list of strings (all must be found).","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"body-matches":{"title":"Body matches","description":"Regular expressions (JavaScript syntax) the body must match: one or a list (all must match).","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"json":{"title":"JSON assertions","description":"Assertions on fields of a JSON body.","type":"array","minItems":1,"items":{"$ref":"#/definitions/jsonAssertion"}},"headers":{"title":"Response headers","description":"Assertions on response headers by name (case-insensitive): a string the value must equal, or { equals, matches, exists }.","type":"object","additionalProperties":{"$ref":"#/definitions/headerAssertion"}}}},"jsonAssertion":{"title":"JSON assertion","description":"An assertion on one field of a JSON body; give at least one of exists, equals, matches, min, max.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"title":"Path","description":"The field, dotted with [index]: data.items[0].id, with an optional $ prefix ($.status).","type":"string","minLength":1,"examples":["$.status","data.items[0].id"]},"exists":{"title":"Exists","description":"Whether the field must be present (true) or absent (false).","type":"boolean"},"equals":{"title":"Equals","description":"The value the field must equal (any JSON value, compared deeply)."},"matches":{"title":"Matches","description":"A regular expression (JavaScript syntax) the field, as a string, must match.","type":"string","minLength":1},"min":{"title":"Minimum","description":"The field must be a number at least this.","type":"number"},"max":{"title":"Maximum","description":"The field must be a number at most this.","type":"number"}}},"headerAssertion":{"title":"Header assertion","description":"A string the header value must equal, or { equals, matches, exists }.","anyOf":[{"type":"string"},{"type":"object","additionalProperties":false,"properties":{"exists":{"title":"Exists","description":"Whether the header must be present (true) or absent (false).","type":"boolean"},"equals":{"title":"Equals","description":"The value the header must equal.","type":"string"},"matches":{"title":"Matches","description":"A regular expression (JavaScript syntax) the header value must match.","type":"string","minLength":1}}}]},"headers":{"title":"Headers","description":"Header names and values.","type":"object","additionalProperties":{"type":["string","number","boolean"]}},"tls":{"title":"TLS","description":"How the server certificate is checked (https only).","type":"object","additionalProperties":false,"properties":{"min-valid-days":{"title":"Minimum days of validity","description":"Fail when the server certificate expires within this many days.","type":"integer","minimum":0,"examples":[14]},"insecure":{"title":"Accept untrusted certificates","description":"Accept self-signed or otherwise untrusted certificates (the expiry is still checked).","type":"boolean","default":false},"ca-file":{"title":"CA file","description":"A PEM file of extra CA certificates to trust, relative to this file (or to the workspace for inline checks).","type":"string","minLength":1,"examples":["./ca.pem"]}}},"latency":{"title":"Latency thresholds","description":"Latency percentiles over the samples of a check must stay at or below these durations.","type":"object","additionalProperties":false,"properties":{"p50":{"$ref":"#/definitions/duration","title":"p50","description":"The median latency must stay at or below this."},"p95":{"$ref":"#/definitions/duration","title":"p95","description":"The 95th percentile latency must stay at or below this."},"p99":{"$ref":"#/definitions/duration","title":"p99","description":"The 99th percentile latency must stay at or below this."},"max":{"$ref":"#/definitions/duration","title":"Maximum","description":"No single request may take longer than this."}}},"duration":{"title":"Duration","description":"A duration with a unit: 200ms, 1.5s, 2m, 1h, 1m30s (a bare number is refused).","type":"string","pattern":"^\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h)(?:\\\\s*(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*(?:ms|s|m|h))*\\\\s*$","examples":["200ms","1.5s","1m30s"]},"percent":{"title":"Percentage","description":"A percentage like 1% or 0.1%, or a fraction from 0 to 1 like 0.01.","type":["string","number"],"pattern":"^\\\\s*(?:(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+)\\\\s*%|(?:\\\\d+(?:\\\\.\\\\d+)?|\\\\.\\\\d+))\\\\s*$","minimum":0,"maximum":1,"examples":["1%",0.01]},"status":{"title":"Status","description":"A status code (200), a class (2xx) or a range (200-299); a string may list several: 200,204,3xx.","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"string","pattern":"^\\\\s*(?:[1-5]\\\\d\\\\d|[1-5][xX][xX]|[1-5]\\\\d\\\\d\\\\s*-\\\\s*[1-5]\\\\d\\\\d)(?:\\\\s*,\\\\s*(?:[1-5]\\\\d\\\\d|[1-5][xX][xX]|[1-5]\\\\d\\\\d\\\\s*-\\\\s*[1-5]\\\\d\\\\d))*\\\\s*$"}]}}}');
-// EXTERNAL MODULE: ./src/common/units.ts
-var units = __webpack_require__(8570);
+// EXTERNAL MODULE: ./src/common/durations.ts
+var durations = __webpack_require__(2204);
+// EXTERNAL MODULE: ./src/common/input-error.ts
+var input_error = __webpack_require__(5598);
+// EXTERNAL MODULE: ./src/common/numbers.ts
+var numbers = __webpack_require__(1715);
 // EXTERNAL MODULE: ./src/common/workspace-path.ts
 var workspace_path = __webpack_require__(7682);
 // EXTERNAL MODULE: ./src/common/yaml-config.ts
 var yaml_config = __webpack_require__(1085);
+// EXTERNAL MODULE: ./src/http/headers.ts
+var http_headers = __webpack_require__(9718);
+// EXTERNAL MODULE: ./src/http/status-ranges.ts
+var status_ranges = __webpack_require__(5455);
+// EXTERNAL MODULE: ./src/http/url.ts
+var http_url = __webpack_require__(6697);
 ;// CONCATENATED MODULE: ./src/probe/checks-config.ts
 // The `checks` input of smoke-test: YAML (or JSON) checks, inline or in a file, validated against the published
 // JSON Schema (schemas/smoke-test-checks.schema.json) and turned into typed CheckSpecs.
@@ -394,6 +404,11 @@ var yaml_config = __webpack_require__(1085);
 // Validation runs in two passes: the schema (shape, types, unknown keys) and then the meaning (durations,
 // percentages, status codes, URLs, regular expressions, header names). Every problem names its key path in
 // the user's terms (`checks[2].expect.status[0]: ...`) and, from the YAML source, its line and column.
+
+
+
+
+
 
 
 
@@ -426,11 +441,11 @@ async function loadChecks(text, base, opts) {
     });
     const raw = source.value;
     if (raw === null || raw === undefined) {
-        throw new units/* InputError */.dz(input, `'${input}' is empty; give the checks as YAML, or a path to a .yml or .json file`);
+        throw new input_error/* InputError */.dz(input, `'${input}' is empty; give the checks as YAML, or a path to a .yml or .json file`);
     }
     if (typeof raw !== 'object') {
         const hint = typeof raw === 'string' ? ' (a file path must end in .yml, .yaml or .json)' : '';
-        throw new units/* InputError */.dz(input, `'${input}' must be a mapping with a 'checks' list, or a list of checks, got ${(0,yaml_config/* render */.XX)(raw)}${hint}`);
+        throw new input_error/* InputError */.dz(input, `'${input}' must be a mapping with a 'checks' list, or a list of checks, got ${(0,yaml_config/* render */.XX)(raw)}${hint}`);
     }
     // The list alone stands for `checks:`; its paths say `checks[0]`, which the source lacks.
     const shorthand = Array.isArray(raw);
@@ -472,12 +487,12 @@ const isChecksFilePath = (/* unused pure expression or super */ null && (isConfi
 const CHECKS_VOCABULARY = {
     schema: smoke_test_checks_schema_namespaceObject,
     ajv: () => __webpack_require__.e(/* import() */ 463).then(__webpack_require__.t.bind(__webpack_require__, 2463, 23)),
-    // Values whose form a units.ts parser knows; its message beats the schema's.
+    // Values whose form a parser in common/ or http/ knows; its message beats the schema's.
     semantic: [
-        { pattern: /^\/(checks\/\d+|defaults)\/timeout$/, parse: units/* parseDuration */.E9 },
-        { pattern: /^\/(checks\/\d+|defaults)\/latency\/(p50|p95|p99|max)$/, parse: units/* parseDuration */.E9 },
-        { pattern: /^\/(checks\/\d+|defaults)\/max-error-rate$/, parse: units/* parsePercentOrFraction */.gM },
-        { pattern: /^\/checks\/\d+\/expect\/status(\/\d+)?$/, parse: units/* parseStatusRanges */.C2 },
+        { pattern: /^\/(checks\/\d+|defaults)\/timeout$/, parse: durations/* parseDuration */.E9 },
+        { pattern: /^\/(checks\/\d+|defaults)\/latency\/(p50|p95|p99|max)$/, parse: durations/* parseDuration */.E9 },
+        { pattern: /^\/(checks\/\d+|defaults)\/max-error-rate$/, parse: numbers/* parsePercentOrFraction */.gM },
+        { pattern: /^\/checks\/\d+\/expect\/status(\/\d+)?$/, parse: status_ranges/* parseStatusRanges */.C },
     ],
     typeWord,
     special: (place) => {
@@ -530,7 +545,7 @@ async function expand(document, base, problems, readCa) {
             fn();
         }
         catch (error) {
-            if (!(error instanceof units/* InputError */.dz))
+            if (!(error instanceof input_error/* InputError */.dz))
                 throw error;
             problems.push({ path, message: error.message });
         }
@@ -550,10 +565,10 @@ async function expand(document, base, problems, readCa) {
                 .then((pem) => {
                 if (pem.includes('-----BEGIN CERTIFICATE-----'))
                     return pem;
-                fail(path, `${(0,units/* quote */.hD)(file)} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+                fail(path, `${(0,input_error/* quote */.hD)(file)} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
                 return undefined;
             }, (error) => {
-                fail(path, `cannot read ${(0,units/* quote */.hD)(file)}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+                fail(path, `cannot read ${(0,input_error/* quote */.hD)(file)}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
                 return undefined;
             });
             caFiles.set(file, pending);
@@ -570,7 +585,7 @@ async function expand(document, base, problems, readCa) {
         };
         if (raw.timeout !== undefined) {
             check([...path, 'timeout'], () => {
-                layer.timeoutMs = (0,units/* parseDuration */.E9)((0,yaml_config/* keyPath */.Dw)([...path, 'timeout']), raw.timeout, units/* DURATION_RANGES */.A5.request);
+                layer.timeoutMs = (0,durations/* parseDuration */.E9)((0,yaml_config/* keyPath */.Dw)([...path, 'timeout']), raw.timeout, durations/* DURATION_RANGES */.A5.request);
             });
         }
         if (raw.samples !== undefined)
@@ -585,13 +600,13 @@ async function expand(document, base, problems, readCa) {
                 continue;
             const field = `${key}Ms`;
             check([...path, 'latency', key], () => {
-                layer.thresholds[field] = (0,units/* parseDuration */.E9)((0,yaml_config/* keyPath */.Dw)([...path, 'latency', key]), text, units/* DURATION_RANGES */.A5.request);
+                layer.thresholds[field] = (0,durations/* parseDuration */.E9)((0,yaml_config/* keyPath */.Dw)([...path, 'latency', key]), text, durations/* DURATION_RANGES */.A5.request);
             });
         }
         const errorRate = raw['max-error-rate'];
         if (errorRate !== undefined) {
             check([...path, 'max-error-rate'], () => {
-                layer.thresholds.maxErrorRate = (0,units/* parsePercentOrFraction */.gM)((0,yaml_config/* keyPath */.Dw)([...path, 'max-error-rate']), String(errorRate));
+                layer.thresholds.maxErrorRate = (0,numbers/* parsePercentOrFraction */.gM)((0,yaml_config/* keyPath */.Dw)([...path, 'max-error-rate']), String(errorRate));
             });
         }
         const tls = raw.tls;
@@ -649,7 +664,7 @@ async function expand(document, base, problems, readCa) {
             const ranges = [];
             items.forEach((item, i) => {
                 const itemPath = Array.isArray(expect.status) ? sub('expect', 'status', i) : sub('expect', 'status');
-                check(itemPath, () => ranges.push(...(0,units/* parseStatusRanges */.C2)((0,yaml_config/* keyPath */.Dw)(itemPath), String(item))));
+                check(itemPath, () => ranges.push(...(0,status_ranges/* parseStatusRanges */.C)((0,yaml_config/* keyPath */.Dw)(itemPath), String(item))));
             });
             expectStatus = ranges;
         }
@@ -677,7 +692,7 @@ async function expand(document, base, problems, readCa) {
         const name = raw.name ?? defaultName(method, url);
         const earlier = names.get(name);
         if (earlier !== undefined) {
-            fail(raw.name === undefined ? path : sub('name'), `the name ${(0,units/* quote */.hD)(name)} is already used by checks[${earlier}]; give one of them a distinct name`);
+            fail(raw.name === undefined ? path : sub('name'), `the name ${(0,input_error/* quote */.hD)(name)} is already used by checks[${earlier}]; give one of them a distinct name`);
         }
         else {
             names.set(name, index);
@@ -710,11 +725,11 @@ function resolveUrl(label, url, baseUrl) {
     const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(url.trim());
     if (hasScheme || baseUrl === undefined) {
         if (!hasScheme && url.trim().startsWith('/')) {
-            throw new units/* InputError */.dz(label, `${label}: must be an http or https URL like https://example.com/health, got ${(0,units/* quote */.hD)(url)} (a path needs the action's base URL)`);
+            throw new input_error/* InputError */.dz(label, `${label}: must be an http or https URL like https://example.com/health, got ${(0,input_error/* quote */.hD)(url)} (a path needs the action's base URL)`);
         }
-        return (0,units/* parseUrl */.Dl)(label, url);
+        return (0,http_url/* parseUrl */.Dl)(label, url);
     }
-    return (0,units/* parseUrl */.Dl)(label, new URL(url.trim(), baseUrl).href);
+    return (0,http_url/* parseUrl */.Dl)(label, new URL(url.trim(), baseUrl).href);
 }
 function defaultName(method, url) {
     try {
@@ -743,10 +758,10 @@ function headersOf(raw, path, fail) {
     const headers = {};
     for (const [name, value] of Object.entries(raw ?? {})) {
         const text = String(value);
-        if (!(0,units/* isHeaderName */.p$)(name)) {
-            fail(path, `${(0,units/* quote */.hD)(name)} is not a valid header name (letters, digits and - only)`, name);
+        if (!(0,http_headers/* isHeaderName */.p$)(name)) {
+            fail(path, `${(0,input_error/* quote */.hD)(name)} is not a valid header name (letters, digits and - only)`, name);
         }
-        else if (!(0,units/* isHeaderValue */.j3)(text)) {
+        else if (!(0,http_headers/* isHeaderValue */.j3)(text)) {
             fail([...path, name], 'must not contain line breaks or control characters');
         }
         else {
@@ -761,7 +776,7 @@ function compileRegex(path, source, fail) {
     }
     catch (error) {
         const reason = error.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-        fail(path, `invalid regular expression ${(0,units/* quote */.hD)(source)}: ${reason}`);
+        fail(path, `invalid regular expression ${(0,input_error/* quote */.hD)(source)}: ${reason}`);
         return undefined;
     }
 }
@@ -769,7 +784,7 @@ function compileRegex(path, source, fail) {
 const JSON_PATH = /^(?:\$|[^.[\]$"'][^.[\]]*)?(?:\.[^.[\]]+|\[\d+\]|\["[^"]*"\]|\['[^']*'\])*$/;
 function jsonAssertion(raw, path, fail) {
     if (!JSON_PATH.test(raw.path) || raw.path.trim() !== raw.path) {
-        fail([...path, 'path'], `must be a path like data.items[0].id or $.status, got ${(0,units/* quote */.hD)(raw.path)}`);
+        fail([...path, 'path'], `must be a path like data.items[0].id or $.status, got ${(0,input_error/* quote */.hD)(raw.path)}`);
     }
     const assertion = { path: raw.path };
     const given = ['exists', 'equals', 'matches', 'min', 'max'].filter((k) => k in raw);
@@ -799,8 +814,8 @@ function jsonAssertion(raw, path, fail) {
     return assertion;
 }
 function headerAssertion(name, rule, path, fail) {
-    if (!(0,units/* isHeaderName */.p$)(name)) {
-        fail(path.slice(0, -1), `${(0,units/* quote */.hD)(name)} is not a valid header name (letters, digits and - only)`, name);
+    if (!(0,http_headers/* isHeaderName */.p$)(name)) {
+        fail(path.slice(0, -1), `${(0,input_error/* quote */.hD)(name)} is not a valid header name (letters, digits and - only)`, name);
         return undefined;
     }
     if (typeof rule === 'string')
