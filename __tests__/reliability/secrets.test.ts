@@ -200,6 +200,11 @@ const PLANTED: Record<string, Record<string, Plant>> = {
       'control-url': appUrl(world, `/health?access_token=${secret}`),
     }),
   },
+  watch: {
+    'json-url query (access_token)': (secret, world) => ({
+      'json-url': `${world.inputs['json-url']}?access_token=${secret}`,
+    }),
+  },
   release: {
     'url userinfo and query': (secret) => ({
       url: `https://deployer:${secret}@app.example.com/?code=${secret}`,
