@@ -882,7 +882,8 @@ const watchCase: ActionCase = {
     {
       name: 'recording the rollback (a slow API answer)',
       prepare: (world) => world.gh!.faults.slow(STATUSES, { ms: 400, times: 1 }),
-      cancel: { when: (out) => /deployment \d+ created for/.test(out), graceMs: 7500 },
+      // The rollback's deploy group opens once its deployment is created, as its first status is written.
+      cancel: { when: (out) => out.includes('::group::deploy v1 to production'), graceMs: 7500 },
     },
     {
       name: 'killed mid-rollback (only post can clean up)',
@@ -938,7 +939,8 @@ function unchangedProblems(before: Records, after: Records): string[] {
   return problems;
 }
 
-const GRAPHQL = 'POST /graphql';
+/** The fake's name for every GraphQL request (the ledger's history reads). */
+const GRAPHQL = 'graphql';
 
 const insightsCase: ActionCase = {
   name: 'insights',
