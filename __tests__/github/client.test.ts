@@ -158,7 +158,7 @@ describe('writes without an answer', () => {
     gh.faults.serverError('POST /repos/{owner}/{repo}/deployments', { times: 1, status: 502, skip: 2 });
     gh.faults.slow('GET /repos/{owner}/{repo}/deployments', { ms: 400, times: 1 });
     const c = client({ retries: 3, timeoutMs: 150, lateWriteWindowMs: 5000 });
-    expect(c.budgets).toEqual({ retries: 3, retryBaseMs: 5, lateWriteWindowMs: 5000 });
+    expect(c.budgets).toEqual({ retries: 3, retryBaseMs: 5, lateWriteWindowMs: 5000, timeoutMs: 150 });
     const started = Date.now();
     expect((await createDeployment(c)).status).toBe(201);
     await c.request('GET /repos/{owner}/{repo}/deployments', { owner: 'octo', repo: 'app' });
@@ -173,7 +173,12 @@ describe('writes without an answer', () => {
       expect(write.sentAt).toBeGreaterThanOrEqual(started);
       expect(write.lateUntil).toBe(write.sentAt + 5000);
     }
-    expect(client().budgets).toEqual({ retries: 3, retryBaseMs: 5, lateWriteWindowMs: 10_000 });
+    expect(client().budgets).toEqual({
+      retries: 3,
+      retryBaseMs: 5,
+      lateWriteWindowMs: 10_000,
+      timeoutMs: 30_000,
+    });
   });
 });
 

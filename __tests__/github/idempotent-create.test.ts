@@ -11,7 +11,7 @@ function harness(outcomes: (number | 'no answer' | Error)[], found: (number | un
   const events: string[] = [];
   const now = Date.now();
   const client = {
-    budgets: { retries: 2, retryBaseMs: 10, lateWriteWindowMs: 10_000 },
+    budgets: { retries: 2, retryBaseMs: 10, lateWriteWindowMs: 10_000, timeoutMs: 1000 },
     unansweredWrites: () => [...unanswered],
   } as unknown as GitHubClient;
   const seen: UnansweredWrite[][] = [];

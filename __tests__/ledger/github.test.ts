@@ -518,6 +518,30 @@ describe('writes GitHub applies without answering', () => {
     expect(deployments()[0]!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
   });
 
+  it('tells post a closing status is on its way while it is sent, and that nothing is once it was answered', async () => {
+    const late: number[] = [];
+    const ledger = new GitHubLedger({
+      client: fastClient(),
+      owner: 'octo',
+      repo: 'app',
+      onLateWrites: (until) => late.push(until),
+    });
+    const created = await ledger.create(request());
+    await ledger.setStatus(created.id, { state: 'in_progress' });
+    // An open status is not the last word: no notice.
+    expect(late).toEqual([]);
+    // Slow, but answered within the client's 150 ms.
+    gh.faults.slow(STATUSES, { ms: 100, times: 1 });
+    const closing = ledger.setStatus(created.id, { state: 'success', description: '1.2.3 is live' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A kill now (the write sent, no answer yet) leaves post a time to wait until: past every attempt and
+    // GitHub's late window (3 × 150 ms + 10 ms × 2² + 1 s).
+    expect(late).toHaveLength(1);
+    expect(late[0]).toBeGreaterThan(Date.now() + 1000);
+    await closing;
+    expect(late.at(-1)).toBe(0);
+  });
+
   it('when every attempt goes unanswered, waits for them to land and takes the first', async () => {
     gh.faults.slow(DEPLOYMENTS, { ms: 700, times: 3 });
     const created = await ledgerWith(fastClient()).create(request());

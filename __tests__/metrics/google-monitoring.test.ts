@@ -175,11 +175,21 @@ describe('the google-monitoring metric source', () => {
       settings(fake, { credentials, queries: { requests: QUERIES.requests } }),
       {
         now: minuteClock(),
+        mask: (secret) => masked.push(secret),
       },
     );
     const observation = await source.collect(look());
     await source.close();
     expect(observation.baseline.requests).toBe(300);
+    // The token the library issued at run time was masked before any request carried it, once.
+    const sent = [...new Set(fake.calls.map((call) => String(call.headers.authorization)))];
+    expect(sent.length).toBeGreaterThan(0);
+    for (const header of sent) {
+      const token = header.replace(/^Bearer /, '');
+      expect(token.length).toBeGreaterThan(20);
+      expect(masked.filter((secret) => secret === token)).toHaveLength(1);
+    }
+    expect(masked.slice(1)).toEqual(sent.map((header) => header.replace(/^Bearer /, '')));
   });
 
   it('names missing credentials, and says which were refused', async () => {

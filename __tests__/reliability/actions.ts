@@ -2,6 +2,8 @@
 // does real work, what its records are and how to judge them, which inputs carry secrets or commands, and
 // at which phases it can be cancelled. Adding an action to every concern is adding one entry here.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputReader } from '../../src/actions/kit/inputs.js';
@@ -123,6 +125,11 @@ export interface ActionCase {
     inputs: (world: World, index: number) => Record<string, string>;
     /** 'all': every run does its work in turn; 'one': one does, the others are no-ops naming it. */
     winners: 'all' | 'one';
+    /**
+     * What is wrong with the runs together, for an action whose runs say it their own way (watch: every
+     * overlapping run reports the one rollback); replaces the rollback action's result checks.
+     */
+    judge?: (runs: ActionRun[], world: World) => string[];
   };
   /**
    * Fault kinds this action is known not to survive yet, with what goes wrong: their cells are expected to
@@ -767,6 +774,221 @@ const rootRelease: ActionCase = {
   problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
 };
 
+/** Each release's request and error counts as JSON at /stats/<version>: a metrics endpoint split by version. */
+interface VersionStats {
+  /** The json-url input: `{{version}}` is the release each side reads. */
+  url: string;
+  counts: Map<string, { requests: number; errors: number }>;
+  /** Requests answered so far. */
+  requests: number;
+  close(): Promise<void>;
+}
+
+async function startVersionStats(): Promise<VersionStats> {
+  const counts = new Map<string, { requests: number; errors: number }>();
+  const stats = { counts, requests: 0 } as VersionStats;
+  const server = createServer((req, res) => {
+    stats.requests += 1;
+    const version = decodeURIComponent(
+      new URL(req.url ?? '/', 'http://x').pathname.split('/stats/')[1] ?? '',
+    );
+    const answer = counts.get(version);
+    res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer ?? { error: 'unknown version' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stats.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stats/{{version}}`;
+  stats.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return stats;
+}
+
+/** v1 then v2 live on the fake GitHub, made by the real deploy-env bundle (its requests then forgotten). */
+async function seededGitHub(workspace: string): Promise<{ gh: FakeGitHub; shas: string[] }> {
+  const { gh, shas } = await fakeGitHubWithCommits(['v1', 'v2']);
+  for (const [i, version] of ['v1', 'v2'].entries()) {
+    const deployed = await runAction({
+      action: join(repoRoot, 'deploy-env'),
+      node,
+      workspace,
+      inputs: { environment: 'production', version, ref: shas[i]! },
+      env: gh.env(),
+      github: { token: gh.token, repository: REPO, sha: shas[i]! },
+    });
+    if (deployed.conclusion !== 'success')
+      throw new Error(`seeding ${version} failed: ${deployed.main.stdout}`);
+  }
+  gh.requests.length = 0;
+  return { gh, shas };
+}
+
+/** watch rolled v2 back (or found it rolled back): the same rollback named by every run that says so. */
+const WATCH_ROLLED_BACK = /rolled-back/;
+
+const watchCase: ActionCase = {
+  name: 'watch',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/watch/inputs.js')).readSettings(new InputReader(raw), env),
+  plainInputs: {
+    environment: 'production',
+    metrics: 'http-json',
+    'json-url': 'http://127.0.0.1:9/stats/{{version}}',
+    'json-fields': 'requests: requests\nerrors: errors',
+    ledger: 'file:.deploy-kit/ledger.json',
+  },
+  talksTo: 'github',
+  ...manifestOf('watch'),
+  // A watch that breaches records one rollback: a deployment, finished by its statuses.
+  routes: { create: DEPLOYMENTS, finish: STATUSES },
+  recordsPerRun: 1,
+  shellInputs: ['rollback-command'],
+  secretInputs: {
+    token: (secret) => ({ token: secret }),
+    // Sent to the metrics endpoint at every look; the summary names the source, never the header.
+    'metrics-headers': (secret) => ({ 'metrics-headers': `Authorization: Bearer ${secret}` }),
+  },
+  async world() {
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-watch-'));
+    const { gh, shas } = await seededGitHub(workspace);
+    const stats = await startVersionStats();
+    // v2 fails 6% of its requests where v1 failed 0.2%: a breach inside its window, so a run rolls it back.
+    stats.counts.set('v1', { requests: 5000, errors: 10 });
+    stats.counts.set('v2', { requests: 5000, errors: 300 });
+    return githubWorld({
+      action: this,
+      gh,
+      workspace,
+      sha: shas[1]!,
+      inputs: {
+        environment: 'production',
+        metrics: 'http-json',
+        'json-url': stats.url,
+        'json-fields': 'requests: requests\nerrors: errors',
+        'rollback-command': 'echo "redeploying $DEPLOY_KIT_VERSION"',
+        'concurrent-timeout': '5s',
+      },
+      onClose: () => void stats.close(),
+    });
+  },
+  cancelPhases: [
+    {
+      name: 'rollback command running',
+      inputs: () => ({ 'rollback-command': LONG_COMMAND }),
+      cancel: cancelOnStarted,
+    },
+    {
+      name: 'recording the rollback (a slow API answer)',
+      prepare: (world) => world.gh!.faults.slow(STATUSES, { ms: 400, times: 1 }),
+      // The rollback's deploy group opens once its deployment is created, as its first status is written.
+      cancel: { when: (out) => out.includes('::group::deploy v1 to production'), graceMs: 7500 },
+    },
+    {
+      name: 'killed mid-rollback (only post can clean up)',
+      inputs: () => ({ 'rollback-command': LONG_COMMAND }),
+      cancel: { ...cancelOnStarted, kill: true },
+    },
+  ],
+  problems: (before, after, runs) => deploymentProblems(before, after, runs, 1),
+  race: {
+    runs: 2,
+    inputs: () => ({
+      'rollback-command':
+        'echo "start $DEPLOY_KIT_VERSION" >> order.log; sleep 0.3; echo "end $DEPLOY_KIT_VERSION" >> order.log',
+      'concurrent-timeout': '60s',
+    }),
+    // Two scheduled watches overlapping on one breach: one rollback. Both report the release rolled back,
+    // naming the same rollback deployment; its command ran once.
+    winners: 'one',
+    judge(runs, world) {
+      const problems: string[] = [];
+      for (const run of runs) {
+        if (run.conclusion !== 'success') problems.push(`a watch ended ${run.conclusion}`);
+        if (!WATCH_ROLLED_BACK.test(run.outputs.status ?? ''))
+          problems.push(`a watch ended with status '${run.outputs.status}'`);
+      }
+      const ids = new Set(runs.map((run) => run.outputs['rollback-deployment-id']));
+      if (ids.size !== 1) problems.push(`the watches name different rollbacks: ${[...ids].join(', ')}`);
+      const order = join(world.workspace, 'order.log');
+      const started = existsSync(order)
+        ? readFileSync(order, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('start ')).length
+        : 0;
+      if (started !== 1) problems.push(`the rollback command ran ${started} times`);
+      return problems;
+    },
+  },
+  runProblems(run) {
+    const problems: string[] = [];
+    const { status, 'rolled-back': rolledBack, 'rollback-deployment-id': rollbackId } = run.outputs;
+    if (run.conclusion === 'success' && status === undefined) problems.push('success without a status');
+    if (rolledBack === 'true' && !rollbackId) problems.push('rolled-back=true without a rollback deployment');
+    if (run.conclusion !== 'success' && rolledBack === 'true')
+      problems.push(`${run.conclusion} with rolled-back=true`);
+    return problems;
+  },
+};
+
+/** Insights only read: the records after any run, faulted or not, are exactly the records before it. */
+function unchangedProblems(before: Records, after: Records): string[] {
+  const problems = deploymentProblems(before, after, 0, 0);
+  if (JSON.stringify(after) !== JSON.stringify(before)) problems.push('a read-only run changed the records');
+  return problems;
+}
+
+/** The fake's name for every GraphQL request (the ledger's history reads). */
+const GRAPHQL = 'graphql';
+
+const insightsCase: ActionCase = {
+  name: 'insights',
+  parseInputs: async (raw, env) =>
+    (await import('../../src/actions/insights/inputs.js')).readSettings(
+      new InputReader(raw),
+      new Date(),
+      env,
+    ),
+  plainInputs: { environment: 'production', ledger: 'file:.deploy-kit/ledger.json' },
+  talksTo: 'github',
+  ...manifestOf('insights'),
+  // It writes nothing: its faults are on the read of the record, which it must ride out or fail on cleanly.
+  routes: { create: GRAPHQL, finish: GRAPHQL },
+  recordsPerRun: 0,
+  shellInputs: [],
+  secretInputs: { token: (secret) => ({ token: secret }) },
+  async world() {
+    const workspace = mkdtempSync(join(tmpdir(), 'reliability-insights-'));
+    const { gh, shas } = await seededGitHub(workspace);
+    return githubWorld({
+      action: this,
+      gh,
+      workspace,
+      sha: shas[1]!,
+      inputs: { environment: 'production', since: '30d', report: 'insights.html' },
+    });
+  },
+  cancelPhases: [
+    {
+      name: 'reading the record (a slow API answer)',
+      prepare: (world) => world.gh!.faults.slow(GRAPHQL, { ms: 400, times: 1 }),
+      cancel: { when: (out) => out.includes('::group::Delivery insights'), graceMs: 7500 },
+    },
+  ],
+  problems: (before, after) => unchangedProblems(before, after),
+  runProblems(run) {
+    const problems: string[] = [];
+    const frequency = run.outputs['deployment-frequency'];
+    if (run.conclusion === 'success') {
+      if (!frequency) problems.push('success without deployment-frequency');
+      const report = run.outputs.report;
+      if (!report) problems.push('success without the report page asked for');
+    } else if (frequency) problems.push(`${run.conclusion} with deployment-frequency ${frequency}`);
+    return problems;
+  },
+};
+
 /** Every finished action. canary-promote, preflight-gates and the root release join by adding an entry. */
 export const ACTIONS: ActionCase[] = [
   deployEnv,
@@ -776,6 +998,8 @@ export const ACTIONS: ActionCase[] = [
   preflightGates,
   canaryPromote,
   rootRelease,
+  watchCase,
+  insightsCase,
 ];
 export const GITHUB_ACTIONS = ACTIONS.filter((a) => a.talksTo === 'github');
 

@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionRun } from '../../src/runner/runner.js';
 import type { Faults } from '../fakes/github/faults.js';
+import { side } from '../fakes/metrics-service.js';
+import { FAKE_ACCOUNT, FAKE_NEW_RELIC_KEY, startFakeNewRelic } from '../fakes/newrelic/index.js';
 import type { TestApp } from '../fakes/test-app.js';
 import {
   ACTIONS,
@@ -332,4 +334,80 @@ describe.each(rolloutActions.map((a) => [a.name, a] as const))('%s with a faulty
       runs: 2,
     });
   });
+});
+
+// A hosted metric source that throttles (New Relic's NerdGraph answering 429, through the same back-off every
+// hosted source uses: src/metrics/api-call.ts) while the watch judges a breaching release: a burst within the
+// back-off is ridden out and the release rolled back once; throttling past it fails the look cleanly,
+// rolling back nothing on metrics it could not read; once the service answers again, the next look rolls back.
+const NRQL_WHERE = "FROM Transaction WHERE appName = 'shop' AND tags.version = '{{version}}'";
+
+describe('watch with a throttled hosted metric source (New Relic)', () => {
+  const watch = ACTIONS.find((a) => a.name === 'watch')!;
+
+  it('rides out a burst, fails cleanly past the back-off, and rolls back once when it answers again', async () => {
+    const fake = await startFakeNewRelic();
+    try {
+      fake.versions = { v1: 'baseline', v2: 'canary' };
+      // v2 fails 8% of its requests, v1 0.25%.
+      fake.traffic = { baseline: side(4000, 10, 20, 200), canary: side(4000, 320, 20, 200) };
+      const inputs = {
+        metrics: 'newrelic',
+        'newrelic-config': [
+          `account: ${FAKE_ACCOUNT}`,
+          `endpoint: ${fake.url}/graphql`,
+          'delay: 0s',
+          `requests: SELECT count(*) ${NRQL_WHERE}`,
+          `errors: SELECT count(*) ${NRQL_WHERE} AND error IS true`,
+        ].join('\n'),
+      };
+      const env = { env: { NEW_RELIC_API_KEY: FAKE_NEW_RELIC_KEY } };
+      const rollbacks = (world: World) => world.records().deployments.filter((d) => d.rolledBackFrom);
+
+      // A burst within the back-off (two 429s): ridden out, the release rolled back once.
+      const first = await freshWorld(watch);
+      const before = first.records();
+      fake.throttle(2);
+      const rode = await first.run(inputs, env);
+      expect(rode.conclusion, everythingShown(rode)).toBe('success');
+      expect(rode.outputs.status).toBe('rolled-back');
+      expect(rode.annotations.some((a) => a.level === 'warning' && /429|throttl/i.test(a.message))).toBe(
+        true,
+      );
+      expect(watch.problems(before, first.records(), 1)).toEqual([]);
+      expect(rollbacks(first)).toHaveLength(1);
+      expect(rode.masks).toContain(FAKE_NEW_RELIC_KEY);
+
+      // Throttled past the back-off: a clean failure naming the throttling, nothing rolled back.
+      const second = await freshWorld(watch);
+      const beforeOutage = second.records();
+      const callsBefore = fake.calls.length;
+      fake.throttle(1000);
+      const failed = await second.run(inputs, env);
+      const injected = fake.calls.length - callsBefore;
+      fake.throttle(0);
+      expectCleanFailure(watch, failed, /429|throttl/i);
+      expect(failed.outputs['rolled-back'] ?? 'false').not.toBe('true');
+      expect(rollbacks(second)).toEqual([]);
+      expect(watch.problems(beforeOutage, second.records(), 1)).toEqual([]);
+
+      // Answering again: the next look rolls the release back, once.
+      const again = await second.run(inputs, env);
+      expect(again.conclusion, everythingShown(again)).toBe('success');
+      expect(again.outputs.status).toBe('rolled-back');
+      expect(rollbacks(second)).toHaveLength(1);
+      expect(watch.problems(beforeOutage, second.records(), 2)).toEqual([]);
+      expect(fake.mismatches).toEqual([]);
+      measure({
+        concern: 'faults',
+        action: 'watch',
+        what: 'hosted metric source throttled (New Relic 429)',
+        count: 2 + injected,
+        survived: 2 + injected,
+        runs: 3,
+      });
+    } finally {
+      await fake.close();
+    }
+  }, 90_000);
 });

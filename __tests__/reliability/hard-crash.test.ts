@@ -1,6 +1,7 @@
 // Hard crashes: the action process SIGKILLed (a runner that lost its machine, an OOM kill, kill -9 of the
 // CLI) at each phase of every stateful action: before the deployment is created, while the deploy command
-// runs, after it succeeded but before the final status, during a canary step, during tag publication. Each
+// runs, after it succeeded but before the final status, during a watch's rollback, during a canary step,
+// during tag publication. Each
 // phase is reached deterministically: the deploy command is a real script that writes files and sleeps, the
 // file ledger's lock or a slow fake GitHub route holds the bundle where the kill must land. Afterwards every
 // cell must show one consistent record (nothing left open once post, or the next run's abandoned-lease
@@ -81,8 +82,10 @@ const github = (name: string) => ACTIONS.find((a) => a.name === name)!;
 
 interface GitHubPhase {
   name: string;
-  action: 'deploy-env' | 'rollback' | 'release';
+  action: 'deploy-env' | 'rollback' | 'release' | 'watch';
   inputs: (world: World) => Record<string, string>;
+  /** Inputs of the run after the crash, which must succeed (default: a deploy command that says next). */
+  next?: Record<string, string>;
   /** Holds the bundle in the phase (a slow route), and says when it is there. */
   arm: (world: World) => () => boolean;
   /** Whether a deployment may be left open by post (made by a create GitHub applied after the kill). */
@@ -133,6 +136,30 @@ const githubPhases: GitHubPhase[] = [
     arm: (world) => () => existsSync(join(world.workspace, 'ready')),
   },
   {
+    name: 'while the rollback command runs',
+    action: 'watch',
+    inputs: () => ({ 'rollback-command': held(60) }),
+    arm: (world) => () => existsSync(join(world.workspace, 'ready')),
+    // The release still breaches: the next watch rolls it back, once.
+    next: { 'rollback-command': 'echo next' },
+  },
+  {
+    name: 'after the rollback command, before the final status',
+    action: 'watch',
+    inputs: () => ({ 'rollback-command': QUICK }),
+    // As for deploy-env: the rollback's third status write (in_progress, in_progress with the group,
+    // success) is the closing one; it is slowed and the kill lands once it is on its way.
+    arm: (world) => {
+      world.gh!.faults.slow(STATUSES, { ms: 1500, skip: 2 });
+      return () =>
+        world.gh!.requests.some(
+          (r) =>
+            STATUSES.test(`${r.method} ${r.path}`) && (r.body as { state?: string })?.state === 'success',
+        );
+    },
+    next: { 'rollback-command': 'echo next' },
+  },
+  {
     name: 'while the deploy command runs',
     action: 'release',
     inputs: () => ({ command: held(60) }),
@@ -157,7 +184,7 @@ async function githubCell(phase: GitHubPhase): Promise<void> {
   if (!phase.leavesOpen) expect(action.problems(before, world.records(), 1)).toEqual([]);
 
   world.gh!.faults.clear();
-  const next = await world.run({ command: 'echo next' });
+  const next = await world.run(phase.next ?? { command: 'echo next' });
   expect(next.conclusion, everythingShown(next)).toBe('success');
   expect(action.problems(before, world.records(), 2)).toEqual([]);
   record(phase.action, phase.name, 2);

@@ -2,8 +2,9 @@
 // sent twice, a retry racing the original. Each cell starts N runs of one action together on a fresh world,
 // each as its own workflow run (GitHub knows when each was created), through the built bundles. Afterwards:
 // one consistent record (deploy-env: N deployments one after the other, none left open; rollback: exactly
-// one step back, the others no-ops naming it; canary-promote: no rollout left half-way; tag-release: one
-// tag, one release), no process a run started still alive, and the next run works without a hand edit.
+// one step back, the others no-ops naming it; watch: one rollback however many watches saw the breach, each
+// naming it; canary-promote: no rollout left half-way; tag-release: one tag, one release), no process a run
+// started still alive, and the next run works without a hand edit.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,6 +136,34 @@ const CELLS: Cell[] = [
     },
     // Forward again to what was rolled back from: the environment takes a run as usual.
     next: () => ({ to: 'v2', command: LOGGED('$DEPLOY_KIT_VERSION') }),
+  },
+  {
+    action: 'watch',
+    inputs: () => ({ 'rollback-command': LOGGED('$DEPLOY_KIT_VERSION'), 'concurrent-timeout': '90s' }),
+    serialized: true,
+    check(world, runs) {
+      const shown = runs.map(everythingShown).join('\n---\n');
+      const records = world.records().deployments;
+      // N watches saw one breach: one rollback went live, v1, and every watch reports it.
+      const live = records.filter((d) => d.state === 'success');
+      expect(
+        live.map((d) => versionOf(world, d.id)),
+        shown,
+      ).toEqual(['v1']);
+      const steps = records.filter((d) => d.rolledBackFrom && d.everSucceeded);
+      expect(steps, shown).toHaveLength(1);
+      for (const run of runs) {
+        expect(run.conclusion, everythingShown(run)).toBe('success');
+        expect(run.outputs).toMatchObject({
+          status: 'rolled-back',
+          'rolled-back': 'true',
+          'rollback-deployment-id': String(steps[0]!.id),
+        });
+      }
+      expect(logLines(world).filter((l) => l.startsWith('start'))).toHaveLength(1);
+    },
+    // The next scheduled look finds the rollback live and the watched release gone: nothing to do.
+    next: () => ({ 'rollback-command': LOGGED('$DEPLOY_KIT_VERSION') }),
   },
   {
     action: 'canary-promote',

@@ -6,10 +6,14 @@
 // them (URL userinfo, sensitive query parameters, request headers) in every action that takes a URL, and the
 // scan adds the records: the file ledger (a workspace file) and the fake GitHub's stored deployments and
 // statuses.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionRun } from '../../src/runner/runner.js';
+import { FAKE_PROJECT, startFakeGoogleMonitoring } from '../fakes/google-monitoring/index.js';
+import { side } from '../fakes/metrics-service.js';
 import { ACTIONS, type ActionCase, type World } from './actions.js';
 import { measure } from './record.js';
 
@@ -200,6 +204,11 @@ const PLANTED: Record<string, Record<string, Plant>> = {
       'control-url': appUrl(world, `/health?access_token=${secret}`),
     }),
   },
+  watch: {
+    'json-url query (access_token)': (secret, world) => ({
+      'json-url': `${world.inputs['json-url']}?access_token=${secret}`,
+    }),
+  },
   release: {
     'url userinfo and query': (secret) => ({
       url: `https://deployer:${secret}@app.example.com/?code=${secret}`,
@@ -244,4 +253,80 @@ describe('secrets planted in URLs and headers', () => {
       });
     },
   );
+});
+
+// A secret no input carries: the access token google-auth-library issues at run time from a credentials file
+// (as google-github-actions/auth leaves it). The source masks it the moment it has it, through the mask the
+// action injects (core.setSecret); it must reach no log, output, summary or record, with debug logging on.
+describe('secrets a metric source obtains at run time', () => {
+  it('watch: the access token issued for Google Cloud Monitoring is masked and never leaks', async () => {
+    const fake = await startFakeGoogleMonitoring();
+    try {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const email = 'watcher@shop-prod-4711.iam.gserviceaccount.com';
+      fake.trustServiceAccount(email, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      const credentials = join(mkdtempSync(join(tmpdir(), 'gcp-creds-')), 'credentials.json');
+      writeFileSync(
+        credentials,
+        JSON.stringify({
+          type: 'service_account',
+          project_id: FAKE_PROJECT,
+          private_key_id: 'k1',
+          private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          client_email: email,
+          client_id: '1',
+          token_uri: 'https://oauth2.googleapis.com/token',
+        }),
+      );
+      fake.traffic = { baseline: side(3000, 5, 20, 200), canary: side(3000, 240, 20, 200) };
+      const world = await ACTIONS.find((a) => a.name === 'watch')!.world();
+      worlds.push(world);
+      const count = `metric.type="loadbalancing.googleapis.com/https/request_count" AND resource.labels.backend_name="shop-{{side}}"`;
+      const raw = { stdout: '', stderr: '' };
+      const run = await world.run(
+        {
+          metrics: 'google-monitoring',
+          'google-monitoring-config': [
+            `project: ${FAKE_PROJECT}`,
+            `endpoint: ${fake.url}`,
+            'delay: 0s',
+            `requests: '${count}'`,
+            `errors: '${count} AND metric.labels.response_code_class=500'`,
+          ].join('\n'),
+        },
+        {
+          env: { GOOGLE_APPLICATION_CREDENTIALS: credentials, RUNNER_DEBUG: '1' },
+          keepWorkDir: true,
+          onOutput: (text, stream) => {
+            raw[stream] += text;
+          },
+        },
+      );
+      workDirs.push(run.workDir);
+      expect(run.conclusion, run.main.stdout).toBe('success');
+      expect(run.outputs.status, run.main.stdout).toBe('rolled-back');
+      const tokens = [
+        ...new Set(fake.calls.map((call) => String(call.headers.authorization).replace(/^Bearer /, ''))),
+      ];
+      expect(tokens.length).toBeGreaterThan(0);
+      const places = everythingCaptured(run, raw, world);
+      for (const token of tokens) {
+        expect(token.length).toBeGreaterThan(100);
+        expect(run.masks).toContain(token);
+        expect(leaks(places, token)).toEqual([]);
+      }
+      expect(fake.mismatches).toEqual([]);
+      measure({
+        concern: 'secrets',
+        action: 'watch',
+        what: 'a Google access token issued at run time, with debug logging',
+        count: places.size,
+        survived: places.size,
+        runs: 1,
+        note: 'places scanned',
+      });
+    } finally {
+      await fake.close();
+    }
+  });
 });

@@ -11,7 +11,8 @@ import { measure } from './record.js';
 
 /** Which steps need which write scope: deploy-kit's own actions by folder, others by owner/repo. */
 const WRITE_NEEDS: Record<string, string[]> = {
-  deployments: ['deploy-env', 'rollback', 'canary-promote', 'release', 'watch', '.'],
+  // watch rolls a breaching release back: a deployment of its own.
+  deployments: ['deploy-env', 'rollback', 'watch', 'canary-promote', 'release', '.'],
   contents: ['tag-release', 'release', '.'],
   checks: ['preflight-gates'],
   statuses: ['preflight-gates'],

@@ -434,15 +434,8 @@ class DeployRun {
     });
     // What this deployment replaced is no longer live: one write per deployment still active, and for a
     // rollback the deployment rolled back from, whatever its state.
-    const rolledBackFrom = settings.rollback?.fromDeploymentId;
-    const stillActive = seen.filter(
-      (entry) =>
-        entry.id !== deployment.id &&
-        (entry.state === 'success' || (entry.id === rolledBackFrom && entry.state !== 'inactive')),
-    );
-    const description = settings.rollback
-      ? `rolled back to ${settings.version} (deployment ${deployment.id}): ${settings.rollback.reason}`
-      : `superseded by ${settings.version} (deployment ${deployment.id})`;
+    const stillActive = replacedBy(deployment.id, seen, settings.rollback);
+    const description = replacedDescription(deployment.id, settings.version, settings.rollback);
     if (stillActive.length > 0) {
       await deps.ledger.deactivate(
         stillActive.map((entry) => entry.id),
@@ -451,6 +444,34 @@ class DeployRun {
     }
     return { ...outcome, deactivated: stillActive.map((entry) => entry.id) };
   }
+}
+
+/**
+ * What a deployment that went live replaced, among the environment's deployments before it: each still live,
+ * and for a rollback the deployment rolled back from, whatever its state. Also post's, for a closing status
+ * that landed after the step was killed.
+ */
+export function replacedBy(
+  id: string,
+  earlier: DeploymentEntry[],
+  rollback: { fromDeploymentId: string } | undefined,
+): DeploymentEntry[] {
+  return earlier.filter(
+    (entry) =>
+      entry.id !== id &&
+      (entry.state === 'success' || (entry.id === rollback?.fromDeploymentId && entry.state !== 'inactive')),
+  );
+}
+
+/** The description of a deployment marked inactive because `id` replaced it. */
+export function replacedDescription(
+  id: string,
+  version: string,
+  rollback: { reason: string } | undefined,
+): string {
+  return rollback
+    ? `rolled back to ${version} (deployment ${id}): ${rollback.reason}`
+    : `superseded by ${version} (deployment ${id})`;
 }
 
 /** The release record a deployment carries: what it deploys, what was live, which run holds it. */

@@ -67,6 +67,8 @@ export interface ClientBudgets {
   retries: number;
   retryBaseMs: number;
   lateWriteWindowMs: number;
+  /** How long one attempt waits for an answer. */
+  timeoutMs: number;
 }
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -192,6 +194,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retries: options.retries ?? 3,
     retryBaseMs: options.retryBaseMs ?? 1000,
     lateWriteWindowMs: options.lateWriteWindowMs ?? 10_000,
+    timeoutMs,
   };
   const unanswered: UnansweredWrite[] = [];
   const baseFetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -22,6 +22,8 @@ export interface InsightsOptions {
   lookbackDays?: number;
   /** The most deployments read. */
   limit?: number;
+  /** Aborted when the job is cancelled: reading stops between calls. */
+  signal?: AbortSignal;
 }
 
 export async function deliveryInsights(
@@ -30,8 +32,13 @@ export async function deliveryInsights(
   period: Period,
   options: InsightsOptions,
 ): Promise<Insights> {
-  const record = await readRecord(ledger, environment, period, { limit: options.limit });
+  const record = await readRecord(ledger, environment, period, {
+    limit: options.limit,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  options.signal?.throwIfAborted();
   const graph = await readCommits(record, options);
+  options.signal?.throwIfAborted();
   return computeInsights(record, graph);
 }
 

@@ -14,7 +14,7 @@ export async function readRecord(
   ledger: Ledger,
   environment: string,
   period: Period,
-  options: { limit?: number } = {},
+  options: { limit?: number; signal?: AbortSignal } = {},
 ): Promise<DeliveryRecord> {
   const limit = options.limit ?? DEFAULT_READ_LIMIT;
   const entries: DeploymentEntry[] = [];
@@ -27,6 +27,8 @@ export async function readRecord(
     });
   if (ledger.historyPages) {
     for await (const page of ledger.historyPages(environment, { limit })) {
+      // A cancelled job reads no further page: a long history is 100 calls.
+      options.signal?.throwIfAborted();
       entries.push(...page.entries);
       if (reachedBaseline()) break;
     }

@@ -23,7 +23,16 @@ export interface ApiCallDeps {
   random?: () => number;
   /** Told of each retry (a warning in the log). */
   onRetry?: (message: string) => void;
+  /**
+   * Hides a secret the source obtains at run time (an access token it was issued) from every log from now on.
+   * Engines cannot reach @actions/core: the actions pass core.setSecret (kit/secrets.ts), other callers their
+   * own scrubber.
+   */
+  mask?: MaskSecret;
 }
+
+/** Hides a secret from the logs the moment it is known. */
+export type MaskSecret = (secret: string) => void;
 
 export interface ApiRequest {
   url: string;

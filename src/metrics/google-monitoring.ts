@@ -203,6 +203,14 @@ export function createGoogleMonitoringMetricSource(
   const credentials = settings.credentials;
   // google-auth-library is loaded only for a credentials file: the other sources start without it.
   let auth: Promise<GoogleAuth> | undefined;
+  // The token google-auth-library issues (a self-signed JWT or an exchanged access token) is as secret as
+  // the key it came from: hidden before the request that carries it is sent. Masked once per new value.
+  const masked = new Set<string>();
+  const maskIssued = (header: string) => {
+    if (masked.has(header)) return;
+    masked.add(header);
+    deps.mask?.(header.replace(/^Bearer\s+/i, ''));
+  };
   let lastEnd: number | undefined;
   let closed = false;
 
@@ -220,6 +228,7 @@ export function createGoogleMonitoringMetricSource(
           : ((headers as Record<string, string>).Authorization ??
             (headers as Record<string, string>).authorization);
       if (!value) throw new Error('no authorization header came back');
+      maskIssued(value);
       return value;
     } catch (error) {
       return fail(

@@ -20,8 +20,12 @@ export interface InsightsSettings {
   context: RunContext;
 }
 
-export function readSettings(input = new InputReader(), now = new Date()): InsightsSettings {
-  const context = runContext();
+export function readSettings(
+  input = new InputReader(),
+  now = new Date(),
+  env: NodeJS.ProcessEnv = process.env,
+): InsightsSettings {
+  const context = runContext(env);
   const environment = parseEnvironmentName('environment', input.required('environment'));
   const period = parsePeriod('since', input.string('since') ?? '90d', now, input.string('until'));
   const token = input.secret('token');

@@ -6,10 +6,11 @@ import { deliveryInsights } from '../../insights/insights.js';
 import { writeReportPage } from '../../insights/report-html.js';
 import * as core from '../kit/core.js';
 import { openLedger } from '../kit/ledger.js';
+import type { StepContext } from '../kit/run.js';
 import { readSettings } from './inputs.js';
 import { annotate, insightsSummary, writeOutputs } from './summary.js';
 
-export async function main(): Promise<void> {
+export async function main({ signal }: StepContext): Promise<void> {
   const settings = readSettings();
   const { context } = settings;
   const opened = await openLedger(settings.ledger, {
@@ -30,8 +31,11 @@ export async function main(): Promise<void> {
       histories,
       lookbackDays: settings.lookbackDays,
       limit: settings.limit,
+      signal,
     }),
   );
+  // Cancelled while reading: nothing half-read is reported as the period's keys.
+  if (signal.aborted) throw new Error('cancelled while reading the record; no insights reported');
   if (settings.report) {
     writeReportPage(settings.report, insights);
     core.info(`report page written to ${settings.report}`);

@@ -17,9 +17,8 @@ import {
   type SentryMetricsSettings,
   sentryFromEnv,
 } from '../../metrics/index.js';
-import * as core from './core.js';
 import type { InputReader } from './inputs.js';
-import { maskUrlCredentials } from './secrets.js';
+import { maskSecret as mask, maskUrlCredentials } from './secrets.js';
 
 export type CloudMetricsChoice =
   | { kind: 'cloudwatch'; settings: CloudWatchMetricsSettings }
@@ -154,8 +153,6 @@ function fromEnv<T>(name: string, read: () => T): T {
     throw error;
   }
 }
-
-const mask = (secret: string) => core.setSecret(secret);
 
 function cloudWatch(input: InputReader, env: NodeJS.ProcessEnv): CloudWatchMetricsSettings {
   const name = CLOUD_CONFIG_INPUTS.cloudwatch;

@@ -2,8 +2,9 @@
 // killed process) is closed with `error`, so nothing stays in_progress. When main sent GitHub writes that
 // got no answer, post first waits until GitHub can no longer apply them, and closes the duplicates a retried
 // create made, so its closing status is the last word.
+import { replacedBy, replacedDescription } from '../../deploy/deploy.js';
 import { endGroup, hostKey, leaseOf, onThisHost } from '../../deploy/lease.js';
-import { OPEN_STATES } from '../../ledger/types.js';
+import { type DeploymentEntry, type Ledger, OPEN_STATES } from '../../ledger/types.js';
 import { runContext } from './context.js';
 import * as core from './core.js';
 import { InputReader } from './inputs.js';
@@ -61,6 +62,7 @@ export async function closeLeftOpen(action: string): Promise<void> {
   }
 
   const deployment = await opened.ledger.get(id);
+  if (deployment?.state === 'success') return retireReplaced(action, opened.ledger, deployment);
   if (!deployment || !OPEN_STATES.includes(deployment.state)) return;
   const lease = leaseOf(deployment);
   await endCommandGroup(action, lease.holder && onThisHost(lease.holder) ? lease.pgid : undefined);
@@ -84,6 +86,32 @@ export async function closeLeftOpen(action: string): Promise<void> {
     logUrl: context.runUrl || undefined,
   });
   core.warning(`${action}: deployment ${id} was left ${deployment.state}; marked error by the post step`);
+}
+
+/**
+ * Main was killed after the closing `success` was sent (GitHub applied it, answered or not) and before it
+ * marked what the deployment replaced inactive: post does that, or the environment shows two live releases
+ * until a later deploy, which a watch that finds nothing left to watch never makes.
+ */
+async function retireReplaced(action: string, ledger: Ledger, deployment: DeploymentEntry): Promise<void> {
+  const history = await ledger.history(deployment.environment, { limit: 100 });
+  const at = history.findIndex((entry) => entry.id === deployment.id);
+  // Newest first: what came before it, never a deployment that went live after it.
+  const earlier =
+    at >= 0
+      ? history.slice(at + 1)
+      : history.filter((entry) => Date.parse(entry.createdAt) < Date.parse(deployment.createdAt));
+  const record = deployment.record;
+  const replaced = replacedBy(deployment.id, earlier, record?.rollback);
+  if (replaced.length === 0) return;
+  const ids = replaced.map((entry) => entry.id);
+  await ledger.deactivate(
+    ids,
+    replacedDescription(deployment.id, record?.version ?? deployment.ref, record?.rollback),
+  );
+  core.warning(
+    `${action}: deployment ${deployment.id} went live as the step ended; marked what it replaced (${ids.join(', ')}) inactive`,
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import { CLOUD_CONFIG_INPUTS, type CloudMetricsChoice, readCloudMetrics } from './cloud-metrics.js';
 import * as core from './core.js';
 import type { InputReader } from './inputs.js';
+import { maskSecret } from './secrets.js';
 
 export type MetricsChoice =
   | { kind: 'probe'; settings: Parameters<typeof createMetricSource<'probe'>>[1] }
@@ -198,7 +199,10 @@ const METRICS_INPUTS: Record<MetricSourceKind, [string, ...[setting: string, inp
 export function openMetricSource(metrics: MetricsChoice): MetricSource {
   const { kind, settings: given } = metrics;
   try {
-    return createMetricSource(kind, given as never, { onRetry: (message) => core.warning(message) });
+    return createMetricSource(kind, given as never, {
+      onRetry: (message) => core.warning(message),
+      mask: maskSecret,
+    });
   } catch (error) {
     const message = (error as Error).message;
     const name = inputFor(

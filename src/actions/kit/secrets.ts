@@ -12,6 +12,11 @@ const PLAIN_HEADERS = new Set([
   'user-agent',
 ]);
 
+/** A secret an engine learns at run time (an issued access token), hidden from the log from now on. */
+export function maskSecret(secret: string): void {
+  core.setSecret(secret);
+}
+
 export function maskHeaderValues(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
     if (!PLAIN_HEADERS.has(name.toLowerCase())) core.setSecret(value);
