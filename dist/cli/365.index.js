@@ -658,6 +658,12 @@ class GitHubLedger {
     async #writeStatus(id, update) {
         const deploymentId = checkId(id);
         const firstUnanswered = this.#client.unansweredWrites().length;
+        // A step killed while its closing status is on its way (answered or not, GitHub may apply it) leaves post
+        // to wait until it can no longer land, or post's own status is overwritten by it. Once answered, the
+        // notice goes back to the writes truly unanswered.
+        const closing = !types/* OPEN_STATES */.oX.includes(update.state);
+        if (closing)
+            this.#onLateWrites?.(Math.max(this.#lateUntil, Date.now() + this.#inFlightBoundMs()));
         try {
             await this.#client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
                 owner: this.owner,
@@ -682,7 +688,14 @@ class GitHubLedger {
                 .unansweredWrites()
                 .slice(firstUnanswered)
                 .filter((w) => w.path.endsWith(suffix)), id);
+            if (closing)
+                this.#onLateWrites?.(this.#lateUntil);
         }
+    }
+    /** The latest a write being sent now may land: every attempt and back-off, then GitHub's late window. */
+    #inFlightBoundMs() {
+        const { retries, retryBaseMs, timeoutMs, lateWriteWindowMs } = this.#client.budgets;
+        return (retries + 1) * timeoutMs + retryBaseMs * 2 ** retries + lateWriteWindowMs;
     }
     async history(environment, options = {}) {
         const limit = options.limit ?? DEFAULT_HISTORY_LIMIT;

@@ -127,6 +127,7 @@ function createGitHubClient(options) {
         retries: options.retries ?? 3,
         retryBaseMs: options.retryBaseMs ?? 1000,
         lateWriteWindowMs: options.lateWriteWindowMs ?? 10_000,
+        timeoutMs,
     };
     const unanswered = [];
     const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -1,2 +1,2 @@
 // deploy-kit: shared chunk
-export * from '../chunks/6dc9ef96d5bda6e9562a.js';
+export * from '../chunks/8e7cbdf5724e205bc5c3.js';

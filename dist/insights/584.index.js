@@ -1,2 +1,2 @@
 // deploy-kit: shared chunk
-export * from '../chunks/a6b4dfaaf165ab9f5052.js';
+export * from '../chunks/97d3b71cb5c7e00e9f99.js';

@@ -1,7 +1,6 @@
 // The metric sources by kind, for the `metrics` input: `createMetricSource('prometheus', settings)`.
 import type { ApiCallDeps } from './api-call.js';
 
-
 import { type CloudWatchMetricsSettings, createCloudWatchMetricSource } from './cloudwatch.js';
 import { createGoogleMonitoringMetricSource, type GoogleMonitoringSettings } from './google-monitoring.js';
 import { createHttpJsonMetricSource, type HttpJsonMetricsSettings } from './http-json.js';
