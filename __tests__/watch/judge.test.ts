@@ -37,6 +37,8 @@ describe('judgeLook against the previous release', () => {
     expect(judgment.verdict).toBe('fail');
     expect(judgment.reason).toContain('error rate fails');
     expect(judgment.compared).toBe('v3 against v2, at 99.9896% per look (96 looks in the window)');
+    // Each look is final on what it counted: the verdict names that count, not min-samples.
+    expect(JSON.stringify(judgment.metrics)).toContain('5000 of 5000 requests per side');
   });
 
   it('passes a release that fails as often as the previous one', () => {

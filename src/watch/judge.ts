@@ -42,12 +42,14 @@ function hasLimits(thresholds: AnalysisSettings['thresholds']): boolean {
 
 /** The release (the observation's canary side) against the previous release (its baseline side). */
 function againstPrevious(observation: Observation, settings: AnalysisSettings, confidence: number): Judgment {
-  // Each look is final: min-samples is where its budget is spent in full, nothing is kept for a later look.
+  // Each look is final: its budget is spent in full on what this look counted (never less than min-samples),
+  // nothing is kept for a later look, and the verdict reads "N of N requests per side".
+  const { baseline, canary } = observation;
   const analysis = createStepAnalysis({
     ...settings,
     confidence,
-    maxSamples: settings.minSamples,
-    maxRequests: settings.minSamples,
+    maxSamples: Math.max(settings.minSamples, Math.min(baseline.latencyMs.length, canary.latencyMs.length)),
+    maxRequests: Math.max(settings.minSamples, Math.min(baseline.requests, canary.requests)),
   });
   analysis.add(observation);
   return analysis.judge();
