@@ -228,7 +228,11 @@ export async function startFakeGoogleMonitoring(): Promise<FakeGoogleMonitoring>
           `Permission monitoring.timeSeries.list denied (or the resource may not exist).`,
         );
       const filter = String(request.filter ?? '');
-      const sideName = /canary/.test(filter) ? 'canary' : /baseline/.test(filter) ? 'baseline' : undefined;
+      const sideName = /canary/.test(filter)
+        ? 'canary'
+        : /baseline/.test(filter)
+          ? 'baseline'
+          : service.unnamedSide;
       const traffic = sideName ? service.traffic[sideName] : undefined;
       const aggregation = (request.aggregation ?? {}) as Json;
       const interval = request.interval as Json;
