@@ -243,7 +243,7 @@ export async function startFakeGoogleMonitoring(): Promise<FakeGoogleMonitoring>
       let points: Json[] = [];
       if (traffic) {
         if (/request_count/.test(filter)) {
-          const count = /response_code_class\s*=\s*500/.test(filter) ? traffic.errors : traffic.requests;
+          const count = /response_code_class\s*=\s*"?500"?/.test(filter) ? traffic.errors : traffic.requests;
           points = [pointOf({ int64Value: String(count) })];
         } else if (/backend_latencies/.test(filter)) {
           if (aggregation.perSeriesAligner === 'ALIGN_DELTA') {
