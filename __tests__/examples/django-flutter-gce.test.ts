@@ -4,7 +4,20 @@
 // /srv/app/deploy.sh <tag> <task>"` starts that image tag behind the environment's site on loopback.
 // infra (terraform, a matrix) and build (Flutter, docker) do not run here: their output, the image tag,
 // is given as `needs.build.outputs.tag`.
+// watch.yml (the scheduled post-release watch) reads the fake Cloud Monitoring and the fake Sentry. The
+// test's copy of watch.yml gets one line, `endpoint:` in google-monitoring-config (the fake's address). The
+// auth stand-in's credentials file is a workload-identity one whose token exchange is not faked, so the run
+// also carries CLOUDSDK_AUTH_ACCESS_TOKEN (which the source prefers, as gcloud does) and
+// GOOGLE_CLOUD_PROJECT, the fake's project; Sentry is pointed at its fake by SENTRY_URL. The 12h window is
+// not scaled down: the watch's own clock is moved an hour past the release, so each watch is one look.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FAKE_GOOGLE_TOKEN,
+  FAKE_PROJECT,
+  startFakeGoogleMonitoring,
+} from '../fakes/google-monitoring/index.js';
+import { type FakeService, side } from '../fakes/metrics-service.js';
+import { FAKE_SENTRY_TOKEN, type FakeSentry, startFakeSentry } from '../fakes/sentry/index.js';
 import type { JobRun } from '../workflow-runner/runner.js';
 import { type Stack, startStack } from '../workflow-runner/stack.js';
 
@@ -25,6 +38,8 @@ const releaseOf = (job: JobRun | undefined) => job?.steps.find((s) => s.uses ===
 
 describe('examples/django-flutter-gce', () => {
   let stack: Stack;
+  let monitoring: FakeService;
+  let sentry: FakeSentry;
   let good: string;
   const release = (sha: string) =>
     stack.run('release.yml', sha, {
@@ -33,13 +48,27 @@ describe('examples/django-flutter-gce', () => {
       needs: { build: { outputs: { tag: tagOf(sha) } } },
     });
   beforeAll(async () => {
+    monitoring = await startFakeGoogleMonitoring();
+    sentry = await startFakeSentry();
+    sentry.organization = 'acme';
     stack = await startStack('django-flutter-gce', {
+      edit: (file, text) =>
+        file === 'watch.yml'
+          ? text.replace(
+              'google-monitoring-config: |\n',
+              `google-monitoring-config: |\n            endpoint: ${monitoring.url}\n`,
+            )
+          : text,
       environments: ['staging', 'production'],
       sites: { 'https://staging.example.com': 'staging', 'https://example.com': 'production' },
       pages: PAGES,
     });
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await stack.close();
+    await monitoring.close();
+    await sentry.close();
+  });
 
   it('releases a good version to staging then production through the reusable workflow, then tags it', async () => {
     good = stack.commit('feat: first release', 'v1');
@@ -105,5 +134,78 @@ describe('examples/django-flutter-gce', () => {
       'app-production',
     ]);
     expect(stack.deployments('production').at(-1)?.task).toBe('deploy:rollback');
+  });
+
+  /** One scheduled watch, its clock an hour after the release went live (a 12h window: inside it). */
+  const watch = async (sha: string) => {
+    stack.setClock(new Date(Date.now() + 3_600_000).toISOString(), ['watch']);
+    try {
+      const runs = await stack.run('watch.yml', sha, {
+        secrets: { ...secrets, SENTRY_AUTH_TOKEN: FAKE_SENTRY_TOKEN },
+        env: {
+          SENTRY_URL: sentry.url,
+          CLOUDSDK_AUTH_ACCESS_TOKEN: FAKE_GOOGLE_TOKEN,
+          GOOGLE_CLOUD_PROJECT: FAKE_PROJECT,
+        },
+      });
+      expect(runs.watch?.errors).toEqual([]);
+      const [cloud, errors] = (runs.watch?.steps ?? []).filter((s) => s.uses === 'acme/deploy-kit/watch@v1');
+      return { monitoring: cloud?.outputs ?? {}, sentry: errors?.outputs ?? {} };
+    } finally {
+      stack.setClock(undefined);
+    }
+  };
+  const released = async (message: string, version: string) => {
+    const previous = await stack.fleet.served('production');
+    const sha = stack.commit(message, version);
+    expect((await release(sha)).production?.conclusion).toBe('success');
+    monitoring.unnamedSide = 'canary'; // the load balancer's numbers are the live release's
+    sentry.releases = { [`web@${previous}`]: 'baseline', [`web@${tagOf(sha)}`]: 'canary' };
+    return { previous, current: tagOf(sha) };
+  };
+
+  it('watch.yml leaves a healthy release alone: Cloud Monitoring within limits, Sentry like the last release', async () => {
+    const { current } = await released('feat: search', 'v5');
+    monitoring.traffic = { canary: side(4000, 4, 20, 600) };
+    sentry.traffic = { baseline: side(4000, 4, 20, 600), canary: side(4000, 4, 20, 600) };
+    const deployments = stack.deployments('production').length;
+    const ssh = stack.fleet.calls('gcloud').length;
+    const looks = await watch(current);
+    expect(looks.monitoring).toMatchObject({ status: 'healthy', version: current, 'rolled-back': 'false' });
+    expect(looks.sentry).toMatchObject({ status: 'healthy', version: current, 'rolled-back': 'false' });
+    expect(stack.deployments('production')).toHaveLength(deployments);
+    expect(stack.fleet.calls('gcloud')).toHaveLength(ssh);
+    expect(await stack.fleet.served('production')).toBe(current);
+    expect(monitoring.calls.length).toBeGreaterThan(0);
+    expect(sentry.calls.length).toBeGreaterThan(0);
+    expect([...monitoring.mismatches, ...sentry.mismatches]).toEqual([]);
+  });
+
+  it('watch.yml rolls a release whose 5xx rate breaches inside its window back once, with gcloud compute ssh', async () => {
+    const { previous, current } = await released('feat: bulk admin', 'v6');
+    monitoring.traffic = { canary: side(4000, 200, 20, 600) }; // 5% 5xx, the limit is 1%
+    sentry.traffic = { baseline: side(4000, 4, 20, 600), canary: side(4000, 200, 20, 600) };
+    const deployments = stack.deployments('production').length;
+    const looks = await watch(current);
+    expect(looks.monitoring).toMatchObject({
+      status: 'rolled-back',
+      version: current,
+      'previous-version': previous,
+      'rolled-back': 'true',
+    });
+    expect(looks.sentry.status).toBe('nothing-to-watch');
+    expect(await stack.fleet.served('production')).toBe(previous);
+    expect(stack.fleet.calls('gcloud').at(-1)?.args.at(-1)).toBe(
+      `sudo /srv/app/deploy.sh ${previous} deploy:rollback`,
+    );
+    const added = stack.deployments('production').slice(deployments);
+    expect(added.map((d) => d.task)).toEqual(['deploy:rollback']);
+    const record = (added[0]!.payload as { 'deploy-kit': { rollback: { reason: string } } })['deploy-kit'];
+    expect(record.rollback.reason).toBe(
+      `watch: ${current} breached inside its window: canary error rate 5.0% (200/4000) > 1.0%`,
+    );
+    const next = await watch(current);
+    expect(next.monitoring.status).toBe('nothing-to-watch');
+    expect(stack.deployments('production')).toHaveLength(deployments + 1);
   });
 });

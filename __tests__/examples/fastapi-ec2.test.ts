@@ -3,7 +3,15 @@
 // and apply Alembic migrations to its database revision; S3 answers head-object from a folder). The gates
 // hold the stack's whole pre-deploy checklist: tests passed, variables set, migrations applied, model in S3,
 // and production's weekend freeze (the jobs' clock is pinned to a Wednesday, then to a Saturday).
+// watch.yml (the scheduled post-release watch) reads the fake CloudWatch (signed with the keys the
+// configure-aws-credentials stand-in hands out) and the fake Sentry. The test's copy of watch.yml gets one
+// line, `endpoint:` in cloudwatch-config (the fake's address; CloudWatch's is not reachable here); Sentry is
+// pointed at its fake by SENTRY_URL, which the source reads. The 24h window is not scaled down: the watch's
+// own clock is moved an hour past the release (the other jobs keep theirs), so each watch is one look.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeCloudWatch } from '../fakes/cloudwatch/index.js';
+import { type FakeService, side } from '../fakes/metrics-service.js';
+import { FAKE_SENTRY_TOKEN, type FakeSentry, startFakeSentry } from '../fakes/sentry/index.js';
 import type { JobRun } from '../workflow-runner/runner.js';
 import { type Stack, startStack } from '../workflow-runner/stack.js';
 
@@ -21,6 +29,8 @@ const releaseStep = (job: JobRun | undefined) => job?.steps.find((s) => s.uses =
 
 describe('examples/fastapi-ec2', () => {
   let stack: Stack;
+  let cloudwatch: FakeService;
+  let sentry: FakeSentry;
   let good: string;
   let revision = 1;
   /** A commit whose `test` check passed, as the CI workflow leaves it. */
@@ -30,7 +40,17 @@ describe('examples/fastapi-ec2', () => {
     return sha;
   };
   beforeAll(async () => {
+    cloudwatch = await startFakeCloudWatch();
+    sentry = await startFakeSentry();
+    sentry.organization = 'acme';
     stack = await startStack('fastapi-ec2', {
+      edit: (file, text) =>
+        file === 'watch.yml'
+          ? text.replace(
+              'cloudwatch-config: |\n',
+              `cloudwatch-config: |\n            endpoint: ${cloudwatch.url}/\n`,
+            )
+          : text,
       environments: ['staging', 'production'],
       sites: { 'https://staging-api.example.com': 'staging', 'https://api.example.com': 'production' },
       pages: { '/v1/items': { items: [] } },
@@ -38,7 +58,11 @@ describe('examples/fastapi-ec2', () => {
     stack.fleet.putObject('acme-models', 'api/model.onnx', 'weights');
     stack.setClock(WEDNESDAY);
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await stack.close();
+    await cloudwatch.close();
+    await sentry.close();
+  });
 
   it('releases a good version through every gate to staging and production, then tags it', async () => {
     good = tested('feat: items API', 'v1');
@@ -160,5 +184,84 @@ describe('examples/fastapi-ec2', () => {
     const deploy = stack.fleet.calls('aws').at(-2);
     expect(deploy?.args.slice(0, 2)).toEqual(['ssm', 'send-command']);
     expect(stack.deployments('staging').at(-1)?.task).toBe('deploy:rollback');
+  });
+
+  /** Releases a version to production through release.yml (gates on the Wednesday clock). */
+  const release = async (message: string, version: string) => {
+    const sha = tested(message, version);
+    const runs = await stack.run('release.yml', sha, { secrets });
+    expect(releaseStep(runs.production)?.outputs.result).toBe('released');
+    return tagOf(sha);
+  };
+  /** One scheduled watch, its clock an hour after the release went live (a 24h window: inside it). */
+  const watch = async (sha: string) => {
+    stack.setClock(new Date(Date.now() + 3_600_000).toISOString(), ['watch']);
+    try {
+      const runs = await stack.run('watch.yml', sha, {
+        secrets: { ...secrets, SENTRY_AUTH_TOKEN: FAKE_SENTRY_TOKEN },
+        env: { SENTRY_URL: sentry.url },
+      });
+      expect(runs.watch?.errors).toEqual([]);
+      const [cloud, errors] = (runs.watch?.steps ?? []).filter((s) => s.uses === 'acme/deploy-kit/watch@v1');
+      return { cloudwatch: cloud?.outputs ?? {}, sentry: errors?.outputs ?? {} };
+    } finally {
+      stack.setClock(WEDNESDAY);
+    }
+  };
+  const sendCommands = () => stack.fleet.calls('aws').filter((c) => c.args[1] === 'send-command').length;
+
+  it('watch.yml leaves a healthy release alone: CloudWatch within limits, Sentry like the last release', async () => {
+    const previous = await stack.fleet.served('production');
+    const current = await release('feat: items search', 'v6');
+    cloudwatch.unnamedSide = 'canary'; // the target group's numbers are the live release's
+    cloudwatch.traffic = { canary: side(4000, 4, 20, 300) };
+    sentry.releases = { [`api@${previous}`]: 'baseline', [`api@${current}`]: 'canary' };
+    sentry.traffic = { baseline: side(4000, 4, 20, 300), canary: side(4000, 4, 20, 300) };
+    const deployments = stack.deployments('production').length;
+    const commands = sendCommands();
+    const looks = await watch(current);
+    expect(looks.cloudwatch).toMatchObject({ status: 'healthy', version: current, 'rolled-back': 'false' });
+    expect(looks.sentry).toMatchObject({ status: 'healthy', version: current, 'rolled-back': 'false' });
+    expect(stack.deployments('production')).toHaveLength(deployments);
+    expect(sendCommands()).toBe(commands);
+    expect(await stack.fleet.served('production')).toBe(current);
+    expect(cloudwatch.mismatches).toEqual([]);
+    expect(sentry.mismatches).toEqual([]);
+    expect(cloudwatch.calls.length).toBeGreaterThan(0);
+    expect(sentry.calls.length).toBeGreaterThan(0);
+  });
+
+  it('watch.yml rolls a release whose 5xx rate breaches inside its window back once, with ssm-deploy.sh', async () => {
+    const previous = await stack.fleet.served('production');
+    const current = await release('feat: items bulk edit', 'v7');
+    cloudwatch.traffic = { canary: side(4000, 200, 20, 300) }; // 5% 5xx, the limit is 1%
+    sentry.releases = { [`api@${previous}`]: 'baseline', [`api@${current}`]: 'canary' };
+    sentry.traffic = { baseline: side(4000, 4, 20, 300), canary: side(4000, 200, 20, 300) };
+    const deployments = stack.deployments('production').length;
+    const looks = await watch(current);
+    expect(looks.cloudwatch).toMatchObject({
+      status: 'rolled-back',
+      version: current,
+      'previous-version': previous,
+      'rolled-back': 'true',
+    });
+    // The second step finds the rollback live: nothing left to watch, no second rollback.
+    expect(looks.sentry.status).toBe('nothing-to-watch');
+    expect(await stack.fleet.served('production')).toBe(previous);
+    const added = stack.deployments('production').slice(deployments);
+    expect(added.map((d) => d.task)).toEqual(['deploy:rollback']);
+    const record = (added[0]!.payload as { 'deploy-kit': { rollback: { reason: string } } })['deploy-kit'];
+    expect(record.rollback.reason).toBe(
+      `watch: ${current} breached inside its window: canary error rate 5.0% (200/4000) > 1.0%`,
+    );
+    expect(
+      stack.fleet
+        .calls('aws')
+        .some((c) => c.args[1] === 'send-command' && c.args.join(' ').includes(`api:${previous}`)),
+    ).toBe(true);
+    // The next tick changes nothing.
+    const next = await watch(current);
+    expect(next.cloudwatch.status).toBe('nothing-to-watch');
+    expect(stack.deployments('production')).toHaveLength(deployments + 1);
   });
 });

@@ -1,4 +1,5 @@
-// A deliberate mistake in each example (two in the generic ones: pipeline.yml and canary.yml) — a wrong name for what one step (or job) hands to the next — makes
+// A deliberate mistake in each example (two in the generic ones: pipeline.yml and canary.yml; one more in
+// fastapi-ec2's watch.yml) — a wrong name for what one step (or job) hands to the next — makes
 // its run fail, naming the step. Most of these pass actionlint, which cannot know the outputs of a `run:`
 // step or of deploy-kit's actions pinned by tag: on GitHub the wrong name reads as '' and the workflow goes
 // on (a tag built from nothing, a rollback that never runs). The runner fails the step instead (see
@@ -42,6 +43,26 @@ const MISTAKES: Mistake[] = [
     job: 'build',
     error:
       /^step 'Run docker\/build-push-action@[0-9a-f]+': steps\.tag\.outputs\.image-tag: step 'tag' has no output 'image-tag' \(its outputs: tag\)$/,
+  },
+  {
+    stack: 'fastapi-ec2',
+    options: {
+      environments: ['staging', 'production'],
+      sites: { 'https://staging-api.example.com': 'staging', 'https://api.example.com': 'production' },
+    },
+    file: 'watch.yml',
+    // On GitHub the wrong name reads '' and `|| '24h'` hides it: a window given by hand is never used.
+    right: "window: ${{ inputs.window || '24h' }}\n          every: 15m\n          compare: limits",
+    wrong: "window: ${{ inputs.watch-window || '24h' }}\n          every: 15m\n          compare: limits",
+    actionlint: 'flags',
+    run: {
+      event: 'workflow_dispatch',
+      inputs: { window: '2h' },
+      secrets: { AWS_ROLE_ARN: 'arn:aws:iam::1:role/deploy', AWS_REGION: 'eu-west-1', ECR_REGISTRY: 'ecr' },
+    },
+    job: 'watch',
+    error:
+      /^step 'CloudWatch against limits': inputs\.watch-window: the workflow declares no input 'watch-window' \(its inputs: window\)$/,
   },
   {
     stack: 'django-flutter-gce',

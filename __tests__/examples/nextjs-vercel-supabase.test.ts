@@ -4,7 +4,19 @@
 // .vercel/output from the app's VERSION, `deploy --prebuilt` starts that build on loopback, `alias set` and
 // `--prod` point staging or production at it. A rollback redeploys the previous prebuilt output, restored
 // from the cache, and skips the database migrations.
+// watch.yml (the scheduled post-release watch) reads the fake Sentry (pointed at by SENTRY_URL, which the
+// source reads) and the fake New Relic NerdGraph; the test's copy of watch.yml gets one line, `endpoint:` in
+// newrelic-config (the fake's address). The 6h window is not scaled down: the watch's own clock is moved an
+// hour past the release, so each watch is one look.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { side } from '../fakes/metrics-service.js';
+import {
+  FAKE_ACCOUNT,
+  FAKE_NEW_RELIC_KEY,
+  type FakeNewRelic,
+  startFakeNewRelic,
+} from '../fakes/newrelic/index.js';
+import { FAKE_SENTRY_TOKEN, type FakeSentry, startFakeSentry } from '../fakes/sentry/index.js';
 import type { JobRun } from '../workflow-runner/runner.js';
 import { type Stack, startStack } from '../workflow-runner/stack.js';
 
@@ -23,8 +35,20 @@ const releaseOf = (job: JobRun | undefined) => job?.steps.find((s) => s.uses ===
 
 describe('examples/nextjs-vercel-supabase', () => {
   let stack: Stack;
+  let sentry: FakeSentry;
+  let newrelic: FakeNewRelic;
   beforeAll(async () => {
+    sentry = await startFakeSentry();
+    sentry.organization = 'acme';
+    newrelic = await startFakeNewRelic();
     stack = await startStack('nextjs-vercel-supabase', {
+      edit: (file, text) =>
+        file === 'watch.yml'
+          ? text.replace(
+              'newrelic-config: |\n',
+              `newrelic-config: |\n            endpoint: ${newrelic.url}/graphql\n`,
+            )
+          : text,
       environments: ['staging', 'production'],
       sites: { 'https://staging.example.com': 'staging', 'https://example.com': 'production' },
       pages: { '/api/health': { db: 'ok' } },
@@ -32,7 +56,11 @@ describe('examples/nextjs-vercel-supabase', () => {
       cache: true,
     });
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await stack.close();
+    await sentry.close();
+    await newrelic.close();
+  });
 
   it('releases a good version: migrated, deployed to staging then promoted to production, tagged', async () => {
     const sha = stack.commit('feat: first page', 'v1');
@@ -108,5 +136,89 @@ describe('examples/nextjs-vercel-supabase', () => {
     expect(runs.steps.find((s) => s.name === 'Build for Vercel')?.log).toContain(
       'No existing credentials found',
     );
+  });
+
+  /** One scheduled watch, its clock an hour after the release went live (a 6h window: inside it). */
+  const watch = async (sha: string) => {
+    stack.setClock(new Date(Date.now() + 3_600_000).toISOString(), ['watch']);
+    try {
+      const runs = await stack.run('watch.yml', sha, {
+        secrets: {
+          ...secrets,
+          SENTRY_AUTH_TOKEN: FAKE_SENTRY_TOKEN,
+          NEW_RELIC_API_KEY: FAKE_NEW_RELIC_KEY,
+          NEW_RELIC_ACCOUNT_ID: String(FAKE_ACCOUNT),
+        },
+        env: { SENTRY_URL: sentry.url },
+      });
+      expect(runs.watch?.errors).toEqual([]);
+      const [errors, apm] = (runs.watch?.steps ?? []).filter((s) => s.uses === 'acme/deploy-kit/watch@v1');
+      return { sentry: errors?.outputs ?? {}, newrelic: apm?.outputs ?? {} };
+    } finally {
+      stack.setClock(undefined);
+    }
+  };
+  /** The version deploy-kit recorded on production's newest deployment (the commit's, as release.yml has it). */
+  const liveVersion = () =>
+    (stack.deployments('production').at(-1)?.payload as { 'deploy-kit': { version: string } })['deploy-kit']
+      .version;
+  const released = async (message: string, version: string) => {
+    const previous = liveVersion();
+    const sha = stack.commit(message, version);
+    expect((await stack.run('release.yml', sha, { secrets })).production?.conclusion).toBe('success');
+    expect(await stack.fleet.served('production')).toBe(version);
+    const current = liveVersion();
+    sentry.releases = { [`web@${previous}`]: 'baseline', [`web@${current}`]: 'canary' };
+    newrelic.versions = { [previous]: 'baseline', [current]: 'canary' };
+    return { previous, current, sha };
+  };
+
+  it('watch.yml leaves a healthy release alone: Sentry and New Relic like the last release', async () => {
+    const { current, sha } = await released('feat: search page', 'v5');
+    sentry.traffic = { baseline: side(4000, 4, 20, 400), canary: side(4000, 4, 20, 400) };
+    newrelic.traffic = { baseline: side(4000, 4, 20, 400), canary: side(4000, 4, 20, 400) };
+    const deployments = stack.deployments('production').length;
+    const vercel = stack.fleet.calls('npx').length;
+    const looks = await watch(sha);
+    expect(looks.sentry).toMatchObject({ status: 'healthy', version: current, 'rolled-back': 'false' });
+    expect(looks.newrelic).toMatchObject({ status: 'healthy', version: current, 'rolled-back': 'false' });
+    expect(stack.deployments('production')).toHaveLength(deployments);
+    expect(stack.fleet.calls('npx')).toHaveLength(vercel);
+    expect(await stack.fleet.served('production')).toBe('v5');
+    expect(sentry.calls.length).toBeGreaterThan(0);
+    expect(newrelic.calls.length).toBeGreaterThan(0);
+    expect([...sentry.mismatches, ...newrelic.mismatches]).toEqual([]);
+  });
+
+  it('watch.yml rolls a release whose error rate breaches inside its window back once, with vercel-deploy.sh', async () => {
+    const { previous, current, sha } = await released('feat: checkout page', 'v6');
+    sentry.traffic = { baseline: side(4000, 4, 20, 400), canary: side(4000, 200, 20, 400) };
+    newrelic.traffic = { baseline: side(4000, 4, 20, 400), canary: side(4000, 200, 20, 400) };
+    const deployments = stack.deployments('production').length;
+    const calls = stack.fleet.calls('npx').length;
+    const looks = await watch(sha);
+    expect(looks.sentry).toMatchObject({
+      status: 'rolled-back',
+      version: current,
+      'previous-version': previous,
+      'rolled-back': 'true',
+    });
+    expect(looks.newrelic.status).toBe('nothing-to-watch');
+    expect(await stack.fleet.served('production')).toBe('v5');
+    // The rollback redeploys to production (--prod) and migrates nothing.
+    const after = stack.fleet.calls('npx').slice(calls);
+    expect(after.at(-1)?.args).toContain('--prod');
+    expect(after.filter((c) => c.args[1]?.startsWith('supabase'))).toEqual([]);
+    const added = stack.deployments('production').slice(deployments);
+    expect(added.map((d) => d.task)).toEqual(['deploy:rollback']);
+    const record = (added[0]!.payload as { 'deploy-kit': { rollback: { reason: string } } })['deploy-kit'];
+    expect(record.rollback.reason).toMatch(
+      new RegExp(
+        `^watch: ${current} breached inside its window: error rate fails — error rate: canary 5.0% errors`,
+      ),
+    );
+    const next = await watch(sha);
+    expect(next.sentry.status).toBe('nothing-to-watch');
+    expect(stack.deployments('production')).toHaveLength(deployments + 1);
   });
 });

@@ -44,6 +44,11 @@ export interface FakeService {
   mismatches: string[];
   /** The traffic reported per side, changed between looks; undefined for a side: no data. */
   traffic: Partial<Traffic>;
+  /**
+   * The side a query that names neither side reads (a load balancer's metric, which counts whatever release
+   * is live: a watch against fixed limits); undefined: such a query finds no data.
+   */
+  unnamedSide?: 'baseline' | 'canary';
   /** The next `times` requests are throttled the service's way. */
   throttle(times: number): void;
   close(): Promise<void>;

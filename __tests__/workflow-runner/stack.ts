@@ -157,9 +157,10 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     fleet,
     ...(cache ? { cache } : {}),
     commit(message, version) {
-      if (version !== undefined) writeFileSync(join(repo.dir, 'VERSION'), `${version}\n`);
-      // Back on main first: the checkout stand-in leaves the clone at a detached commit.
+      // Back on main first: the checkout stand-in leaves the clone at a detached commit (an older one after a
+      // rollback's checkout, whose VERSION differs from main's).
       repo.git('checkout', '--quiet', 'main');
+      if (version !== undefined) writeFileSync(join(repo.dir, 'VERSION'), `${version}\n`);
       repo.git('add', '--all');
       repo.git('commit', '--quiet', '--allow-empty', '-m', message);
       const sha = repo.head();
@@ -169,7 +170,14 @@ export async function startStack(name: string, options: StackOptions): Promise<S
     run: (workflow, sha, extra = {}) => {
       // Each run on a fresh runner: no state file left in the workspace by the last one (canary-promote's).
       rmSync(join(repo.dir, '.deploy-kit'), { recursive: true, force: true });
-      return runWorkflow({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow) });
+      const defaults = base(sha);
+      // A run's own variables (a metric service's address, its credentials) go on top of the machine's.
+      return runWorkflow({
+        ...defaults,
+        ...extra,
+        env: { ...defaults.env, ...extra.env },
+        workflow: join(repo.dir, '.github/workflows', workflow),
+      });
     },
     runJob: (workflow, job, sha, extra = {}) =>
       runJob({ ...base(sha), ...extra, workflow: join(repo.dir, '.github/workflows', workflow), job }),

@@ -230,7 +230,7 @@ export async function startFakeCloudWatch(): Promise<FakeService> {
           ? 'canary'
           : dimensions.some((d) => d.Value.includes('baseline'))
             ? 'baseline'
-            : undefined;
+            : fake.unnamedSide;
         const traffic = sideName ? fake.traffic[sideName] : undefined;
         const value = traffic ? statistic(stat.Metric.MetricName, stat.Stat, traffic) : undefined;
         const points =

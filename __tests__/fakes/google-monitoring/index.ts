@@ -228,7 +228,11 @@ export async function startFakeGoogleMonitoring(): Promise<FakeGoogleMonitoring>
           `Permission monitoring.timeSeries.list denied (or the resource may not exist).`,
         );
       const filter = String(request.filter ?? '');
-      const sideName = /canary/.test(filter) ? 'canary' : /baseline/.test(filter) ? 'baseline' : undefined;
+      const sideName = /canary/.test(filter)
+        ? 'canary'
+        : /baseline/.test(filter)
+          ? 'baseline'
+          : service.unnamedSide;
       const traffic = sideName ? service.traffic[sideName] : undefined;
       const aggregation = (request.aggregation ?? {}) as Json;
       const interval = request.interval as Json;
@@ -239,7 +243,7 @@ export async function startFakeGoogleMonitoring(): Promise<FakeGoogleMonitoring>
       let points: Json[] = [];
       if (traffic) {
         if (/request_count/.test(filter)) {
-          const count = /response_code_class\s*=\s*500/.test(filter) ? traffic.errors : traffic.requests;
+          const count = /response_code_class\s*=\s*"?500"?/.test(filter) ? traffic.errors : traffic.requests;
           points = [pointOf({ int64Value: String(count) })];
         } else if (/backend_latencies/.test(filter)) {
           if (aggregation.perSeriesAligner === 'ALIGN_DELTA') {

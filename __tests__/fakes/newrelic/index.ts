@@ -6,7 +6,7 @@
 // list of JSON rows), every GraphQL document sent is parsed and validated against it with graphql-js, and
 // the user key travels in the `API-Key` header. Each NRQL query is read for what the source asks:
 // count(*) (with `error IS true` for failures), histogram(duration, ceiling, buckets) and
-// percentile(duration, N), over the traffic of the side whose tags.version it names.
+// percentile(duration, N), over the traffic of the side whose tags.version (or release attribute) it names.
 import { buildSchema, type DocumentNode, Kind, parse, validate } from 'graphql';
 import { type FakeService, type Handled, percentile, startFakeService } from '../metrics-service.js';
 
@@ -41,7 +41,9 @@ export interface FakeNewRelic extends FakeService {
 }
 
 function answerNrql(nrql: string, fake: FakeNewRelic): Record<string, unknown>[] {
-  const version = /tags\.version\s*=\s*'((?:[^'\\]|\\.)*)'/.exec(nrql)?.[1]?.replace(/\\(.)/g, '$1');
+  const version = /\b(?:tags\.version|release)\s*=\s*'((?:[^'\\]|\\.)*)'/
+    .exec(nrql)?.[1]
+    ?.replace(/\\(.)/g, '$1');
   const sideName = version ? fake.versions[version] : undefined;
   const traffic = sideName ? fake.traffic[sideName] : undefined;
   if (!/\bSINCE \d+ UNTIL \d+$/.test(nrql)) throw new Error(`the window is missing from ${nrql}`);

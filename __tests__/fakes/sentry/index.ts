@@ -58,6 +58,8 @@ function describeErrors(validate: ValidateFunction): string[] {
 export interface FakeSentry extends FakeService {
   /** Which side each release is. */
   releases: Record<string, 'baseline' | 'canary'>;
+  /** The organization's slug it answers for (default FAKE_SENTRY_ORG; an example's own, such as acme). */
+  organization: string;
 }
 
 export async function startFakeSentry(): Promise<FakeSentry> {
@@ -77,7 +79,7 @@ export async function startFakeSentry(): Promise<FakeSentry> {
         service.mismatches.push(...describeErrors(schemas.request).map((e) => `request ${e}`));
       if (call.headers.authorization !== `Bearer ${FAKE_SENTRY_TOKEN}`)
         return { status: 401, body: JSON.stringify({ detail: 'Invalid token' }) };
-      if (request.path.organization_id_or_slug !== FAKE_SENTRY_ORG)
+      if (request.path.organization_id_or_slug !== (fake as FakeSentry).organization)
         return { status: 404, body: JSON.stringify({ detail: 'The requested resource does not exist' }) };
       const search = String(query.query ?? '');
       const release = /release:"((?:[^"\\]|\\.)*)"/.exec(search)?.[1]?.replace(/\\(.)/g, '$1');
@@ -111,5 +113,6 @@ export async function startFakeSentry(): Promise<FakeSentry> {
     }),
   )) as FakeSentry;
   fake.releases = {};
+  fake.organization = FAKE_SENTRY_ORG;
   return fake;
 }

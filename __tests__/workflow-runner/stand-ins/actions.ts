@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FAKE_AWS } from '../../fakes/cloudwatch/index.js';
 import type { ActionStandIn, StandInCall, StandInResult } from '../runner.js';
 
 function required(call: StandInCall, ...names: string[]): string | undefined {
@@ -44,8 +45,9 @@ function awsCredentials(call: StandInCall): StandInResult {
     env: {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: 'ASIASTANDINKEY',
-      AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
+      // The keys the fake CloudWatch knows, so a watch reading CloudWatch signs with what the role gave it.
+      AWS_ACCESS_KEY_ID: FAKE_AWS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE_AWS.secretAccessKey,
       AWS_SESSION_TOKEN: 'stand-in-session',
     },
     outputs: { 'aws-account-id': '123456789012' },
