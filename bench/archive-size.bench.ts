@@ -9,7 +9,16 @@ import { type BenchResult, bundles, bytes, plural, ROOT, table } from './lib.js'
 /** Goal, in bytes (5 MB, decimal). */
 const GOAL_BYTES = 5_000_000;
 /** The actions of the finished toolkit (README). */
-const PLANNED = ['smoke-test', 'preflight-gates', 'deploy-env', 'canary-promote', 'rollback', 'tag-release'];
+const PLANNED = [
+  'smoke-test',
+  'preflight-gates',
+  'deploy-env',
+  'canary-promote',
+  'rollback',
+  'tag-release',
+  'watch',
+  'insights',
+];
 
 /** Runs git read-only and returns stdout as bytes. */
 function git(args: string[]): Promise<Buffer> {

@@ -65,6 +65,20 @@ const ACTION_INPUTS: Record<string, (fixture: Fixture) => Record<string, string>
     'baseline-url': `${f.url}/health`,
     'canary-url': `${f.url}/health`,
   }),
+  // One scheduled look at the seeded release: 20 probe requests judged against fixed limits (healthy, so no rollback).
+  watch: (f) => ({
+    environment: 'bench',
+    ledger: 'file:rollback-ledger.json',
+    window: '24h',
+    compare: 'limits',
+    metrics: 'probe',
+    'canary-url': `${f.url}/health`,
+    'probe-requests': '20',
+    'min-samples': '20',
+    'max-error-rate': '1%',
+  }),
+  // The four keys over the seeded history (two deployments, no failure) from the file ledger.
+  insights: () => ({ environment: 'bench', ledger: 'file:rollback-ledger.json', since: '30d' }),
 };
 /** How to tell from its outputs that the action did its job (not only that it exited 0). */
 const ACTION_CHECKS: Record<string, (outputs: Record<string, string>) => boolean> = {
@@ -74,6 +88,8 @@ const ACTION_CHECKS: Record<string, (outputs: Record<string, string>) => boolean
   'tag-release': (outputs) => outputs.version === '1.1.0',
   'preflight-gates': (outputs) => outputs.passed === 'true',
   'canary-promote': (outputs) => outputs.promoted === 'true',
+  watch: (outputs) => outputs.status === 'healthy',
+  insights: (outputs) => outputs['change-failure-rate'] === '0',
 };
 
 /** A repository with a release tag and a feature after it, for tag-release. */

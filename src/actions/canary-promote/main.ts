@@ -2,7 +2,6 @@
 // the rollout engine, then outputs, the job summary and, after an abort with `rollback: true`, the rollback
 // engine. `post` returns traffic to the baseline when main did not finish (a cancelled job, a killed step).
 import { createStepAnalysis } from '../../analysis/step-analysis.js';
-import { runBlueGreen, urlSmoke } from '../../canary/blue-green.js';
 import { returnTrafficAfterCancel } from '../../canary/cleanup.js';
 import { runRollout } from '../../canary/rollout.js';
 import { FileStateStore } from '../../canary/state.js';
@@ -121,6 +120,8 @@ async function switchColours(
 ): Promise<void> {
   const { idleUrl, frontUrl } = settings.blueGreen!;
   const { environment, baselineVersion, canaryVersion } = settings.rollout;
+  // Loaded only for this strategy: the smoke runner it brings would slow every canary's start-up.
+  const { runBlueGreen, urlSmoke } = await import('../../canary/blue-green.js');
   const report = await runBlueGreen(
     { environment, liveVersion: baselineVersion, idleVersion: canaryVersion },
     {
