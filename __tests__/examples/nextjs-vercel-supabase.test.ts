@@ -160,7 +160,7 @@ describe('examples/nextjs-vercel-supabase', () => {
   };
   /** The version deploy-kit recorded on production's newest deployment (the commit's, as release.yml has it). */
   const liveVersion = () =>
-    (stack.deployments('production').at(-1)?.payload as { 'deploy-kit': { version: string } })['deploy-kit']
+    (stack.deployments('production').at(-1)!.payload as { 'deploy-kit': { version: string } })['deploy-kit']
       .version;
   const released = async (message: string, version: string) => {
     const previous = liveVersion();
