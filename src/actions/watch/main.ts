@@ -3,6 +3,7 @@
 // on a breach, rolls it back through the rollback engine, once however many watches overlap.
 import { versionOf } from '../../ledger/types.js';
 import { rollbackSettings } from '../../rollback/run.js';
+import { watchRollbackResult } from '../../watch/rollback-result.js';
 import { type WatchRollbackRequest, type WatchRollbackResult, watch } from '../../watch/watch.js';
 import * as core from '../kit/core.js';
 import { closeLeftOpen } from '../kit/deployment-post.js';
@@ -20,46 +21,24 @@ async function rollBackRelease(
   signal: AbortSignal,
   { from, reason }: WatchRollbackRequest,
 ): Promise<WatchRollbackResult> {
+  const { environment } = settings.watch;
+  const { command, workingDirectory, onConcurrent, run, baseEnv } = settings.rollback;
   const outcome = await rollBack(
     rollbackSettings({
-      environment: settings.watch.environment,
+      environment,
       reason,
       rollbackOf: from.id,
-      command: settings.rollback.command,
-      workingDirectory: settings.rollback.workingDirectory,
-      onConcurrent: settings.rollback.onConcurrent,
+      command,
+      workingDirectory,
+      onConcurrent,
       workspace: settings.workspace,
-      run: settings.rollback.run,
-      baseEnv: settings.rollback.baseEnv,
+      run,
+      baseEnv,
     }),
     opened,
     signal,
   );
-  switch (outcome.kind) {
-    case 'ran':
-      return outcome.redeploy.result === 'success'
-        ? {
-            result: 'rolled-back',
-            deploymentId: outcome.redeploy.deployment.id,
-            toVersion: versionOf(outcome.plan.target),
-          }
-        : {
-            result: 'failed',
-            reason: outcome.redeploy.reason ?? outcome.redeploy.result,
-            deploymentId: outcome.redeploy.deployment.id,
-          };
-    case 'no-op':
-      return {
-        result: 'answered',
-        deploymentId: outcome.noOp.standing.id,
-        toVersion: versionOf(outcome.noOp.standing),
-        message: outcome.noOp.message,
-      };
-    case 'refused':
-      return { result: 'failed', reason: outcome.reason };
-    case 'planned':
-      return { result: 'failed', reason: 'the rollback was only planned' };
-  }
+  return watchRollbackResult(outcome);
 }
 
 export async function main({ signal }: StepContext): Promise<void> {
